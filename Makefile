@@ -1,0 +1,39 @@
+# ConflictKG: make install | make run | make test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= ./kg-store
+
+.PHONY: install run test serve clean lock bench
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+## build the graph from the bundled sample articles and serve it on http://$(HOST):$(PORT)
+run: install
+	$(BIN)/kg ingest samples --published 2024-07-24 --store $(STORE)
+	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+## the whole test suite
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+## regenerate requirements.lock from pyproject.toml (needs the registry)
+lock:
+	rm -rf /tmp/kg-lock-venv && $(PYTHON) -m venv /tmp/kg-lock-venv
+	/tmp/kg-lock-venv/bin/pip install --quiet -e '.[dev]'
+	/tmp/kg-lock-venv/bin/pip freeze --exclude-editable | grep -v '^conflict-kg' > requirements.lock
+
+clean:
+	rm -rf $(VENV) $(STORE) .pytest_cache

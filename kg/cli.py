@@ -1,0 +1,290 @@
+"""The ``kg`` command line (CONTRACT section 3).
+
+Each command is a thin layer over an importable function. Errors are one
+line on stderr; exit status 0 on success, 1 on validation failure, 2 on bad
+usage or bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.config import get_settings
+from kg.errors import KGError, UsageError
+from kg.namespaces import PREFIXES
+
+app = typer.Typer(
+    name="kg",
+    help="ConflictKG: turn conflict reporting into an RDF knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+StoreOpt = Annotated[Optional[str], typer.Option(
+    "--store", "-s", help="A folder (embedded store) or an http(s):// SPARQL endpoint. [env: KG_STORE; default: ./kg-store]",
+    show_default=False)]
+UpdateUrlOpt = Annotated[Optional[str], typer.Option(
+    "--update-url", help="SPARQL Update endpoint of a remote store. [env: KG_UPDATE_URL]")]
+GraphStoreUrlOpt = Annotated[Optional[str], typer.Option(
+    "--graph-store-url", help="Graph Store Protocol endpoint of a remote store. [env: KG_GRAPH_STORE_URL]")]
+
+
+def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,
+          read_only: bool = False):  # type: ignore[no-untyped-def]
+    from kg.store import open_store
+
+    return open_store(store, read_only=read_only, update_url=update_url,
+                      graph_store_url=graph_store_url)
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return ""
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns) and len(value) > len(ns):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+# ----------------------------------------------------------------- ingest
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .json .jsonl), read recursively.")],
+    published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for plain-text articles.")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Extraction processes. [env: KG_WORKERS; default: 1]")] = None,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read articles, extract what they say, validate it and store it."""
+    from kg.ingest import ingest as run_ingest
+    from kg.readers import read_paths
+
+    settings = get_settings()
+    items = list(read_paths(paths, published))
+    with _open(store, update_url, graph_store_url) as kg_store:
+        progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.description}"),
+                            console=err, disable=quiet or not err.is_terminal and False,
+                            transient=False)
+        task = None
+
+        def on_error(error: KGError) -> None:
+            err.print(f"kg: skipped {error}", markup=False)
+
+        def on_start(total: int) -> None:
+            nonlocal task
+            task = progress.add_task("", total=total)
+
+        def on_done(article) -> None:  # type: ignore[no-untyped-def]
+            progress.update(task, advance=1, description=(article.title or article.origin)[:50])
+
+        with progress:
+            summary = run_ingest(kg_store, items, workers=workers or settings.workers,
+                                 max_chars=settings.max_chars, on_error=on_error,
+                                 on_start=on_start, on_done=on_done)
+    err.print(
+        f"stored {summary.stored} document(s), {summary.unchanged} unchanged, "
+        f"{summary.skipped} skipped; {summary.triples} triples, {summary.entities} entities, "
+        f"{summary.events} events, {summary.partnerships} partnerships; "
+        f"store now holds {summary.quads_after} quads (was {summary.quads_before})",
+        markup=False)
+    if summary.errors:
+        raise typer.Exit(2)
+
+
+# ------------------------------------------------------------------ query
+class Fmt(str):
+    pass
+
+
+@app.command()
+def query(
+    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query (or use --file).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or tsv (CONSTRUCT/DESCRIBE: turtle).",
+                                     click_type=click.Choice(["table", "json", "csv", "tsv"]))] = "table",
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+) -> None:
+    """Run a SPARQL query over the union of all graphs. Prefixes ckg:, ckgr:, wd:, schema:, rdfs:, skos: are predeclared."""
+    if file is not None:
+        try:
+            sparql = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {file}: {exc.strerror}") from None
+    if not sparql:
+        raise UsageError("give a query, or --file FILE")
+    with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
+        result = kg_store.run_query(sparql)
+        _print_result(result, fmt)
+
+
+def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Print a :class:`kg.store.QueryResult`."""
+    if result.kind == "ask":
+        if fmt == "json":
+            out.print(json.dumps({"head": {}, "boolean": result.boolean}), markup=False)
+        else:
+            out.print("true" if result.boolean else "false", markup=False)
+        return
+    if result.kind == "graph":
+        sys.stdout.buffer.write(result.turtle)
+        return
+    variables, rows = result.variables, result.rows
+    if fmt == "json":
+        out.print(json.dumps(result.to_json(), ensure_ascii=False, indent=1), markup=False, soft_wrap=True)
+    elif fmt in {"csv", "tsv"}:
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if row[v] is None else row[v] for v in variables])
+    else:
+        table = Table(*variables, show_lines=False)
+        for row in rows:
+            table.add_row(*(_short(row[v]) for v in variables))
+        out.print(table)
+        err.print(f"{len(rows)} row(s)")
+
+
+# ----------------------------------------------------------------- export
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="Serialisation.",
+                                     click_type=click.Choice(["turtle", "trig", "nt", "nquads", "jsonld"]))] = "turtle",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    graph: Annotated[Optional[str], typer.Option(help="Only this named graph.")] = None,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+) -> None:
+    """Write the graph, streamed. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep them."""
+    with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
+        if output is None:
+            kg_store.export(fmt, sys.stdout.buffer, graph)
+            sys.stdout.buffer.flush()
+            return
+        tmp = output.with_name(f".{output.name}.part")
+        try:
+            with tmp.open("wb") as fh:
+                kg_store.export(fmt, fh, graph)
+            tmp.replace(output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    err.print(f"wrote {output}", markup=False)
+
+
+# ------------------------------------------------------------------- eval
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (CONTRACT section 5).")],
+    store: StoreOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every missed and spurious item.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
+) -> None:
+    """Ingest a gold file's articles into a fresh store and print precision, recall and F1 per section."""
+    from kg.evaluate import evaluate, load_gold, render, render_errors
+    from kg.ingest import ingest as run_ingest
+    from kg.readers import read_paths
+    from kg.store import EmbeddedStore
+
+    try:
+        records = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read gold file: {exc}") from None
+    tmp = None
+    if store is None:
+        tmp = tempfile.mkdtemp(prefix="kg-eval-")
+        location = tmp
+    else:
+        location = store
+        if Path(location).exists() and any(Path(location).iterdir()):
+            raise UsageError(f"--store {location} is not empty; kg eval needs a fresh store")
+    try:
+        kg_store = EmbeddedStore(location)
+        summary = run_ingest(kg_store, read_paths([gold]), workers=workers,
+                             on_error=lambda e: err.print(f"kg: skipped {e}", markup=False))
+        report = evaluate(kg_store.ox, records)
+        kg_store.close()
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if as_json:
+        out.print(json.dumps(report.to_dict(), indent=1), markup=False, soft_wrap=True)
+    else:
+        out.print(render(report))
+        if errors:
+            out.print(render_errors(report))
+    if summary.errors:
+        raise typer.Exit(2)
+
+
+# ------------------------------------------------------------------ serve
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface to bind. [env: KG_HOST; default: 127.0.0.1]")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port. [env: KG_PORT; default: 8000]")] = None,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+) -> None:
+    """Serve the graph over HTTP: SPARQL at /sparql, health at /health."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    kg_store = _open(store, update_url, graph_store_url)
+    application = create_app(kg_store)
+    err.print(f"serving {kg_store.location} on http://{host or settings.host}:{port or settings.port}",
+              markup=False)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="warning")
+
+
+def main() -> None:
+    """Entry point: never a traceback, one line on stderr, exit 0/1/2."""
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("kg: aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except KGError as exc:
+        err.print(f"kg: error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("kg: interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        err.print(f"kg: internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

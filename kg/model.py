@@ -1,0 +1,81 @@
+"""What extraction produces: plain data, mapped to RDF by :mod:`kg.rdfmap`.
+
+Entities are referred to by their *key*, the path of their IRI below the
+instance namespace (``state/niger``), so the same real-world thing gets one
+node across articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One input article (CONTRACT section 4)."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD
+    url: str | None = None
+    source: str | None = None
+    id: str | None = None
+    origin: str = ""  # "file.jsonl:3", for messages
+
+
+@dataclass
+class Entity:
+    key: str  # e.g. "state/niger"
+    type: str  # a class local name of CONTRACT section 2, e.g. "State"
+    label: str  # canonical English name
+    aliases: set[str] = field(default_factory=set)
+    wikidata: str | None = None  # "Q1032"
+    confidence: float = 0.5
+
+
+@dataclass
+class Casualty:
+    type: str  # Killed | Wounded | Missing | Abducted
+    count: int
+    category: str = "Unspecified"  # Soldiers | Civilians | Militants | Unspecified
+    minimum: bool = False
+    victim: str | None = None  # entity key
+
+
+@dataclass
+class Event:
+    type: str  # Attack | Coup | Withdrawal | Deployment | Agreement
+    evidence: str
+    place: str | None = None  # entity key
+    date: str | None = None  # "2024", "2024-06" or "2024-06-11"
+    perpetrators: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
+    confidence: float = 0.5
+
+
+@dataclass
+class Partnership:
+    partners: tuple[str, str]  # two entity keys, sorted
+    status: str  # Active | Ended
+    evidence: str
+    date: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass
+class Relation:
+    s: str  # entity key
+    p: str  # local name in RELATION_PROPERTIES
+    o: str  # entity key
+    evidence: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass
+class Extraction:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)

@@ -1,0 +1,147 @@
+"""Reading articles (CONTRACT section 4).
+
+``read_paths`` yields :class:`~kg.model.Article` objects and, for every input
+it cannot read, an :class:`~kg.errors.InputError` naming the file and line;
+the caller reports those and goes on with the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.errors import InputError, UsageError
+from kg.model import Article
+
+SUFFIXES = {".txt", ".md", ".json", ".jsonl"}
+_SOURCE_LINE = re.compile(r"^\s*Source\s*(?:»|:)\s*(?P<name>.+?)\s*$", re.IGNORECASE)
+_FIELDS = {"text": str, "title": str, "published": str, "url": str, "source": str, "id": str}
+
+
+def check_date(value: str, origin: str) -> str:
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        raise InputError(origin, f"'published' is not an ISO date: {value!r}") from None
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputError]:
+    """Files under ``paths`` (folders recursively, sorted), or an error for a missing path."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in SUFFIXES and not any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                ):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(str(path), "no such file or folder")
+
+
+def _decode(raw: bytes, origin: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise InputError(origin, "binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(origin, f"not valid UTF-8 (byte {exc.start})") from None
+
+
+def parse_text(text: str, origin: str, published: str | None = None) -> Article:
+    """A plain-text article: headline on the first non-empty line, optional ``Source » NAME`` last."""
+    lines = text.strip().splitlines()
+    if not lines or not text.strip():
+        raise InputError(origin, "empty article")
+    source = None
+    match = _SOURCE_LINE.match(lines[-1])
+    if match:
+        source = match.group("name")
+        lines = lines[:-1]
+    title = lines[0].strip()
+    body_lines = lines[1:]
+    # a repeated headline right under the first one is common in pasted articles
+    while body_lines and (not body_lines[0].strip() or body_lines[0].strip() == title):
+        body_lines = body_lines[1:]
+    body = "\n".join(body_lines).strip()
+    if not body:
+        body = title
+    return Article(text=body, title=title, published=published, source=source, origin=origin)
+
+
+def article_from_obj(obj: object, origin: str) -> Article:
+    """An article from a decoded JSON value, checked field by field."""
+    if not isinstance(obj, dict):
+        raise InputError(origin, f"expected a JSON object, got {type(obj).__name__}")
+    fields: dict[str, str] = {}
+    for name, kind in _FIELDS.items():
+        value = obj.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, kind):
+            raise InputError(origin, f"field '{name}' must be a string, got {type(value).__name__}")
+        fields[name] = value
+    if not fields.get("text", "").strip():
+        raise InputError(origin, "field 'text' is missing or empty")
+    if "published" in fields:
+        fields["published"] = check_date(fields["published"], origin)
+    return Article(**fields, origin=origin)
+
+
+def read_file(path: Path, published: str | None = None) -> Iterator[Article | InputError]:
+    """The articles of one file; errors are yielded, never raised."""
+    origin = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield InputError(origin, exc.strerror or "cannot read")
+        return
+    try:
+        text = _decode(raw, origin)
+    except InputError as err:
+        yield err
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        if not text.strip():
+            yield InputError(origin, "empty file")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            line_origin = f"{origin}:{number}"
+            try:
+                yield article_from_obj(json.loads(line), line_origin)
+            except json.JSONDecodeError as exc:
+                yield InputError(line_origin, f"broken JSON ({exc.msg}, column {exc.colno})")
+            except InputError as err:
+                yield err
+    elif suffix == ".json":
+        try:
+            yield article_from_obj(json.loads(text), origin)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{origin}:{exc.lineno}", f"broken JSON ({exc.msg})")
+        except InputError as err:
+            yield err
+    else:
+        try:
+            yield parse_text(text, origin, published)
+        except InputError as err:
+            yield err
+
+
+def read_paths(paths: Iterable[Path], published: str | None = None) -> Iterator[Article | InputError]:
+    """Every article under ``paths``, in a stable order, with errors in line."""
+    if published is not None:
+        try:
+            published = dt.date.fromisoformat(published).isoformat()
+        except ValueError:
+            raise UsageError(f"--published must be YYYY-MM-DD, got {published!r}") from None
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from read_file(item, published)

@@ -1,0 +1,233 @@
+"""Where the graph lives.
+
+:class:`Store` is the small interface the rest of ConflictKG uses;
+:class:`EmbeddedStore` keeps the graph in a pyoxigraph store on disk (the
+default). A remote SPARQL 1.1 store implements the same interface.
+Every write that replaces a document's graph is one transaction, so a
+failure never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.errors import StoreError, UsageError
+from kg.namespaces import CKG, PREFIXES
+
+#: export formats: name -> (pyoxigraph format, holds named graphs)
+EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "trig": (ox.RdfFormat.TRIG, True),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nquads": (ox.RdfFormat.N_QUADS, True),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
+}
+
+
+def ntriples(graph: Graph) -> str:
+    data = graph.serialize(format="nt")
+    return data if isinstance(data, str) else data.decode("utf-8")
+
+
+def _term_text(term: object) -> str | None:
+    if term is None:
+        return None
+    return getattr(term, "value", str(term))
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows (SELECT), a boolean (ASK) or Turtle bytes (CONSTRUCT/DESCRIBE)."""
+
+    kind: str  # select | ask | graph
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+    terms: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(default_factory=list)
+    boolean: bool = False
+    turtle: bytes = b""
+
+    def to_json(self) -> dict[str, object]:
+        """SPARQL 1.1 Query Results JSON."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": self.boolean}
+        bindings = []
+        for row in self.terms:
+            binding: dict[str, dict[str, str]] = {}
+            for name, term in row.items():
+                if term is not None:
+                    binding[name] = term_json(term)
+            bindings.append(binding)
+        return {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+
+
+def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+class Store:
+    """What ConflictKG needs from a triple store."""
+
+    location: str
+
+    # --- reads -----------------------------------------------------------
+    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+        """Rows of a SELECT over the union of all graphs, as plain strings."""
+        raise NotImplementedError
+
+    def ask(self, query: str) -> bool:
+        raise NotImplementedError
+
+    def count_quads(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"] or 0)
+
+    def document_hash(self, doc_iri: str) -> str | None:
+        rows = self.select(
+            f"SELECT ?h WHERE {{ GRAPH <{doc_iri}> {{ <{doc_iri}> <{CKG.textHash}> ?h }} }}"
+        )
+        return rows[0]["h"] if rows else None
+
+    def export(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
+        raise NotImplementedError
+
+    def run_query(self, query: str) -> QueryResult:
+        raise NotImplementedError
+
+    # --- writes ----------------------------------------------------------
+    def update(self, update: str) -> None:
+        raise NotImplementedError
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> None:
+        """Replace the named graph ``graph_iri`` by ``graph`` in one transaction."""
+        self.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+                    f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples(graph)}\n}} }}")
+
+    def close(self) -> None:  # pragma: no cover - trivial
+        pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph store in a folder on disk (or in memory with ``path=None``)."""
+
+    def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
+        self.location = str(path) if path is not None else ":memory:"
+        try:
+            if path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                self.ox = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+
+    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+        subs = {ox.Variable(k): ox.NamedNode(v) if v.startswith(("http://", "https://"))
+                else ox.Literal(v) for k, v in bindings.items()}
+        try:
+            solutions = self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                      substitutions=subs or None)
+        except SyntaxError as exc:
+            raise UsageError(f"bad SPARQL: {exc}") from None
+        names = [v.value for v in solutions.variables]
+        return [{n: _term_text(row[n]) for n in names} for row in solutions]
+
+    def ask(self, query: str) -> bool:
+        return bool(self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+
+    def run_query(self, query: str) -> QueryResult:
+        result = self.raw_query(query)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult("graph", turtle=ox.serialize(result, format=ox.RdfFormat.TURTLE,
+                                                            prefixes=PREFIXES) or b"")
+        names = [v.value for v in result.variables]
+        terms = [{n: row[n] for n in names} for row in result]
+        rows = [{n: _term_text(t[n]) for n in names} for t in terms]
+        return QueryResult("select", names, rows, terms)
+
+    def raw_query(self, query: str, use_union: bool = True) -> object:
+        """The pyoxigraph result of any query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+        try:
+            return self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=use_union)
+        except SyntaxError as exc:
+            raise UsageError(f"bad SPARQL: {exc}") from None
+
+    def count_quads(self) -> int:
+        return len(self.ox)
+
+    def update(self, update: str) -> None:
+        try:
+            self.ox.update(update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise UsageError(f"bad SPARQL update: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store at {self.location}: {exc}") from None
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(graph) if graph else None
+        return self.ox.quads_for_pattern(None, None, None, g)
+
+    def export(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
+        try:
+            rdf_format, with_graphs = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        if with_graphs and graph is None:
+            ox.serialize(self.ox.quads_for_pattern(None, None, None), output, rdf_format,
+                         prefixes=prefixes)
+            return
+        if graph is not None:
+            triples = (q.triple for q in self.quads(graph))
+        else:
+            triples = self.ox.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        if with_graphs:
+            name = ox.NamedNode(graph)  # type: ignore[arg-type]
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples),
+                         output, rdf_format, prefixes=prefixes)
+        else:
+            ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+
+    def flush(self) -> None:
+        self.ox.flush()
+
+    def close(self) -> None:
+        del self.ox
+
+
+def open_store(location: str | None = None, *, read_only: bool = False, **remote: str | None) -> Store:
+    """The store at ``location``: a folder (embedded) or an http(s):// endpoint."""
+    from kg.config import get_settings
+
+    settings = get_settings()
+    location = location or settings.store
+    if location.startswith(("http://", "https://")):
+        raise UsageError("remote stores (http(s):// endpoints) are not supported yet")
+    return EmbeddedStore(location, read_only=read_only)
+
+
