@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 import tempfile
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -111,16 +112,26 @@ def ingest(
 
 
 # ------------------------------------------------------------------ query
-class Fmt(str):
-    pass
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nt = "nt"
+    nquads = "nquads"
+    jsonld = "jsonld"
 
 
 @app.command()
 def query(
     sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query (or use --file).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or tsv (CONSTRUCT/DESCRIBE: turtle).",
-                                     click_type=click.Choice(["table", "json", "csv", "tsv"]))] = "table",
+    fmt: Annotated[QueryFormat, typer.Option("--format", help="Result format (CONSTRUCT/DESCRIBE always give Turtle).")] = QueryFormat.table,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
@@ -135,7 +146,7 @@ def query(
         raise UsageError("give a query, or --file FILE")
     with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
         result = kg_store.run_query(sparql)
-        _print_result(result, fmt)
+        _print_result(result, fmt.value)
 
 
 def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
@@ -168,8 +179,7 @@ def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
 # ----------------------------------------------------------------- export
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="Serialisation.",
-                                     click_type=click.Choice(["turtle", "trig", "nt", "nquads", "jsonld"]))] = "turtle",
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     graph: Annotated[Optional[str], typer.Option(help="Only this named graph.")] = None,
     store: StoreOpt = None,
@@ -179,13 +189,13 @@ def export(
     """Write the graph, streamed. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep them."""
     with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
         if output is None:
-            kg_store.export(fmt, sys.stdout.buffer, graph)
+            kg_store.export(fmt.value, sys.stdout.buffer, graph)
             sys.stdout.buffer.flush()
             return
         tmp = output.with_name(f".{output.name}.part")
         try:
             with tmp.open("wb") as fh:
-                kg_store.export(fmt, fh, graph)
+                kg_store.export(fmt.value, fh, graph)
             tmp.replace(output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)

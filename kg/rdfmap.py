@@ -80,7 +80,7 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
             g.add((node, CKG.casualties, cnode))
             g.add((cnode, RDF.type, CKG.CasualtyCount))
             g.add((cnode, CKG.casualtyType, CKG[casualty.type]))
-            g.add((cnode, CKG.count, Literal(casualty.count, datatype=XSD.nonNegativeInteger)))
+            g.add((cnode, CKG["count"], Literal(casualty.count, datatype=XSD.nonNegativeInteger)))
             g.add((cnode, CKG.isMinimum, Literal(casualty.minimum)))
             g.add((cnode, CKG.victimCategory, CKG[casualty.category]))
             if casualty.victim:

@@ -177,12 +177,15 @@ class DocEntities:
                 if self._compound_actor(span, entry, demonym=False):
                     continue
             surface = span.text
+            if entry.type in {"Region", "Settlement"} and not entry.country:
+                continue  # "the Sahel", "the Horn of Africa": areas across borders, not below a country
             if self._is_part_of_longer_name(span):
                 continue
             key = self._gaz_entity(entry, surface=surface)
             actor = None
-            if entry.type == "Settlement" and entry.capital_of and self._acts(span):
-                actor = self._state_entity(entry.capital_of)
+            capital_of = gaz.capital_of(entry.key)
+            if entry.type == "Settlement" and capital_of and self._acts(span):
+                actor = self._state_entity(capital_of)
             self._mention(span.start, span.end, key, entry.type, "gazetteer", actor)
         counts = Counter(k for _, k in state_mentions)
         title_end = 0
@@ -198,7 +201,14 @@ class DocEntities:
         del title_end
 
     def _is_part_of_longer_name(self, span: Span) -> bool:
-        """'Niger' in 'Niger Delta Avengers' found by NER as one ORG: leave it to NER."""
+        """'Dosso' in 'Dosso Kouregou', 'Niger' in 'Niger Delta Avengers': a longer name, not ours."""
+        doc = self.doc
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if span.label_ in {"Settlement", "Region"} and nxt is not None and nxt.pos_ == "PROPN" and \
+                nxt.text[:1].isupper() and not nxt.is_sent_start and nxt.lower_ not in {
+                    "region", "province", "state", "district", "department", "county"} and \
+                not any(s.start == span.end for s in doc.spans.get("ckg_gaz", [])):
+            return True
         for ent in self.doc.ents:
             if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
                 if ent.label_ in {"ORG", "FAC"} and not any(
@@ -424,8 +434,8 @@ class DocEntities:
                     self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
             elif det and lower == "group" and "ArmedGroup" in last and doc[t.i - 1].lower_ == "the":
                 self._mention(t.i, t.i + 1, last["ArmedGroup"], "ArmedGroup", "coref")
-            elif det and lower in {"country", "nation"} and doc[t.i - 1].lower_ == "the":
-                state = last.get("State") or self.main_state
+            elif lower in {"country", "nation"} and any(c.lower_ == "the" for c in t.lefts):
+                state = self.main_state or last.get("State")
                 if state:
                     self._mention(t.i, t.i + 1, state, "State", "coref")
 

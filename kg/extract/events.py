@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
-from kg.extract.dates import dates_in_sentence
+from kg.extract.dates import dates_in_sentence, resolve_date
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
@@ -127,12 +127,17 @@ def find_triggers(sent: Span) -> list[Trigger]:
 
 
 def _forces_move(verb: Token) -> bool:
-    """'troops leave', 'France pulls out its soldiers', 'Wagner says it is leaving Mali'."""
-    for c in verb.children:
-        if c.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-            if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "ORG", "NORP"} or \
-                    c.pos_ in {"PROPN", "PRON"}:
-                return True
+    """'troops leave', 'France pulls out its soldiers', 'a contingent is scheduled to depart'."""
+    node = verb
+    for _ in range(3):
+        for c in node.children:
+            if c.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+                if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "ORG", "NORP"} or \
+                        c.pos_ in {"PROPN", "PRON"}:
+                    return True
+        if node.dep_ not in {"xcomp", "conj"} or node.head is node:
+            break
+        node = node.head
     return False
 
 
@@ -300,7 +305,8 @@ def _victim_forces(noun: Token, ents: DocEntities) -> str | None:
 
 
 # ------------------------------------------------------------------- places
-def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str]) -> list[Mention]:
+def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: str = "Attack"
+                      ) -> list[Mention]:
     out = []
     for m in ents.in_span(sent):
         if m.type not in PLACE_RANK or m.key in exclude:
@@ -314,14 +320,16 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str]) -> list[
         if root.dep_ == "pobj" and gov.lower_ in {"with", "from", "toward", "towards", "into"}:
             if gov.lower_ in {"with"} and gov.head.lemma_.lower() in {"border", "frontier"}:
                 continue
-            if gov.lower_ in {"from", "toward", "towards"}:
+            if gov.lower_ in {"from", "toward", "towards"} and type_ != "Withdrawal":
                 continue
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
             continue  # the state acts; it is not where
-        if root.dep_ == "compound" and m.type == "State" and root.head.lemma_.lower() in {
-                "ministry", "government", "army", "soldier", "official", "authority", "president"}:
-            continue
+        if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
+                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS:
+            continue  # "the Sahel nation", "Niger defence ministry": a modifier, not where
         del tok
+        if type_ == "Coup" and m.type not in {"State", "Settlement"}:
+            continue  # power is seized in a country or its capital
         out.append(m)
     return out
 
@@ -357,7 +365,7 @@ def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
     if t.pos_ == "VERB":
         verb = t
         for _ in range(3):
-            subj = [c for c in verb.children if c.dep_ in {"nsubj", "agent"}]
+            subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
             if subj:
                 for s in subj:
                     candidates.extend(s.subtree)
@@ -373,9 +381,11 @@ def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
         return []
     # a noun: "France's withdrawal", "the withdrawal of French troops", "an attack by ISWAP"
     for c in t.children:
-        if c.dep_ in {"poss", "compound", "amod"}:
+        if c.dep_ in {"poss", "compound"}:
             candidates.extend(c.subtree)
-        if c.dep_ == "prep" and c.lower_ in {"by", "of", "from"}:
+        elif c.dep_ == "amod":
+            candidates.append(c)
+        if c.dep_ == "prep" and (c.lower_ == "by" or c.lower_ == "of" and t.lemma_.lower() not in lx.ATTACK_NOUNS):
             candidates.extend(c.subtree)
     found = _actors_in(candidates, ents)
     if found:
@@ -415,6 +425,45 @@ def _as_state(key: str, ents: DocEntities) -> str:
     return key
 
 
+def _clause_verb(token: Token) -> Token:
+    node = token
+    for _ in range(8):
+        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+            return node
+        node = node.head
+    return node
+
+
+FUTURE_VERBS = {"schedule", "expect", "set", "due", "plan", "slate", "intend", "aim"}
+
+
+def _future(trigger: Token) -> bool:
+    """'is scheduled to depart', 'will leave', 'are due to arrive'."""
+    node: Token = trigger
+    for _ in range(3):
+        if any(c.lower_ in {"will", "'ll", "shall"} and c.dep_ == "aux" for c in node.children):
+            return True
+        if node.lemma_.lower() in FUTURE_VERBS and node is not trigger:
+            return True
+        if node.head is node:
+            break
+        node = node.head
+    return False
+
+
+def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> str | None:
+    """The date phrase of the trigger's own clause, or of a clause it is the complement of."""
+    verb = _clause_verb(trigger)
+    ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" else set()
+    for span, value in dates:
+        date_verb = _clause_verb(span.root)
+        if date_verb.i == verb.i or date_verb.i in ancestors or span.root.head.i == trigger.i:
+            if _future(trigger):
+                return resolve_date(span.text, published, future=True) or value
+            return value
+    return None
+
+
 class EventReader:
     """Reads the events of one parsed article."""
 
@@ -443,7 +492,6 @@ class EventReader:
         triggers = [t for t in find_triggers(sent) if not negated(t.token)]
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
-        date = dates[0][1] if dates else None
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
             if trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
@@ -456,7 +504,8 @@ class EventReader:
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
         for type_, trig in by_type.items():
-            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
+            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [],
+                        _date_for(trig.token, dates, self.published))
         # remember places for "the same region"
         for m in ents.in_span(sent):
             if m.type in PLACE_RANK:
@@ -470,13 +519,18 @@ class EventReader:
         ents = self.ents
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
-        places = _place_candidates(sent, ents, exclude)
+        places = _place_candidates(sent, ents, exclude, type_)
         place = max(places, key=lambda m: (PLACE_RANK[m.type], -m.start), default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         previous = None
-        if trig.definite:
-            previous = self._latest(type_, None if type_ != "Attack" else 3, index)
+        if type_ == "Coup":
+            previous = self._latest("Coup", None, index)  # one coup an article, unless it names two places
+            if previous and place_key and previous.event.place and \
+                    ents.state_of(place_key) != ents.state_of(previous.event.place):
+                previous = None
+        elif trig.definite:
+            previous = self._latest(type_, None, index)
             if previous and type_ == "Attack" and casualties and previous.sent_index < index - 2:
                 previous = None
             if previous and type_ == "Attack" and casualties and (date and previous.dated and

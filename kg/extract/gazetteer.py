@@ -1,0 +1,307 @@
+"""The gazetteer: known states, organisations, armed groups, regions and settlements.
+
+``kg/data/gazetteer.jsonl`` (built by ``scripts/build_gazetteer.py``) is loaded
+once per process by :func:`load_gazetteer`. The spaCy component
+``ckg_gazetteer`` finds every gazetteer name and demonym in a document and
+writes them to ``doc.spans["ckg_gaz"]``: ``span.label_`` is the entry class
+(``"State"``, ``"ArmedGroup"``, ...) or ``"DEMONYM"``, ``span.kb_id_`` the
+entry key (``"state/niger"``). When several entries share a surface form the
+span carries the most likely one; :meth:`Gazetteer.by_surface` gives them all.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.jsonl"
+SPANS_KEY = "ckg_gaz"
+DEMONYM = "DEMONYM"
+
+#: preference among entries sharing a surface form (lower wins)
+_TYPE_RANK = {"State": 0, "InternationalOrganization": 1, "ArmedGroup": 2, "Settlement": 4, "Region": 5}
+#: settlements at least this big (or capitals) win a bare name over a region of the same name
+_BIG_TOWN = 25000
+#: designator words whose case varies in news ("Kidal region" / "Kidal Region")
+_DESIGNATORS = {"region", "province", "state", "governorate", "department", "district", "county",
+                "oblast", "prefecture", "city", "republic", "territory"}
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+
+
+@dataclass
+class GazEntry:
+    """One gazetteer entry (a line of gazetteer.jsonl)."""
+
+    key: str
+    type: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    country: str | None = None
+    region: str | None = None
+    capital: str | None = None
+    member_of: list[str] = field(default_factory=list)
+    affiliated_with: list[str] = field(default_factory=list)
+    active_in: list[str] = field(default_factory=list)
+    ambiguous: bool = False
+    kind: str | None = None
+    population: int | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The label followed by the aliases."""
+        return [self.label, *self.aliases]
+
+
+_FIELDS = set(GazEntry.__dataclass_fields__)
+
+
+def fold(text: str) -> str:
+    """Strip accents and unify quote marks: 'N’Djaména' -> "N'Djamena"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_acronym(text: str) -> bool:
+    """Acronyms and all-caps names ('US', 'JNIM', 'CSP-DPA', 'U.S.') are matched case-sensitively."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    return all(c.isupper() for c in letters) or (len(letters) <= 4 and " " not in text and text != text.title())
+
+
+def surface_key(text: str) -> str:
+    """The normalised lookup form: accents folded; case kept for acronyms, else lower-cased."""
+    t = re.sub(r"\s+", " ", fold(text)).strip()
+    if t.lower().startswith("the ") and len(t) > 4:
+        t = t[4:]
+    return t if is_acronym(t) else t.lower()
+
+
+class Gazetteer:
+    """All entries, indexed by key, by surface form and by demonym."""
+
+    def __init__(self, entries: Iterable[GazEntry]) -> None:
+        self.entries: dict[str, GazEntry] = {}
+        self._surface: dict[str, list[str]] = {}
+        self._demonym: dict[str, str] = {}
+        for e in entries:
+            self.entries[e.key] = e
+        for e in self.entries.values():
+            for name in e.names:
+                keys = self._surface.setdefault(surface_key(name), [])
+                if e.key not in keys:
+                    keys.append(e.key)
+            for d in e.demonyms:
+                self._demonym.setdefault(surface_key(d), e.key)
+        for sk, keys in self._surface.items():
+            keys.sort(key=lambda k: self._rank(self.entries[k], sk))
+
+    @classmethod
+    def from_jsonl(cls, path: str | Path) -> Gazetteer:
+        def rows() -> Iterator[GazEntry]:
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        d = json.loads(line)
+                        yield GazEntry(**{k: v for k, v in d.items() if k in _FIELDS})
+
+        return cls(rows())
+
+    def _rank(self, e: GazEntry, sk: str) -> tuple[int, int, int, int, str]:
+        type_rank = _TYPE_RANK.get(e.type, 3)
+        if e.type == "Settlement" and ((e.population or 0) >= _BIG_TOWN or self.is_capital(e.key)):
+            type_rank = 3
+        exact = 0 if surface_key(e.label) == sk else 1
+        return (type_rank, int(e.ambiguous), exact, -(e.population or 0), e.key)
+
+    # ------------------------------------------------------------------ lookups
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def get(self, key: str) -> GazEntry | None:
+        """The entry with this key, or None."""
+        return self.entries.get(key)
+
+    def by_surface(self, text: str) -> list[GazEntry]:
+        """Every entry named ``text`` (label or alias), most likely first."""
+        return [self.entries[k] for k in self._surface.get(surface_key(text), [])]
+
+    def best(self, text: str, type_: str | None = None) -> GazEntry | None:
+        """The most likely entry named ``text``, optionally of one class."""
+        for e in self.by_surface(text):
+            if type_ is None or e.type == type_:
+                return e
+        return None
+
+    def demonym(self, text: str) -> GazEntry | None:
+        """The state of a demonym: 'Nigerien' -> Niger, 'Malians' -> Mali."""
+        key = self._demonym.get(surface_key(text))
+        return self.entries[key] if key else None
+
+    def state_by_key(self, key: str) -> GazEntry | None:
+        """The State entry with this key, or None."""
+        e = self.entries.get(key)
+        return e if e is not None and e.type == "State" else None
+
+    def capital_of(self, key: str) -> str | None:
+        """The state key whose capital is the settlement ``key``, or None."""
+        return self._capitals().get(key)
+
+    def is_capital(self, key: str) -> bool:
+        return key in self._capitals()
+
+    @functools.cached_property
+    def _capital_map(self) -> dict[str, str]:
+        return {e.capital: e.key for e in self.entries.values() if e.type == "State" and e.capital}
+
+    def _capitals(self) -> dict[str, str]:
+        return self._capital_map
+
+    def country_of(self, key: str) -> str | None:
+        """The state key a place or group is in: itself for a state, ``country`` for a place."""
+        e = self.entries.get(key)
+        if e is None:
+            return None
+        return e.key if e.type == "State" else e.country
+
+    def located_in_chain(self, key: str) -> list[str]:
+        """Containing places, innermost first: settlement -> region -> state."""
+        chain: list[str] = []
+        e = self.entries.get(key)
+        while e is not None:
+            nxt = e.region if e.region and e.region not in chain and e.region != e.key else e.country
+            if not nxt or nxt in chain or nxt == e.key:
+                break
+            chain.append(nxt)
+            e = self.entries.get(nxt)
+        return chain
+
+    def of_type(self, type_: str) -> list[GazEntry]:
+        """All entries of one class."""
+        return [e for e in self.entries.values() if e.type == type_]
+
+    # ---------------------------------------------------------------- patterns
+    def surface_forms(self) -> dict[str, tuple[str, str]]:
+        """Every text to match -> (span label, entry key). Variants included; best entry wins."""
+        forms: dict[str, tuple[str, str, tuple]] = {}
+
+        def put(text: str, label: str, key: str, rank: tuple) -> None:
+            for v in _variants(text):
+                old = forms.get(v)
+                if old is None or rank < old[2]:
+                    forms[v] = (label, key, rank)
+
+        for e in self.entries.values():
+            if e.ambiguous and e.type == "Settlement":
+                continue  # 'Bush', 'Mobile', 'Reading': by_surface() still knows them
+            for name in e.names:
+                put(name, e.type, e.key, self._rank(e, surface_key(name)))
+            for d in e.demonyms:
+                put(d, DEMONYM, e.key, (9, 0, 0, 0, e.key))
+        return {t: (lab, key) for t, (lab, key, _) in forms.items()}
+
+
+def _variants(text: str) -> set[str]:
+    """Case and accent variants a news text may use for one name."""
+    text = re.sub(r"\s+", " ", text).strip()
+    out = {text, fold(text)}
+    if is_acronym(text):
+        return out
+    for t in list(out):
+        if "'" in t:
+            out.add(t.replace("'", "\u2019"))
+        words = t.split(" ")
+        if t[:1].islower():
+            out.add(t[:1].upper() + t[1:])  # 'al-Shabaab' at a sentence start
+        if len(words) > 1 and words[-1].lower() in _DESIGNATORS:
+            out.add(" ".join([*words[:-1], words[-1].lower()]))
+            out.add(" ".join([*words[:-1], words[-1].capitalize()]))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer(path: str | None = None) -> Gazetteer:
+    """The gazetteer, loaded once per process."""
+    return Gazetteer.from_jsonl(path or GAZETTEER_PATH)
+
+
+# ----------------------------------------------------------------- spaCy component
+@functools.lru_cache(maxsize=4)
+def _tokenized_patterns(lang: str, path: str | None) -> tuple[tuple[tuple[str, ...], str, str], ...]:
+    """(token texts, span label, key) of every surface form, tokenised once per language."""
+    import spacy
+
+    gaz = load_gazetteer(path)
+    forms = gaz.surface_forms()
+    tokenizer = spacy.blank(lang).tokenizer
+    texts = sorted(forms)
+    out = []
+    for text, doc in zip(texts, tokenizer.pipe(texts, batch_size=2000)):
+        label, key = forms[text]
+        out.append((tuple(t.text for t in doc), label, key))
+    return tuple(out)
+
+
+class GazetteerComponent:
+    """Marks gazetteer names and demonyms in ``doc.spans[spans_key]``."""
+
+    def __init__(self, nlp: Language, name: str = "ckg_gazetteer", spans_key: str = SPANS_KEY,
+                 path: str | None = None) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.gazetteer = load_gazetteer(path)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._labels: dict[int, tuple[str, str]] = {}
+        grouped: dict[str, list[Doc]] = {}
+        for words, label, key in _tokenized_patterns(nlp.lang, path):
+            match_key = f"{label}|{key}"
+            grouped.setdefault(match_key, []).append(Doc(nlp.vocab, words=list(words)))
+        for match_key, docs in grouped.items():
+            self.matcher.add(match_key, docs)
+            label, key = match_key.split("|", 1)
+            self._labels[nlp.vocab.strings[match_key]] = (label, key)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label, key = self._labels[match_id]
+            span = Span(doc, start, end, label=label, kb_id=key)
+            if _shouting(span):
+                continue
+            spans.append(span)
+        doc.spans[self.spans_key] = filter_spans(spans)
+        return doc
+
+
+def _shouting(span: Span) -> bool:
+    """True for an acronym inside an ALL-CAPS run ('US TROOPS LEAVE'): not a trustworthy match."""
+    text = span.text
+    if not is_acronym(text):
+        return False
+    doc = span.doc
+    neighbours = [t for t in doc[max(0, span.start - 3):span.start] if t.is_alpha]
+    neighbours += [t for t in doc[span.end:span.end + 3] if t.is_alpha]
+    neighbours = [t for t in neighbours if len(t.text) > 1 or t.text.isupper()]
+    return bool(neighbours) and all(t.text.isupper() for t in neighbours)
+
+
+@Language.factory("ckg_gazetteer", assigns=["doc.spans"],
+                  default_config={"spans_key": SPANS_KEY, "path": None})
+def make_gazetteer_component(nlp: Language, name: str, spans_key: str, path: str | None) -> GazetteerComponent:
+    """Factory of the ``ckg_gazetteer`` pipe."""
+    return GazetteerComponent(nlp, name=name, spans_key=spans_key, path=path)
