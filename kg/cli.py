@@ -34,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 StoreOpt = Annotated[Optional[str], typer.Option(
@@ -274,7 +274,9 @@ def serve(
 def main() -> None:
     """Entry point: never a traceback, one line on stderr, exit 0/1/2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the status of typer.Exit here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -284,7 +286,7 @@ def main() -> None:
         exc.show()
         sys.exit(2)
     except KGError as exc:
-        err.print(f"kg: error: {exc}", markup=False)
+        err.print("kg: error: " + " ".join(str(exc).split()), markup=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("kg: interrupted")
@@ -292,7 +294,7 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        err.print(f"kg: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print(f"kg: internal error: {type(exc).__name__}: " + " ".join(str(exc).split()), markup=False)
         sys.exit(1)
 
 

@@ -135,6 +135,8 @@ class EmbeddedStore(Store):
         try:
             if path is None:
                 self.ox = ox.Store()
+            elif read_only and not (Path(path) / "CURRENT").exists():
+                raise StoreError(f"no store at {path}; create one with 'kg ingest'")
             elif read_only:
                 self.ox = ox.Store.read_only(str(path))
             else:

@@ -65,7 +65,7 @@ will wind with wood work world year yes york you young bath reading nice split m
 sale hope union commerce enterprise progress industry liberty providence concord victory
 police army force forces group rebels militants troops soldiers junta government military
 mao engels bama mora fada kati kaya mandera
-aden goma gao
+aden goma gao commonwealth
 tank metro crater engineer plaque washer tube titan hub sultan song mile ore mango male lame mane dire
 hire gore leo sir sam bingo bacon cove dome duma hit save share till surprise shaping simmering
 pare para pita pout tabi tango tare tuba soma saba sade mach mafa lash midi mari matai puma raja rama
@@ -88,6 +88,11 @@ sall sy fall ndiaye diop faye camara kamara bah barry sow yaya john james peter 
 george william thomas mary grace joseph daniel samuel moses abraham isaac jacob ruth esther sarah lucy
 nancy norman warren tyler harper eugene sydney virginia mandela arafat salim sultan
 vladimir ivan sergei sergey nikolai dmitri dmitry boris viktor victor oleg yuri igor pavel alexandra
+rivera nelson flores guerrero cesar alba santos moreno pereira santana ibarra leon kennedy brandon sutton
+henderson allan preston rodriguez richardson bradford gilbert markham lancaster newton paterson montgomery
+durham windsor bedford adler chu hong yao mena narang doshi anand fatih gora bodo sami van chia kong
+savannah darwin matsumoto yamato hitachi meta zeta marche loreto lenart benedikt irvine langley brent
+worcester mesa rosetta kure sutton chelmsford funda karema santander pali nis sig gilbert moreno
 maxim artem anton roman olga tatiana natalia marina kirov lenin pushkin chekhov shevchenko
 """.split())
 
@@ -245,6 +250,10 @@ def build() -> list[dict[str, Any]]:
                   "department": "department", "district": "district", "county": "County",
                   "prefecture": "prefecture", "oblast": "Oblast"}
     region_rows = []  # (key-less label, iso, aliases, bare, code)
+    n_subdivisions: dict[str, int] = defaultdict(int)
+    for sub in pycountry.subdivisions:
+        if not sub.parent_code:
+            n_subdivisions[sub.country_code] += 1
     for sub in sorted(pycountry.subdivisions, key=lambda x: x.code):
         if sub.parent_code or sub.country_code not in iso_to_key:
             continue
@@ -265,6 +274,9 @@ def build() -> list[dict[str, Any]]:
             low = norm(label)
             bare = not ((low in common and low not in KEEP_IF_IMPORTANT) or low in state_surfaces
                         or low in other_surfaces or low in PERSON_NAMES)
+            if sub.country_code not in PRIORITY and " " not in label and (
+                    len(label) < 5 or n_subdivisions[sub.country_code] > 60):
+                bare = False  # 'Mon' (Myanmar), Slovenia's 200 municipalities: only 'X region' is safe
             word = suffix_for.get(sub.type.lower().split()[0] if sub.type else "", None) or "region"
             suffixed = f"{label} {word[0].upper()}{word[1:]}"
             if bare:
@@ -357,6 +369,7 @@ def build() -> list[dict[str, Any]]:
             continue
         seen_cur.add((row[0], row[1]))
         curated_by_cc[row[1]].append(row)
+    explicit = {(iso, lab) for lab, iso in seen_cur}  # places named in settlements.json, not just capitals
     for iso, cap in capitals.items():
         if not any(norm(r[0]) == norm(cap) for r in curated_by_cc[iso]):
             curated_by_cc[iso].append([cap, iso, [], None])
@@ -443,7 +456,7 @@ def build() -> list[dict[str, Any]]:
         risky = (low in common or low in PERSON_NAMES) and low not in KEEP_IF_IMPORTANT
         if s["curated"] or norm(capitals.get(s["iso"], "")) == low or (pop or 0) >= 500000:
             # only true English words, or person names of places that are not big cities ('Victoria')
-            risky = (low in COMMON_WORDS or low in PERSON_NAMES and (pop or 0) < 500000) \
+            risky = (low in COMMON_WORDS or low in PERSON_NAMES and (s["iso"], label) not in explicit) \
                 and low not in KEEP_IF_IMPORTANT
         e["ambiguous"] = risky
         entries[key] = e

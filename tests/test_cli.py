@@ -68,11 +68,15 @@ def test_bad_batch_stores_the_good_and_names_the_bad(tmp_path):
         "https://w3id.org/conflict-kg/id/document/dev-000", "https://w3id.org/conflict-kg/id/document/dev-001"]
 
 
-def test_errors_are_one_line(tmp_path):
-    result = run_kg("query", "SELECT WHERE {", "--store", str(tmp_path / "s"))
+def test_errors_are_one_line(tmp_path, dev_store):
+    result = run_kg("query", "SELECT WHERE {", "--store", str(dev_store))
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kg: error: bad SPARQL")
+    result = run_kg("query", "ASK {}", "--store", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().splitlines() == [
+        f"kg: error: no store at {tmp_path / 'nowhere'}; create one with 'kg ingest'"]
     result = run_kg("ingest", str(tmp_path / "missing.txt"), "--store", str(tmp_path / "s"), "-q")
     assert result.returncode == 2 and "missing.txt: no such file" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()

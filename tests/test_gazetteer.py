@@ -143,6 +143,13 @@ def test_acronyms_not_matched_in_all_caps_headlines(nlp: spacy.language.Language
     assert "armed-group/islamic-state" in keys(nlp, "Fighters loyal to IS attacked the town.")
 
 
+def test_datelines(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    got = found(nlp, "MOGADISHU, Somalia (AP) — Gunmen attacked a hotel.")
+    assert ("MOGADISHU", "Settlement", "settlement/mogadishu") in got
+    assert gaz.best("MOGADISHU").key == "settlement/mogadishu"
+    assert keys(nlp, 'Software provided "AS IS" without warranty.') == set()
+
+
 def test_accent_folding(nlp: spacy.language.Language) -> None:
     assert "region/tillaberi" in keys(nlp, "The attack took place in the Tillabéri region.")
     assert "region/tillaberi" in keys(nlp, "The attack took place in the Tillaberi region.")

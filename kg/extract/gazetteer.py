@@ -139,7 +139,11 @@ class Gazetteer:
 
     def by_surface(self, text: str) -> list[GazEntry]:
         """Every entry named ``text`` (label or alias), most likely first."""
-        return [self.entries[k] for k in self._surface.get(surface_key(text), [])]
+        sk = surface_key(text)
+        keys = self._surface.get(sk)
+        if keys is None and sk.isupper():  # 'MOGADISHU' in a dateline
+            keys = self._surface.get(sk.lower())
+        return [self.entries[k] for k in keys or []]
 
     def best(self, text: str, type_: str | None = None) -> GazEntry | None:
         """The most likely entry named ``text``, optionally of one class."""
@@ -211,6 +215,14 @@ class Gazetteer:
                 continue  # 'Bush', 'Mobile', 'Reading': by_surface() still knows them
             for name in e.names:
                 put(name, e.type, e.key, self._rank(e, surface_key(name)))
+            # datelines and headlines: 'MOGADISHU, Somalia (AP)'
+            if not is_acronym(e.label) and len(e.label) > 3 and (
+                    e.type == "State" or e.type == "Settlement" and
+                    ((e.population or 0) >= 50000 or self.is_capital(e.key))):
+                rank = self._rank(e, surface_key(e.label))
+                for v in {e.label.upper(), fold(e.label).upper()}:
+                    if v not in forms or rank < forms[v][2]:
+                        forms[v] = (e.type, e.key, rank)
             for d in e.demonyms:
                 put(d, DEMONYM, e.key, (9, 0, 0, 0, e.key))
         return {t: (lab, key) for t, (lab, key, _) in forms.items()}
@@ -241,20 +253,37 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
 
 
 # ----------------------------------------------------------------- spaCy component
+_SIMPLE = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
 @functools.lru_cache(maxsize=4)
-def _tokenized_patterns(lang: str, path: str | None) -> tuple[tuple[tuple[str, ...], str, str], ...]:
-    """(token texts, span label, key) of every surface form, tokenised once per language."""
+def _tokenized_patterns(lang: str, path: str | None) -> tuple[dict[str, tuple[str, str]],
+                                                             tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The surface forms (text -> (span label, key)) and their tokens, computed once per language.
+
+    Plain 'Word Word' names are split on spaces (the tokenizer would do the same unless a word is
+    one of its special cases); anything with punctuation goes through the real tokenizer.
+    """
     import spacy
 
-    gaz = load_gazetteer(path)
-    forms = gaz.surface_forms()
+    forms = load_gazetteer(path).surface_forms()
     tokenizer = spacy.blank(lang).tokenizer
-    texts = sorted(forms)
-    out = []
-    for text, doc in zip(texts, tokenizer.pipe(texts, batch_size=2000)):
-        label, key = forms[text]
-        out.append((tuple(t.text for t in doc), label, key))
-    return tuple(out)
+    special = {k for k in tokenizer.rules or {}}
+    out: list[tuple[str, tuple[str, ...]]] = []
+    hard: list[str] = []
+    for text in sorted(forms):
+        if _SIMPLE.fullmatch(text) and not any(w in special for w in text.split(" ")):
+            out.append((text, tuple(text.split(" "))))
+        else:
+            hard.append(text)
+    for text, doc in zip(hard, tokenizer.pipe(hard, batch_size=1000)):
+        out.append((text, tuple(t.text for t in doc)))
+    return forms, tuple(out)
+
+
+#: acronyms that are also English words when written in capitals ('AS IS', 'IT IS')
+_WORDLIKE = {"IS", "US", "AS", "IT", "ON", "OR", "AN", "NO", "DO", "AT", "BY", "IN", "TO", "OF", "WE",
+             "ME", "MY", "SO", "UP", "GO", "HE", "BE", "AM", "AU"}
 
 
 class GazetteerComponent:
@@ -266,26 +295,41 @@ class GazetteerComponent:
         self.spans_key = spans_key
         self.gazetteer = load_gazetteer(path)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._labels: dict[int, tuple[str, str]] = {}
-        grouped: dict[str, list[Doc]] = {}
-        for words, label, key in _tokenized_patterns(nlp.lang, path):
-            match_key = f"{label}|{key}"
-            grouped.setdefault(match_key, []).append(Doc(nlp.vocab, words=list(words)))
-        for match_key, docs in grouped.items():
-            self.matcher.add(match_key, docs)
-            label, key = match_key.split("|", 1)
-            self._labels[nlp.vocab.strings[match_key]] = (label, key)
+        forms, patterns = _tokenized_patterns(nlp.lang, path)
+        self._by_tokens: dict[tuple[str, ...], tuple[str, str]] = {}
+        by_label: dict[str, list[Doc]] = {}
+        for text, words in patterns:
+            if words in self._by_tokens:
+                continue
+            self._by_tokens[words] = forms[text]
+            by_label.setdefault(forms[text][0], []).append(Doc(nlp.vocab, words=list(words)))
+        for label, docs in sorted(by_label.items()):
+            self.matcher.add(label, docs)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            label, key = self._labels[match_id]
+        matches = self.matcher(doc)
+        matched_tokens = {i for _, start, end in matches for i in range(start, end)}
+        for _, start, end in matches:
+            label, key = self._by_tokens[tuple(t.text for t in doc[start:end])]
             span = Span(doc, start, end, label=label, kb_id=key)
-            if _shouting(span):
+            if _shouting(span) or _caps_neighbour(span, matched_tokens):
                 continue
             spans.append(span)
         doc.spans[self.spans_key] = filter_spans(spans)
         return doc
+
+
+def _caps_neighbour(span: Span, matched: set[int]) -> bool:
+    """True for 'IS' in 'AS IS': a word-like acronym next to a capitalised word we do not know."""
+    if span.text not in _WORDLIKE:
+        return False
+    doc = span.doc
+    for i in (span.start - 1, span.end):
+        if 0 <= i < len(doc) and doc[i].is_alpha and len(doc[i]) > 1 and doc[i].text.isupper() \
+                and i not in matched:
+            return True
+    return False
 
 
 def _shouting(span: Span) -> bool:
