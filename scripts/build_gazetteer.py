@@ -193,6 +193,7 @@ def build() -> list[dict[str, Any]]:
     # ---------------------------------------------------------------- states
     iso_to_key: dict[str, str] = {}
     state_surfaces: set[str] = set()
+    curated_names = {norm(n): s["iso2"] for s in states for n in [s["label"], *s["aliases"]]}
     for s in states:
         key = entity_key("State", s["label"])
         iso_to_key[s["iso2"]] = key
@@ -204,8 +205,8 @@ def build() -> list[dict[str, Any]]:
         if pc is not None:
             for attr in ("name", "official_name", "common_name"):
                 v = getattr(pc, attr, None)
-                if v and "," not in v and "(" not in v:
-                    add_alias(e, v)
+                if v and "," not in v and "(" not in v and curated_names.get(norm(v), s["iso2"]) == s["iso2"]:
+                    add_alias(e, v)  # not pycountry's 'Congo' for Brazzaville: news means Kinshasa
         for d in s["demonyms"]:
             e["demonyms"].append(d)
             p = plural(d)
@@ -313,6 +314,9 @@ def build() -> list[dict[str, Any]]:
                     continue
                 add_alias(e, a)
             e["ambiguous"] = norm(label) in COMMON_WORDS and norm(label) not in KEEP_IF_IMPORTANT
+            # subdivision: ISO 3166-2; area: a named part of one country (Darfur, Donbas);
+            # macro-region: spans several countries (the Sahel) - gold annotations rarely name these
+            e["kind"] = "subdivision" if code else ("area" if iso else "macro-region")
             if code:
                 e["iso3166_2"] = code
                 code_to_region[code] = key

@@ -191,10 +191,12 @@ class DocEntities:
         title_end = 0
         if counts:
             self.main_state = counts.most_common(1)[0][0]
-        # 2. military bases
-        self._find_bases()
-        # 3. named entities the gazetteer does not know
+        # 2. named entities the gazetteer does not know
         self._find_ner()
+        # 3. military bases, named after the places found so far
+        self._find_bases()
+        # 4. acronyms given in brackets: "Coordination of Azawad Movements (CMA)"
+        self._find_acronyms()
         # 4. descriptions that refer back ("the junta", "the army", "the group")
         self._find_descriptions()
         self.mentions.sort(key=lambda m: m.start)
@@ -248,6 +250,11 @@ class DocEntities:
             if state_key is None or state_key not in self.gaz.entries:
                 return False
             surface = doc[span.start:k + length].text
+            last = tokens[-1]
+            if last.dep_ in {"compound", "amod", "nmod"} and last.head.i > last.i and \
+                    last.head.pos_ in {"NOUN", "PROPN"} and last.head.lemma_.lower() not in {
+                        "soldier", "troop", "force", "unit", "junta", "government", "regime"}:
+                continue  # "Russian military instructors", "a Malian army camp": a modifier
             if words in lx.JUNTA_NOUNS or lemmas in lx.JUNTA_NOUNS:
                 key = self.junta(state_key, surface)
                 self._mention(span.start, k + length, key, "MilitaryJunta", "pattern")
@@ -280,10 +287,11 @@ class DocEntities:
             place = None
             for c in mods:
                 m = self.at(c)
-                if m and m.type in {"Settlement", "Region"}:
+                if m and m.type == "Settlement":
                     place = m
+            holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else [])
             if place is None:
-                for prep in t.rights:
+                for prep in [c for h in holders for c in h.rights]:
                     if prep.dep_ == "prep" and prep.lower_ in {"at", "in", "of", "near", "outside"}:
                         for obj in prep.children:
                             if obj.dep_ == "pobj":
@@ -293,7 +301,7 @@ class DocEntities:
                                     for p2 in obj.rights:
                                         for o2 in p2.children:
                                             m = self.at(o2) or m
-                                if m and m.type in {"Settlement", "Region"}:
+                                if m and m.type == "Settlement":
                                     place = m
             if place is None:
                 continue
@@ -323,6 +331,10 @@ class DocEntities:
             name, _ = _clean_name(ent)
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
+            words = {fold(t.lower_) for t in ent}
+            if self.gaz.demonym(name) or words & {"africa", "asia", "europe", "america", "sahel",
+                                                 "sahara", "middle", "maghreb", "horn"}:
+                continue  # "Nigerien", "West Africa": not a town, not a person
             prev = doc[ent.start - 1] if ent.start > 0 else None
             prev2 = doc[ent.start - 2] if ent.start > 1 else None
             nxt = doc[ent.end] if ent.end < len(doc) else None
@@ -341,11 +353,24 @@ class DocEntities:
                 if prev is not None and prev.lower_ in {"in", "near", "at"} and \
                         not any(t.lower_ in lx.LEADER_TITLES for t in ent):
                     type_ = "Settlement"
+                elif len(name.split()) == 1 and name not in persons and not self._title_before(ent):
+                    continue  # one word, no title, no full name met: too weak for a person
+                elif any(t.pos_ not in {"PROPN"} and not t.is_punct for t in ent):
+                    continue  # "Bayraktar TB2 drones", "Gunfire"
                 else:
                     type_ = "Person"
             elif ent.label_ == "ORG":
-                words = {fold(t.lower_) for t in ent}
+                if len(ent) == 1 and ent[0].lower_ in {"army", "military", "government", "police"}:
+                    continue
+                if words & {"council", "committee"} and words & {
+                        "safeguard", "salvation", "transition", "restoration", "rectification",
+                        "redemption", "patriotic", "preservation"} and self.main_state:
+                    # juntas name themselves: CNSP, MPSR, CNRD
+                    key = self.junta(self.main_state, name, "cue")
+                    self._mention(ent.start, ent.end, key, "MilitaryJunta", "cue")
+                    continue
                 if words & {"ministry", "government", "presidency", "embassy", "parliament",
+                            "department", "pentagon", "office", "directorate", "service",
                             "agency", "news", "television", "radio", "press", "university",
                             "company", "bank"}:
                     type_ = "Organization"
@@ -355,7 +380,9 @@ class DocEntities:
                     type_ = "InternationalOrganization"
                 else:
                     type_ = "Organization"
-            else:  # FAC
+            elif any(t.lemma_.lower() in lx.BASE_NOUNS for t in ent):  # "Air Base 101"
+                type_ = "MilitaryBase"
+            else:  # other facilities
                 continue
             end = ent.end
             if type_ == "Region" and region_next and nxt is not None:
@@ -388,6 +415,23 @@ class DocEntities:
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _find_acronyms(self) -> None:
+        doc = self.doc
+        acronyms: dict[str, Mention] = {}
+        for m in list(self.mentions):
+            i = m.end
+            if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and \
+                    doc[i + 1].text.isupper() and len(doc[i + 1].text) >= 2:
+                acr = doc[i + 1]
+                self.entities[m.key].aliases.add(acr.text)
+                acronyms[acr.text] = m
+                self._mention(acr.i, acr.i + 1, m.key, m.type, "pattern", m.actor)
+        if acronyms:
+            for t in doc:
+                m = acronyms.get(t.text)
+                if m is not None and not self.at(t):
+                    self._mention(t.i, t.i + 1, m.key, m.type, "pattern", m.actor)
 
     def _title_before(self, ent: Span) -> str | None:
         doc = self.doc
@@ -440,11 +484,8 @@ class DocEntities:
                     self._mention(t.i, t.i + 1, state, "State", "coref")
 
     def _context_state(self, last: dict[str, str], token: Token) -> str | None:
-        """The state a bare 'the junta' or 'the army' belongs to."""
+        """The state a bare 'the junta' or 'the army' belongs to: the junta last named, else
+        the article's main state (the state it names most)."""
         if "MilitaryJunta" in last:
             return self.state_of(last["MilitaryJunta"])
-        # a state named in the same sentence, else the article's main state
-        for m in reversed(self.mentions):
-            if m.start < token.i and m.type == "State" and m.start >= token.sent.start:
-                return m.key
         return self.main_state

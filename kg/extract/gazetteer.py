@@ -164,17 +164,15 @@ class Gazetteer:
 
     def capital_of(self, key: str) -> str | None:
         """The state key whose capital is the settlement ``key``, or None."""
-        return self._capitals().get(key)
+        return self._capital_map.get(key)
 
     def is_capital(self, key: str) -> bool:
-        return key in self._capitals()
+        """True when the settlement ``key`` is a national capital."""
+        return key in self._capital_map
 
     @functools.cached_property
     def _capital_map(self) -> dict[str, str]:
         return {e.capital: e.key for e in self.entries.values() if e.type == "State" and e.capital}
-
-    def _capitals(self) -> dict[str, str]:
-        return self._capital_map
 
     def country_of(self, key: str) -> str | None:
         """The state key a place or group is in: itself for a state, ``country`` for a place."""

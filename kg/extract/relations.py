@@ -42,9 +42,12 @@ def _status_along_path(token: Token) -> str | None:
                 return "Ended"
             if node.pos_ in {"NOUN", "PROPN"} and lemma in lx.END_NOUNS:
                 return "Ended"
+            if node.dep_ == "prep" and node.lower_ == "with" and node.head.lower_ in {"along", "together"}:
+                return None  # "along with Mali": a fellow actor, not a partner
             if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
                 head = node.head
-                if head.pos_ == "VERB" and head.lemma_.lower() in lx.END_VERBS and not negated(head):
+                if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"dobj", "nsubjpass", "pobj", "conj"} \
+                        and head.pos_ == "VERB" and head.lemma_.lower() in lx.END_VERBS and not negated(head):
                     return "Ended"
                 if any(c.lemma_.lower() in {"former", "ex", "erstwhile"} for c in node.children):
                     return "Ended"
@@ -158,32 +161,33 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
         elif entity.type == "MilitaryJunta":
             add(key, "governs", ents.state_of(key), conf=0.9)
     # containment from the gazetteer, and from the sentence
+    stated: set[str] = set()
+    for m in ents.mentions:
+        if m.type in {"Settlement", "Region"}:
+            container = _container(doc, m, ents)
+            if container:
+                stated.add(m.key)
+                add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.75)
     for key, entity in list(ents.entities.items()):
         entry = gaz.entries.get(key)
-        if entity.type in {"Settlement", "Region"} and entry is not None:
-            if entry.region and entry.region in keys and entity.type == "Settlement":
-                add(key, "locatedIn", entry.region, conf=0.9)
-            elif entry.country in keys:
-                add(key, "locatedIn", entry.country, conf=0.9)
+        if entity.type in {"Settlement", "Region"} and entry is not None and key not in stated:
+            if entry.country in keys:
+                add(key, "locatedIn", entry.country, conf=0.85)
         if entity.type == "MilitaryBase":
             place = getattr(ents, "base_places", {}).get(key)
             add(key, "locatedIn", place, conf=0.85)
-    for m in ents.mentions:
-        if m.type not in {"Settlement", "Region"} or m.how == "gazetteer":
-            continue
-        container = _container(doc, m, ents)
-        if container:
-            add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.7)
-        elif ents.main_state and not any(r.s == m.key and r.p == "locatedIn" for r in out.values()):
-            add(m.key, "locatedIn", ents.main_state, None, 0.4)
     # memberships and affiliations the gazetteer knows, between entities the article names
+    together: set[tuple[str, str]] = set()
+    for sent in doc.sents:
+        here = {m.key for m in ents.in_span(sent)}
+        together |= {(a, b) for a in here for b in here if a != b}
     for key in keys:
         entry = gaz.entries.get(key)
         if entry is None:
             continue
         for io in entry.member_of:
-            if io in keys:
-                add(key, "memberOf", io, conf=0.75)
+            if (key, io) in together and not io.endswith("/united-nations"):
+                add(key, "memberOf", io, conf=0.7)
         for parent in entry.affiliated_with:
             if parent in keys:
                 add(key, "affiliatedWith", parent, conf=0.85)
@@ -220,7 +224,8 @@ def _container(doc: Doc, m: Mention, ents: DocEntities) -> str | None:
                 for tok in c.subtree:
                     other = ents.at(tok)
                     if other and other.key != m.key and other.type in PLACE_RANK and \
-                            PLACE_RANK[other.type] < rank:
+                            PLACE_RANK[other.type] < rank and \
+                            ents.entities[other.key].label != ents.entities[m.key].label:
                         return other.key
     return None
 
@@ -329,13 +334,30 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
                 other = ents.at(tok)
                 if other and other is not m and ents.entities[other.key].type == "ArmedGroup":
                     add(m.key, "affiliatedWith", other.key, text, 0.75)
-    # where a group acts: a state or region in a sentence about threats, attacks or presence
+    # where a group acts: a place in the group's own clause ("JNIM fighters attacked ... in Mopti"),
+    # or the state that "grapples with threats from" it
+    verb = _clause_of(root)
+    for other in ents.in_span(sent):
+        if other.type not in PLACE_RANK or other.type == "MilitaryBase" or other.key == m.key or other.actor:
+            continue
+        place = doc[other.start:other.end].root
+        prep = place.head
+        if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
+                and (_clause_of(prep) is verb or prep.head in list(root.subtree)):
+            add(m.key, "activeIn", other.key, text, 0.65)
     words = {t.lemma_.lower() for t in sent}
-    if words & {"threat", "active", "operate", "insurgency", "stronghold", "presence", "attack",
-                "grapple", "fight", "control", "base", "rampage", "raid", "ambush", "operation"}:
-        for other in ents.in_span(sent):
-            if other.type in {"State"} and other.key != m.key and not other.actor:
-                root2 = doc[other.start:other.end].root
-                if root2.dep_ == "compound":
-                    continue
+    if words & {"threat", "insurgency", "grapple", "battle", "fight", "face", "combat"}:
+        subject = [c for c in sent.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for c in subject:
+            other = ents.at(c)
+            if other and other.type == "State" and root.i not in {t.i for t in c.subtree}:
                 add(m.key, "activeIn", other.key, text, 0.6)
+
+
+def _clause_of(token: Token) -> Token:
+    node = token
+    for _ in range(8):
+        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+            return node
+        node = node.head
+    return node
