@@ -411,6 +411,25 @@ class DocEntities:
             if self.main_state and type_ in {"Settlement", "Region"}:
                 pass
             self._mention(ent.start, end, key, type_, "ner")
+        # places the model missed: a proper name after "in", "near", "at", or "attack on"
+        for t in doc:
+            if t.pos_ != "PROPN" or self.at(t) or t.dep_ != "pobj" or t.ent_type_ in {
+                    "DATE", "TIME", "PERSON", "ORG", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
+                continue
+            prep = t.head
+            ok = prep.lower_ in {"in", "near", "at", "outside", "around"} or (
+                prep.lower_ == "on" and prep.head.lemma_.lower() in lx.ATTACK_NOUNS | lx.ATTACK_VERBS)
+            if not ok:
+                continue
+            first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
+            if any(self.at(i) for i in range(first, t.i + 1)) or not doc[first].text[:1].isupper():
+                continue
+            name = doc[first:t.i + 1].text
+            if self.gaz.demonym(name) or len(name) < 3:
+                continue
+            key = entity_key("Settlement", name)
+            self._add_entity(key, "Settlement", name, "cue")
+            self._mention(first, t.i + 1, key, "Settlement", "cue")
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":

@@ -78,6 +78,19 @@ def _definite(token: Token) -> bool:
                for c in token.lefts)
 
 
+def _definite_participants(verb: Token) -> bool:
+    """'The attackers stormed the base': a verb about actors or targets already introduced."""
+    for c in verb.children:
+        if not _definite(c):
+            continue
+        lemma = c.lemma_.lower()
+        if c.dep_ in {"nsubj", "nsubjpass"} and lemma in lx.MILITANT_NOUNS:
+            return True
+        if c.dep_ == "dobj" and lemma in lx.BASE_NOUNS | {"town", "village", "convoy", "position"}:
+            return True
+    return False
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     found: list[Trigger] = []
     for t in sent:
@@ -114,7 +127,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                     continue
                 if type_ == "Attack" and lemma == "kill":
                     continue  # casualty verbs make an attack through their figures
-                found.append(Trigger(type_, t, False))
+                found.append(Trigger(type_, t, _definite_participants(t)))
                 break
     # a noun and its governing verb of the same type are one trigger
     out: list[Trigger] = []
