@@ -121,7 +121,8 @@ TIE_NOUNS = {
     "tie", "relation", "relationship", "partnership", "cooperation", "co-operation",
     "rapprochement", "alliance", "ally", "partner", "friendship", "pact", "accord", "agreement",
     "deal", "treaty", "collaboration", "support", "assistance", "aid", "backing", "bond",
-    "link", "rapport", "confederation", "federation",
+    "link", "rapport", "confederation", "federation", "delivery", "purchase", "acquisition",
+    "supply", "instructor", "adviser", "advisor", "mercenary", "drone", "weapon", "arms",
 }
 TIE_VERBS = {"ally", "partner", "cooperate", "court", "embrace", "forge", "deepen",
              "strengthen", "cultivate", "sign", "join", "team", "align", "pivot", "turn",

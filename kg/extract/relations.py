@@ -35,17 +35,25 @@ def _partner_key(m: Mention, ents: DocEntities) -> str | None:
 def _status_along_path(token: Token) -> str | None:
     """Walk from a partner up to the first cue of ties or of their end."""
     node = token
+    child = token
     for _ in range(6):
         lemma = node.lemma_.lower()
         if node is not token:
             if node.pos_ == "VERB" and lemma in lx.END_VERBS and not negated(node):
-                return "Ended"
+                # "expelled France", "ended its cooperation with France"; not "closed borders with Niger"
+                if (child is token and token.dep_ == "dobj") or lemma in {"expel", "oust", "kick"}:
+                    return "Ended"
             if node.pos_ in {"NOUN", "PROPN"} and lemma in lx.END_NOUNS:
                 return "Ended"
-            if node.dep_ == "prep" and node.lower_ == "with" and node.head.lower_ in {"along", "together"}:
+            if node.dep_ == "prep" and node.lower_ == "with" and (
+                    node.head.lower_ in {"along", "together"} or
+                    node.i > 0 and node.doc[node.i - 1].lower_ in {"along", "together"}):
                 return None  # "along with Mali": a fellow actor, not a partner
             if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
                 head = node.head
+                if head.lemma_.lower() in {"mend", "restore", "repair", "normalise", "normalize",
+                                           "review", "reconsider", "rebuild"}:
+                    return None  # ties being repaired or reviewed: no standing status
                 if node.pos_ in {"NOUN", "PROPN"} and node.dep_ in {"dobj", "nsubjpass", "pobj", "conj"} \
                         and head.pos_ == "VERB" and head.lemma_.lower() in lx.END_VERBS and not negated(head):
                     return "Ended"
@@ -54,8 +62,20 @@ def _status_along_path(token: Token) -> str | None:
                 return "Active"
         if node.head is node:
             break
-        node = node.head
+        child, node = node, node.head
     return None
+
+
+def _membership_verb(token: Token) -> bool:
+    node = token
+    for _ in range(4):
+        if node.lemma_.lower() in {"leave", "join", "quit", "exit", "rejoin", "withdraw", "suspend",
+                                   "expel", "admit"}:
+            return True
+        if node.head is node:
+            break
+        node = node.head
+    return False
 
 
 def _sentence_cue(sent: Span) -> str | None:
@@ -104,26 +124,40 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         sentence_status = _sentence_cue(sent)
         if sentence_status is None:
             continue
-        mentions = [m for m in ents.in_span(sent) if _partner_key(m, ents)]
-        if not mentions:
+        # who: named actors, and demonyms of states ("Turkish drones", "its Russian allies")
+        candidates: list[tuple[str, Token]] = []
+        for m in ents.in_span(sent):
+            key = _partner_key(m, ents)
+            if key:
+                candidates.append((key, doc[m.start:m.end].root))
+        for t in sent:
+            state_key = ents.demonym_state(t)
+            if state_key and not ents.at(t) and t.dep_ in {"amod", "compound", "nmod"}:
+                key = ents._state_entity(state_key)
+                if key:
+                    candidates.append((key, t))
+        if not candidates:
             continue
         host = _host(sent, ents) or ents.main_state
-        partners: list[tuple[str, str]] = []
-        for m in mentions:
-            key = _partner_key(m, ents)
-            assert key is not None
+        if host is None or ents.entities[host].type not in {"State", "InternationalOrganization"}:
+            continue
+        host_entry = ents.gaz.entries.get(host)
+        text = sent.text.strip()
+        for key, token in candidates:
             if key == host:
                 continue
-            status = _status_along_path(doc[m.start:m.end].root) or None
+            etype = ents.entities[key].type
+            entry = ents.gaz.entries.get(key)
+            if etype == "ArmedGroup" and (entry is None or entry.kind != "pmc"):
+                continue  # insurgents are fought, not partnered; mercenary companies are hired
+            if etype == "InternationalOrganization" and host_entry is not None and \
+                    key in host_entry.member_of:
+                continue  # membership, not a partnership
+            status = _status_along_path(token)
             if status is None:
                 continue
-            partners.append((key, status))
-        if host is None or not partners:
-            continue
-        text = sent.text.strip()
-        for key, status in partners:
-            if ents.entities[key].type == "ArmedGroup" and ents.entities[host].type == "ArmedGroup":
-                continue
+            if etype == "InternationalOrganization" and _membership_verb(token):
+                continue  # "leaves ECOWAS", "joins the AU"
             state(host, key, status, text, 0.7)
 
     for ev in events:
