@@ -34,3 +34,13 @@ def dev_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_kg("ingest", str(DEV), "--store", str(store), "--quiet")
     assert result.returncode == 0, result.stderr.decode()
     return store
+
+
+@pytest.fixture(scope="session")
+def dev_eval() -> dict:
+    """`kg eval` figures on the dev corpus, computed once."""
+    import json
+
+    result = run_kg("eval", str(DEV), "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)

@@ -1,0 +1,44 @@
+"""Quality floors: extraction must not silently get worse.
+
+The dev corpus is what we develop on; the held-out set (tests/data/heldout.jsonl,
+other regions and styles, written for this project) is never tuned on. The
+floors sit a little under the figures of the README.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_kg
+
+HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
+
+DEV_FLOORS = {"overall": 0.66, "entities": 0.85, "events": 0.52, "casualties": 0.55,
+              "partnerships": 0.70, "relations": 0.50}
+HELDOUT_FLOORS = {"overall": 0.45, "entities": 0.80, "events": 0.42}
+
+
+def _check(figures: dict, floors: dict[str, float]) -> None:
+    got = {"overall": figures["overall"], **{k: v["f1"] for k, v in figures["sections"].items()}}
+    low = {k: round(got[k], 3) for k, floor in floors.items() if got[k] < floor}
+    assert not low, f"below the floor: {low} (floors {floors})"
+
+
+def test_dev_floors(dev_eval):
+    _check(dev_eval, DEV_FLOORS)
+    assert dev_eval["wikidata_coverage"] == 1.0
+
+
+@pytest.fixture(scope="module")
+def heldout_eval() -> dict:
+    result = run_kg("eval", str(HELDOUT), "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def test_heldout_floors(heldout_eval):
+    _check(heldout_eval, HELDOUT_FLOORS)
+    assert heldout_eval["documents"] >= 15
