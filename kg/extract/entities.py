@@ -507,4 +507,13 @@ class DocEntities:
         the article's main state (the state it names most)."""
         if "MilitaryJunta" in last:
             return self.state_of(last["MilitaryJunta"])
-        return self.main_state
+        # the junta-ruled state named last before the description, else the main state if junta-ruled
+        for m in reversed(self.mentions):
+            if m.start < token.i and m.type == "State" and m.key in lx.JUNTA_STATES:
+                return m.key
+        if self.main_state in lx.JUNTA_STATES:
+            return self.main_state
+        for m in self.mentions:
+            if m.type == "State" and m.key in lx.JUNTA_STATES:
+                return m.key
+        return None

@@ -135,3 +135,8 @@ END_VERBS = {"cut", "sever", "break", "end", "terminate", "revoke", "denounce", 
 END_NOUNS = {"rupture", "break", "breakdown", "withdrawal", "expulsion", "termination",
              "end", "departure", "pullout", "exit", "severing", "suspension", "collapse",
              "fallout", "split", "divorce"}
+
+#: states ruled by a military government that seized power (2020-2025 coups); "the junta"
+#: in an article is one of these unless the article names another
+JUNTA_STATES = {"state/mali", "state/burkina-faso", "state/niger", "state/guinea", "state/sudan",
+                "state/myanmar", "state/chad", "state/gabon"}

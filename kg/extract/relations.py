@@ -205,7 +205,9 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
     for key, entity in list(ents.entities.items()):
         entry = gaz.entries.get(key)
         if entity.type in {"Settlement", "Region"} and entry is not None and key not in stated:
-            if entry.country in keys:
+            if entity.type == "Settlement" and entry.region in keys:
+                add(key, "locatedIn", entry.region, conf=0.85)
+            elif entry.country in keys:
                 add(key, "locatedIn", entry.country, conf=0.85)
         if entity.type == "MilitaryBase":
             place = getattr(ents, "base_places", {}).get(key)
@@ -234,6 +236,10 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             for p in ev.perpetrators:
                 if ents.entities[p].type == "ArmedGroup":
                     add(p, "activeIn", state, ev.evidence, 0.7)
+        if ev.type == "Attack" and ev.place and ents.entities[ev.place].type == "MilitaryBase":
+            for t in ev.targets:
+                if ents.entities[t].type == "ArmedForces":
+                    add(ev.place, "operatedBy", t, ev.evidence, 0.7)
         if ev.type in {"Withdrawal", "Deployment"} and ev.place and \
                 ents.entities[ev.place].type == "MilitaryBase":
             for p in ev.participants:
@@ -250,6 +256,15 @@ def _container(doc: Doc, m: Mention, ents: DocEntities) -> str | None:
         if root.head.head.lemma_.lower() in lx.SETTLEMENT_NOUNS:
             heads.append(root.head.head)
     rank = PLACE_RANK[m.type]
+    # "Boulkessi, in the central Mopti region": a larger place right after the name
+    i = m.end
+    while i < len(doc) and i < m.end + 6 and (doc[i].lower_ in {",", "in", "the", "a", "its", "of"} or
+                                                doc[i].pos_ == "ADJ"):
+        i += 1
+    other = ents.at(i) if i < len(doc) and i > m.end and doc[m.end:i].text.strip(", ").startswith("in") else None
+    if other and other.type in PLACE_RANK and PLACE_RANK[other.type] < rank and \
+            ents.entities[other.key].label != ents.entities[m.key].label:
+        return other.key
     for h in heads:
         for c in list(h.children):
             if c.dep_ in {"prep", "appos"} and c.lower_ in {"in", "near", "of", ","} | {c.lower_}:
@@ -375,6 +390,8 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         if other.type not in PLACE_RANK or other.type == "MilitaryBase" or other.key == m.key or other.actor:
             continue
         place = doc[other.start:other.end].root
+        while place.dep_ == "conj" and place.head is not place:
+            place = place.head  # "in Burkina Faso, Niger and Benin"
         prep = place.head
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
                 and (_clause_of(prep) is verb or prep.head in list(root.subtree)):
