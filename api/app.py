@@ -6,7 +6,7 @@ Protocol, the REST API and the pages come with the API issue.
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Form, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from kg import __version__
@@ -51,5 +51,4 @@ def create_app(store: Store) -> FastAPI:
     def health() -> dict[str, object]:
         return {"status": "ok", "version": __version__, "quads": store.count_quads()}
 
-    del Form
     return app

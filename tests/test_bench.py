@@ -23,6 +23,7 @@ def bench_corpus():  # type: ignore[no-untyped-def]
     """bench/corpus.py as a module (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
