@@ -6,6 +6,8 @@ Protocol, the REST API and the pages come with the API issue.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -41,11 +43,14 @@ def create_app(store: Store) -> FastAPI:
         if content_type == "application/sparql-query":
             body = await request.body()
             return answer(body.decode("utf-8", errors="replace"))
-        form = await request.form()
-        query = form.get("query")
-        if not isinstance(query, str) or not query:
-            return PlainTextResponse("give a SPARQL query", status_code=400)
-        return answer(query)
+        if content_type != "application/x-www-form-urlencoded":
+            return PlainTextResponse("send application/sparql-query or a form with query=",
+                                     status_code=415)
+        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        queries = form.get("query", [])
+        if len(queries) != 1 or not queries[0]:
+            return PlainTextResponse("give exactly one SPARQL query", status_code=400)
+        return answer(queries[0])
 
     @app.get("/health")
     def health() -> dict[str, object]:
