@@ -72,7 +72,7 @@ def git_commit() -> str | None:
     return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
-def bench_baseline(texts: list[str], workers: int) -> dict:
+def bench_baseline(texts: list[str], workers: int, batch_size: int = BASELINE_BATCH) -> dict:
     from kg.extract.pipeline import load_model
 
     t0 = time.perf_counter()
@@ -81,10 +81,10 @@ def bench_baseline(texts: list[str], workers: int) -> dict:
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     tokens = 0
-    for doc in nlp.pipe(texts, batch_size=BASELINE_BATCH, n_process=workers):
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=workers):
         tokens += len(doc)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "load_seconds": load_s, "tokens": tokens,
+    return {"seconds": seconds, "load_seconds": load_s, "tokens": tokens, "batch_size": batch_size,
             "pipes": list(nlp.pipe_names)}
 
 
@@ -133,12 +133,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="spaCy n_process, for both the baseline and ingest (default 1)")
     ap.add_argument("--corpus", type=Path, default=None,
                     help="JSONL articles (default: bench/corpus.py's corpus, made in memory)")
+    ap.add_argument("--baseline-batch", type=int, default=BASELINE_BATCH,
+                    help=f"nlp.pipe batch_size of the baseline (default {BASELINE_BATCH})")
     ap.add_argument("--seed", type=int, default=7, help="corpus seed without --corpus (default 7)")
     ap.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
                     help="where the JSON record goes (default bench/out)")
     args = ap.parse_args(argv)
-    if args.n < 1 or args.workers < 1:
-        ap.error("--n and --workers must be at least 1")
+    if min(args.n, args.workers, args.baseline_batch) < 1:
+        ap.error("--n, --workers and --baseline-batch must be at least 1")
     if args.corpus is not None and not args.corpus.is_file():
         ap.error(f"no corpus at {args.corpus}")
 
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} articles, {words} words, workers={args.workers}, "
           f"{os.cpu_count()} cores", flush=True)
 
-    base = bench_baseline(texts, args.workers)
+    base = bench_baseline(texts, args.workers, args.baseline_batch)
     base["words_per_s"] = words / base["seconds"]
     print(f"  baseline done in {base['seconds']:.1f} s", flush=True)
     ing = bench_ingest(rows, args.workers)

