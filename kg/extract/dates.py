@@ -464,11 +464,11 @@ def is_future_context(span: Any) -> bool:
         seen += 1
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
             break
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     verbs = [tok]
-    if tok.dep_ in ("xcomp",) and tok.head is not tok:
+    if tok.dep_ in ("xcomp",) and tok.head.i != tok.i:
         verbs.append(tok.head)
     for v in verbs:
         for ch in v.children:

@@ -65,9 +65,9 @@ def negated(token: Token) -> bool:
             return True
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in children):
             return True
-        if node.lemma_.lower() in DENIAL | HYPOTHETICAL and node is not token:
+        if node.lemma_.lower() in DENIAL | HYPOTHETICAL and node.i != token.i:
             return True
-        if node.dep_ in {"ROOT"} or node.head is node:
+        if node.dep_ in {"ROOT"} or node.head.i == node.i:
             break
         node = node.head
     return False
@@ -132,7 +132,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
     # a noun and its governing verb of the same type are one trigger
     out: list[Trigger] = []
     for trig in found:
-        if any(o.type == trig.type and (o.token is trig.token.head or trig.token is o.token.head)
+        if any(o.type == trig.type and (o.token.i == trig.token.head.i or trig.token.i == o.token.head.i)
                for o in out):
             continue
         out.append(trig)
@@ -148,7 +148,7 @@ def _forces_move(verb: Token) -> bool:
                 if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "ORG", "NORP"} or \
                         c.pos_ in {"PROPN", "PRON"}:
                     return True
-        if node.dep_ not in {"xcomp", "conj"} or node.head is node:
+        if node.dep_ not in {"xcomp", "conj"} or node.head.i == node.i:
             break
         node = node.head
     return False
@@ -277,7 +277,7 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         if category is None or category == "Unspecified":
             category = _category_from_context(head, ents) or (last_category if category is None else None) \
                 or "Unspecified"
-        for tok in t.subtree if head is t else [t]:
+        for tok in t.subtree if head.i == t.i else [t]:
             seen.add(tok.i)
         victim = None
         if category == "Soldiers":
@@ -383,7 +383,7 @@ def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
                 for s in subj:
                     candidates.extend(s.subtree)
                 break
-            if verb.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and verb.head is not verb:
+            if verb.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and verb.head.i != verb.i:
                 verb = verb.head
             else:
                 break
@@ -441,7 +441,7 @@ def _as_state(key: str, ents: DocEntities) -> str:
 def _clause_verb(token: Token) -> Token:
     node = token
     for _ in range(8):
-        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+        if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
             return node
         node = node.head
     return node
@@ -458,7 +458,7 @@ def _future(trigger: Token) -> bool:
             return True
         if node.lemma_.lower() in FUTURE_VERBS and node is not trigger:
             return True
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return False

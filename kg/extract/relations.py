@@ -27,6 +27,9 @@ def _partner_key(m: Mention, ents: DocEntities) -> str | None:
     etype = ents.entities[key].type
     if etype in {"MilitaryJunta", "ArmedForces"}:
         return ents.state_of(key)
+    if etype == "Settlement":  # "ties with Moscow": a capital stands for its state
+        capital_of = ents.gaz.capital_of(key)
+        return ents._state_entity(capital_of) if capital_of else None
     if etype in PARTNER_TYPES:
         return key
     return None
@@ -38,10 +41,10 @@ def _status_along_path(token: Token) -> str | None:
     child = token
     for _ in range(6):
         lemma = node.lemma_.lower()
-        if node is not token:
+        if node.i != token.i:
             if node.pos_ == "VERB" and lemma in lx.END_VERBS and not negated(node):
                 # "expelled France", "ended its cooperation with France"; not "closed borders with Niger"
-                if (child is token and token.dep_ == "dobj") or lemma in {"expel", "oust", "kick"}:
+                if (child.i == token.i and token.dep_ == "dobj") or lemma in {"expel", "oust", "kick"}:
                     return "Ended"
             if node.pos_ in {"NOUN", "PROPN"} and lemma in lx.END_NOUNS:
                 return "Ended"
@@ -60,7 +63,7 @@ def _status_along_path(token: Token) -> str | None:
                 if any(c.lemma_.lower() in {"former", "ex", "erstwhile"} for c in node.children):
                     return "Ended"
                 return "Active"
-        if node.head is node:
+        if node.head.i == node.i:
             break
         child, node = node, node.head
     return None
@@ -72,7 +75,7 @@ def _membership_verb(token: Token) -> bool:
         if node.lemma_.lower() in {"leave", "join", "quit", "exit", "rejoin", "withdraw", "suspend",
                                    "expel", "admit"}:
             return True
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return False
@@ -95,16 +98,29 @@ def _sentence_cue(sent: Span) -> str | None:
     return status
 
 
-def _host(sent: Span, ents: DocEntities) -> str | None:
-    root = sent.root
-    for c in root.children:
-        if c.dep_ in {"nsubj", "nsubjpass"}:
-            for tok in c.subtree:
-                m = ents.at(tok)
-                if m:
-                    key = _partner_key(m, ents)
-                    if key:
-                        return key
+def _host(sent: Span, ents: DocEntities, token: Token | None = None) -> str | None:
+    """The actor whose ties the sentence is about: the subject of the clause that holds the
+    partner ("Bamako has deepened its ties with Moscow, officials said"), else of the sentence."""
+    verbs: list[Token] = []
+    node = token
+    for _ in range(6):
+        if node is None:
+            break
+        if node.pos_ in {"VERB", "AUX"}:
+            verbs.append(node)
+        if node.head.i == node.i:
+            break
+        node = node.head
+    verbs.append(sent.root)
+    for verb in verbs:
+        for c in verb.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                for tok in c.subtree:
+                    m = ents.at(tok)
+                    if m:
+                        key = _partner_key(m, ents)
+                        if key:
+                            return key
     return None
 
 
@@ -138,12 +154,12 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
                     candidates.append((key, t))
         if not candidates:
             continue
-        host = _host(sent, ents) or ents.main_state
-        if host is None or ents.entities[host].type not in {"State", "InternationalOrganization"}:
-            continue
-        host_entry = ents.gaz.entries.get(host)
         text = sent.text.strip()
         for key, token in candidates:
+            host = _host(sent, ents, token) or ents.main_state
+            if host is None or ents.entities[host].type not in {"State", "InternationalOrganization"}:
+                continue
+            host_entry = ents.gaz.entries.get(host)
             if key == host:
                 continue
             etype = ents.entities[key].type
@@ -390,11 +406,11 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         if other.type not in PLACE_RANK or other.type == "MilitaryBase" or other.key == m.key or other.actor:
             continue
         place = doc[other.start:other.end].root
-        while place.dep_ == "conj" and place.head is not place:
+        while place.dep_ == "conj" and place.head.i != place.i:
             place = place.head  # "in Burkina Faso, Niger and Benin"
         prep = place.head
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
-                and (_clause_of(prep) is verb or prep.head in list(root.subtree)):
+                and (_clause_of(prep).i == verb.i or prep.head in list(root.subtree)):
             add(m.key, "activeIn", other.key, text, 0.65)
     words = {t.lemma_.lower() for t in sent}
     if words & {"threat", "insurgency", "grapple", "battle", "fight", "face", "combat"}:
@@ -408,7 +424,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
 def _clause_of(token: Token) -> Token:
     node = token
     for _ in range(8):
-        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+        if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
             return node
         node = node.head
     return node

@@ -1,0 +1,92 @@
+"""Extraction mechanisms on the real model, one behaviour a test.
+
+Sentences here are written for the tests (not taken from the dev corpus), so
+they check mechanisms: boundaries, coreference, negation, figures, dates.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.pipeline import Extractor
+from kg.model import Article
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def read(extractor: Extractor, text: str, published: str = "2024-03-20"):
+    return extractor.extract(Article(text=text, published=published, id="t"))
+
+
+def test_niger_never_matches_inside_nigeria(extractor):
+    x = read(extractor, "Nigeria closed its border. Nigerian officials met in Abuja.")
+    assert "state/nigeria" in x.entities
+    assert "state/niger" not in x.entities
+
+
+def test_attack_with_figures_place_and_date(extractor):
+    x = read(extractor, "Gunmen killed at least twenty-three soldiers and wounded 17 others on Sunday "
+                        "in an ambush near Gao, in northern Mali, the army said.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    ev = attacks[0]
+    figures = {(c.type, c.count, c.category, c.minimum) for c in ev.casualties}
+    assert ("Killed", 23, "Soldiers", True) in figures
+    assert ev.place == "settlement/gao"
+    assert ev.date == "2024-03-17"
+    assert "armed-forces/mali" in ev.targets
+
+
+def test_denied_and_hypothetical_statements_are_not_events(extractor):
+    x = read(extractor, "The army denied that militants had attacked the base at Gao. "
+                        "The rebels threatened to attack Kidal if talks fail.")
+    assert [e for e in x.events if e.type == "Attack"] == []
+
+
+def test_definite_description_refers_back(extractor):
+    x = read(extractor, "Jihadists attacked an army post near Djibo on Monday, killing 12 soldiers. "
+                        "The assault was claimed by JNIM, which said 30 soldiers were killed in the attack.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+
+
+def test_junta_and_army_coreference(extractor):
+    x = read(extractor, "Burkina Faso's junta expelled the French ambassador. The junta said the army "
+                        "would recruit 5,000 volunteers.")
+    assert "military-junta/burkina-faso" in x.entities
+    assert "armed-forces/burkina-faso" in x.entities
+    rels = {(r.s, r.p, r.o) for r in x.relations}
+    assert ("military-junta/burkina-faso", "governs", "state/burkina-faso") in rels
+    assert ("armed-forces/burkina-faso", "armedForcesOf", "state/burkina-faso") in rels
+
+
+def test_partnership_status_from_the_path(extractor):
+    x = read(extractor, "Chad ended its defence cooperation with France and strengthened ties with Russia.")
+    status = {tuple(p.partners): p.status for p in x.partnerships}
+    assert status.get(("state/chad", "state/france")) == "Ended"
+    assert status.get(("state/chad", "state/russia")) == "Active"
+
+
+def test_withdrawal_from_a_base_and_who_runs_it(extractor):
+    x = read(extractor, "The last German soldiers left the air base at Niamey on Friday, "
+                        "ending their mission in Niger.", published="2024-08-31")
+    withdrawals = [e for e in x.events if e.type == "Withdrawal"]
+    assert withdrawals and withdrawals[0].participants == ["state/germany"]
+
+
+def test_capital_standing_for_its_state(extractor):
+    x = read(extractor, "Bamako has deepened its ties with Moscow, officials said.")
+    pairs = {tuple(p.partners) for p in x.partnerships}
+    assert ("state/mali", "state/russia") in pairs
+    assert "settlement/bamako" in x.entities
+
+
+def test_affiliation_and_activity(extractor):
+    x = read(extractor, "Al-Shabaab, an al-Qaeda affiliate, operates in Somalia and Kenya.")
+    rels = {(r.s, r.p, r.o) for r in x.relations}
+    group = next(k for k in x.entities if k.startswith("armed-group/al-shabaab"))
+    assert (group, "affiliatedWith", "armed-group/al-qaeda") in rels
+    assert (group, "activeIn", "state/somalia") in rels
