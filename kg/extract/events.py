@@ -28,7 +28,7 @@ HYPOTHETICAL = {"threaten", "plan", "vow", "pledge", "warn", "consider", "propos
                 "hope", "want", "seek", "try", "aim", "prepare", "fear"}
 #: how a trigger's type follows from its lemma and part of speech
 TRIGGERS: list[tuple[str, set[str], set[str]]] = [
-    ("Coup", lx.COUP_NOUNS, set()),
+    ("Coup", lx.COUP_NOUNS, {"overthrow", "topple", "oust", "depose"}),
     ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
     ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
     ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
@@ -88,6 +88,9 @@ def _definite_participants(verb: Token) -> bool:
             return True
         if c.dep_ == "dobj" and lemma in lx.BASE_NOUNS | {"town", "village", "convoy", "position"}:
             return True
+        if c.dep_ in {"dobj", "nsubjpass"} and lemma in lx.AGREEMENT_NOUNS | lx.ATTACK_NOUNS | \
+                lx.COUP_NOUNS | lx.WITHDRAWAL_NOUNS | lx.DEPLOYMENT_NOUNS:
+            return True  # "the charter was signed in Bamako": the pact already told
     return False
 
 
@@ -140,13 +143,19 @@ def find_triggers(sent: Span) -> list[Trigger]:
 
 
 def _forces_move(verb: Token) -> bool:
-    """'troops leave', 'France pulls out its soldiers', 'a contingent is scheduled to depart'."""
+    """'troops leave', 'France pulls out its soldiers', 'a contingent is scheduled to depart';
+    not 'Niger leaves ECOWAS' (a membership) nor 'the minister left the country' (a person)."""
+    for c in verb.children:
+        if c.dep_ == "dobj" and c.ent_type_ == "ORG" and not c.lemma_.lower() in lx.FORCE_NOUNS:
+            return False
+        if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_ == "PERSON":
+            return False
     node = verb
     for _ in range(3):
         for c in node.children:
             if c.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-                if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "ORG", "NORP"} or \
-                        c.pos_ in {"PROPN", "PRON"}:
+                if c.lemma_.lower() in lx.FORCE_NOUNS or c.ent_type_ in {"GPE", "NORP"} or \
+                        (c.ent_type_ == "ORG" and c.dep_ != "dobj") or c.lower_ in {"it", "they"}:
                     return True
         if node.dep_ not in {"xcomp", "conj"} or node.head.i == node.i:
             break
@@ -330,9 +339,9 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
         root = sent.doc[m.start:m.end].root
         gov = root.head
         # "the border with Burkina Faso", "reinforcements from Tera", "convoys from Lome"
-        if root.dep_ == "pobj" and gov.lower_ in {"with", "from", "toward", "towards", "into"}:
-            if gov.lower_ in {"with"} and gov.head.lemma_.lower() in {"border", "frontier"}:
-                continue
+        if root.dep_ == "pobj" and gov.lower_ in {"with", "from", "toward", "towards", "into", "between"}:
+            if gov.lower_ in {"with", "between"}:
+                continue  # "the border with Burkina Faso", "a deal with Bamako": not where
             if gov.lower_ in {"from", "toward", "towards"} and type_ != "Withdrawal":
                 continue
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
@@ -360,18 +369,20 @@ def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> st
 
 
 # ------------------------------------------------------------------- roles
-def _actors_in(tokens: list[Token], ents: DocEntities) -> list[Mention]:
+ROLE_TYPES = {"State", "MilitaryJunta", "ArmedForces", "ArmedGroup", "InternationalOrganization"}
+
+
+def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TYPES) -> list[Mention]:
     seen: list[Mention] = []
     for tok in tokens:
         m = ents.at(tok)
-        if m and ents.entities[m.actor_key].type in {
-                "State", "MilitaryJunta", "ArmedForces", "ArmedGroup", "InternationalOrganization"}:
+        if m and ents.entities[m.actor_key].type in types:
             if m not in seen:
                 seen.append(m)
     return seen
 
 
-def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
+def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TYPES) -> list[Mention]:
     """Actors in the subject of a verb (and of the verb it is a complement of), or the agent of a noun."""
     t = trigger
     candidates: list[Token] = []
@@ -381,17 +392,16 @@ def _subject_actors(trigger: Token, ents: DocEntities) -> list[Mention]:
             subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
             if subj:
                 for s in subj:
+                    if s.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+                        candidates.append(verb.head)  # "the regime that overthrew", "Goita, who seized"
+                        candidates.extend(c for c in verb.head.subtree if c.i < verb.head.i)
                     candidates.extend(s.subtree)
                 break
             if verb.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and verb.head.i != verb.i:
                 verb = verb.head
             else:
                 break
-        found = _actors_in(candidates, ents)
-        if found:
-            return found
-        # "they requested that France withdraw": subjects of the clause
-        return []
+        return _actors_in(candidates, ents, types)
     # a noun: "France's withdrawal", "the withdrawal of French troops", "an attack by ISWAP"
     for c in t.children:
         if c.dep_ in {"poss", "compound"}:
@@ -598,7 +608,7 @@ class EventReader:
                     if victim and victim not in roles["perpetrators"]:
                         roles["targets"].append(victim)
         elif type_ == "Coup":
-            for m in _subject_actors(t, ents):
+            for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}):
                 roles["perpetrators"].append(m.actor_key)
             for c in t.children:
                 if c.dep_ in {"dobj"} or (c.dep_ == "prep" and c.lower_ in {"of", "against"}):
@@ -640,6 +650,10 @@ class EventReader:
         ev = draft.event
         if ev.type in {"Withdrawal", "Deployment", "Agreement"} and not ev.participants:
             return False
+        if ev.type in {"Withdrawal", "Deployment"}:
+            host = self.ents.state_of(ev.place) if ev.place else self.ents.main_state
+            if host and all(p == host for p in ev.participants):
+                return False  # a state moving its own troops at home: not a foreign deployment
         if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
             return False
         return True

@@ -27,7 +27,7 @@ WITHDRAWAL_NOUNS = {"withdrawal", "pullout", "pull-out", "departure", "exit", "d
 WITHDRAWAL_VERBS = {"withdraw", "leave", "depart", "pull", "quit", "exit", "expel", "evacuate",
                     "vacate", "repatriate"}
 DEPLOYMENT_NOUNS = {"deployment", "arrival", "dispatch", "reinforcement", "delivery"}
-DEPLOYMENT_VERBS = {"deploy", "send", "dispatch", "arrive", "station", "land", "airlift"}
+DEPLOYMENT_VERBS = {"deploy", "send", "dispatch", "arrive", "land", "airlift"}
 AGREEMENT_NOUNS = {"agreement", "accord", "pact", "deal", "treaty", "memorandum", "charter",
                    "protocol", "ceasefire", "truce", "convention"}
 AGREEMENT_VERBS = {"sign", "conclude", "ink", "ratify", "seal"}
