@@ -73,8 +73,12 @@ def ingest(
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the SHACL gate (not recommended).")] = False,
 ) -> None:
-    """Read articles, extract what they say, validate it and store it."""
+    """Read articles, extract what they say, validate it and store it.
+
+    What violates the SHACL shapes is kept apart in the document's quarantine graph and reported.
+    """
     from kg.ingest import ingest as run_ingest
     from kg.readers import read_paths
 
@@ -97,14 +101,22 @@ def ingest(
         def on_done(article) -> None:  # type: ignore[no-untyped-def]
             progress.update(task, advance=1, description=(article.title or article.origin)[:50])
 
+        def on_quarantine(article, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+            for problem in problems:
+                err.print(f"kg: quarantined from {article.origin or article.id}: {problem}", markup=False)
+
         with progress:
             summary = run_ingest(kg_store, items, workers=workers or settings.workers,
                                  max_chars=settings.max_chars, on_error=on_error,
-                                 on_start=on_start, on_done=on_done)
+                                 on_start=on_start, on_done=on_done, on_quarantine=on_quarantine,
+                                 validate=not no_validate)
+    if no_validate:
+        err.print("kg: the SHACL gate was skipped (--no-validate)", markup=False)
     err.print(
         f"stored {summary.stored} document(s), {summary.unchanged} unchanged, "
         f"{summary.skipped} skipped; {summary.triples} triples, {summary.entities} entities, "
-        f"{summary.events} events, {summary.partnerships} partnerships; "
+        f"{summary.events} events, {summary.partnerships} partnerships"
+        + (f", {summary.quarantined} triples quarantined; " if summary.quarantined else "; ") +
         f"store now holds {summary.quads_after} quads (was {summary.quads_before})",
         markup=False)
     if summary.errors:
@@ -201,6 +213,79 @@ def export(
             tmp.unlink(missing_ok=True)
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     err.print(f"wrote {output}", markup=False)
+
+
+# ---------------------------------------------------------------- validate
+class ReportFormat(str, Enum):
+    text = "text"
+    turtle = "turtle"
+
+
+@app.command()
+def validate(
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="text: one line a problem; turtle: the sh:ValidationReport graph.")] = ReportFormat.text,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Check every stored graph against the SHACL shapes; exit 1 when something does not conform."""
+    from kg.validation import validate_store
+
+    with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
+        progress = Progress(TextColumn("[bold]validate"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, disable=quiet)
+        task = None
+
+        def on_start(total: int) -> None:
+            nonlocal task
+            task = progress.add_task("", total=total)
+
+        with progress:
+            report = validate_store(kg_store, on_graph=lambda g: progress.update(task, advance=1),
+                                    on_start=on_start)
+    if fmt == ReportFormat.turtle:
+        sys.stdout.write(report.report_graph().serialize(format="turtle"))
+    else:
+        for problem in report.problems:
+            out.print(problem.line(), markup=False, soft_wrap=True)
+    err.print(f"{report.graphs} graph(s) checked, {len(report.problems)} problem(s)", markup=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------- load
+@app.command()
+def load(
+    rdf_file: Annotated[Path, typer.Argument(help="Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML.")],
+    graph: Annotated[Optional[str], typer.Option(help="Named graph for the triples (default: one named after the file).")] = None,
+    rdf_format: Annotated[Optional[str], typer.Option("--format", help="Parser, when the file suffix does not tell (turtle, trig, nt, nquads, json-ld, xml).")] = None,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Store without the SHACL gate.")] = False,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+) -> None:
+    """Load RDF you already have into a named graph, through the same SHACL gate as ingest.
+
+    On a violation nothing is stored: each problem is named on one line and the exit status is 1.
+    """
+    from kg.derive import derive
+    from kg.validation import check_graphs, read_rdf
+
+    graphs = read_rdf(rdf_file, rdf_format, graph)
+    triples = sum(len(g) for g in graphs.values())
+    if not no_validate:
+        problems = check_graphs(graphs)
+        if problems:
+            for problem in problems:
+                err.print(f"kg: {problem.line()}", markup=False)
+            err.print(f"kg: nothing loaded: {len(problems)} problem(s) in {rdf_file}", markup=False)
+            raise typer.Exit(1)
+    with _open(store, update_url, graph_store_url) as kg_store:
+        kg_store.replace_graphs(dict(graphs))
+        derive(kg_store)
+    note = " without validation (--no-validate)" if no_validate else ""
+    err.print(f"loaded {triples} triples into {', '.join(graphs)}{note}", markup=False)
 
 
 # ------------------------------------------------------------------- eval

@@ -1,8 +1,11 @@
-"""The ingest pipeline: read, extract, map, store, derive.
+"""The ingest pipeline: read, extract, map, validate, store, derive.
 
 Each article's graph replaces its own named graph in one write; an article
 whose text is already stored unchanged is skipped, so re-ingesting changes
 nothing. Bad inputs are reported through ``on_error`` and the batch goes on.
+Every document graph passes the SHACL gate first: what violates a shape goes
+to the document's quarantine graph (``quarantine_graph``) together with the
+validation report, the rest is stored, and ``on_quarantine`` says what and why.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rdflib import Graph
+
 from kg.derive import derive
 from kg.errors import InputError
 from kg.ids import document_key, iri, text_hash
-from kg.model import Article
-from kg.namespaces import ONTOLOGY_GRAPH
+from kg.model import Article, Extraction
+from kg.namespaces import ONTOLOGY_GRAPH, QUARANTINE_GRAPH
 from kg.rdfmap import document_graph
 from kg.store import Store
 
@@ -28,12 +33,48 @@ class IngestSummary:
     entities: int = 0
     events: int = 0
     partnerships: int = 0
+    quarantined: int = 0  # triples kept apart by the SHACL gate
     quads_before: int = 0
     quads_after: int = 0
 
     @property
     def skipped(self) -> int:
         return len(self.errors)
+
+
+def quarantine_graph(doc_key: str) -> str:
+    """The named graph holding what the gate kept out of one document's graph."""
+    return f"{QUARANTINE_GRAPH}/{doc_key}"
+
+
+@dataclass
+class Stored:
+    triples: int  # stored in the document's graph
+    quarantined: int  # kept apart in its quarantine graph
+    problems: list[str]  # "focus: message", one a violation
+
+
+def store_document(store: Store, article: Article, extraction: Extraction, *,
+                   validate: bool = True) -> Stored:
+    """Map one article's extraction, pass it through the SHACL gate and store it.
+
+    What violates a shape goes to the document's quarantine graph with the
+    validation report; the document graph and its quarantine are replaced in
+    one write.
+    """
+    doc, graph = document_graph(article, extraction)
+    kept_apart: Graph | None = None
+    problems: list[str] = []
+    if validate:
+        from kg.shacl import split_violations, validate_graph
+
+        report = validate_graph(graph)
+        if not report.conforms:
+            graph, kept_apart = split_violations(graph, report)
+            problems = sorted({f"{r.focus}: {r.message}" for r in report.results})
+            kept_apart += report.graph
+    store.replace_graphs({str(doc): graph, quarantine_graph(document_key(article)): kept_apart})
+    return Stored(len(graph), len(kept_apart) if kept_apart is not None else 0, problems)
 
 
 def ensure_ontology(store: Store) -> None:
@@ -52,6 +93,8 @@ def ingest(
     on_error: Callable[[InputError], None] = lambda err: None,
     on_start: Callable[[int], None] = lambda total: None,
     on_done: Callable[[Article], None] = lambda article: None,
+    on_quarantine: Callable[[Article, list[str]], None] = lambda article, problems: None,
+    validate: bool = True,
 ) -> IngestSummary:
     """Ingest articles into ``store``; returns what was done."""
     summary = IngestSummary(quads_before=store.count_quads())
@@ -77,10 +120,12 @@ def ingest(
 
         extractor = Extractor(max_chars=max_chars)
         for article, extraction in extractor.extract_many(pending, n_process=workers):
-            doc, graph = document_graph(article, extraction)
-            store.replace_graph(str(doc), graph)
+            stored = store_document(store, article, extraction, validate=validate)
+            if stored.problems:
+                summary.quarantined += stored.quarantined
+                on_quarantine(article, stored.problems)
             summary.stored += 1
-            summary.triples += len(graph)
+            summary.triples += stored.triples
             summary.entities += len(extraction.entities)
             summary.events += len(extraction.events)
             summary.partnerships += len(extraction.partnerships)

@@ -114,8 +114,25 @@ class Store:
 
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         """Replace the named graph ``graph_iri`` by ``graph`` in one transaction."""
-        self.update(f"DROP SILENT GRAPH <{graph_iri}> ;\n"
-                    f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples(graph)}\n}} }}")
+        self.replace_graphs({graph_iri: graph})
+
+    def replace_graphs(self, graphs: dict[str, Graph | None]) -> None:
+        """Replace several named graphs in one transaction (``None`` drops the graph)."""
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs)
+        inserts = "\n".join(f"GRAPH <{iri}> {{\n{ntriples(g)}\n}}" for iri, g in graphs.items()
+                             if g is not None and len(g))
+        self.update(drops + (f" ;\nINSERT DATA {{\n{inserts}\n}}" if inserts else ""))
+
+    def graph_names(self) -> list[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [r["g"] for r in rows if r["g"]]
+
+    def read_graph(self, graph_iri: str) -> Graph:
+        """One named graph as an rdflib graph (for SHACL validation)."""
+        result = self.run_query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        graph = Graph()
+        graph.parse(data=result.turtle.decode("utf-8"), format="turtle")
+        return graph
 
     def close(self) -> None:  # pragma: no cover - trivial
         pass
@@ -125,6 +142,20 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_COUNT = ox.NamedNode(str(CKG["count"]))
+_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+
+
+def _restore(statement):  # type: ignore[no-untyped-def]
+    """Oxigraph stores xsd:nonNegativeInteger as xsd:integer; give ckg:count its contract type back."""
+    if statement.predicate == _COUNT and isinstance(statement.object, ox.Literal):
+        count = ox.Literal(statement.object.value, datatype=_NON_NEGATIVE)
+        if isinstance(statement, ox.Quad):
+            return ox.Quad(statement.subject, statement.predicate, count, statement.graph_name)
+        return ox.Triple(statement.subject, statement.predicate, count)
+    return statement
 
 
 class EmbeddedStore(Store):
@@ -200,8 +231,8 @@ class EmbeddedStore(Store):
             raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
         prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         if with_graphs and graph is None:
-            ox.serialize(self.ox.quads_for_pattern(None, None, None), output, rdf_format,
-                         prefixes=prefixes)
+            quads = self.ox.quads_for_pattern(None, None, None)
+            ox.serialize((_restore(q) for q in quads), output, rdf_format, prefixes=prefixes)
             return
         if graph is not None:
             triples = (q.triple for q in self.quads(graph))
@@ -210,10 +241,10 @@ class EmbeddedStore(Store):
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
         if with_graphs:
             name = ox.NamedNode(graph)  # type: ignore[arg-type]
-            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, name) for t in triples),
+            ox.serialize((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),
                          output, rdf_format, prefixes=prefixes)
         else:
-            ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+            ox.serialize((_restore(t) for t in triples), output, rdf_format, prefixes=prefixes)
 
     def flush(self) -> None:
         self.ox.flush()
