@@ -230,6 +230,11 @@ class DocEntities:
     def _acts(self, span: Span) -> bool:
         """The name is the subject of a verb or a possessor: a capital standing for its state."""
         root = span.root
+        if root.dep_ == "poss" and root.head.lemma_.lower() in {
+                "airport", "outskirts", "suburb", "street", "port", "centre", "center", "district",
+                "neighbourhood", "neighborhood", "market", "prison", "university", "hospital", "north",
+                "south", "east", "west"}:
+            return False  # "Bamako's international airport": a place, not the state acting
         if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
             return True
         nxt = self.doc[span.end] if span.end < len(self.doc) else None
@@ -301,6 +306,9 @@ class DocEntities:
                         for obj in prep.children:
                             if obj.dep_ == "pobj":
                                 m = self.at(obj)
+                                if m is None:  # "at Bamako's airport", "in the town of Marte"
+                                    m = next((self.at(c) for c in obj.lefts
+                                              if c.dep_ in {"poss", "compound"} and self.at(c)), None)
                                 if m is None and obj.lower_ in lx.SETTLEMENT_NOUNS:
                                     # "base in the town of Marte"
                                     for p2 in obj.rights:
@@ -364,6 +372,11 @@ class DocEntities:
                     continue  # "Bayraktar TB2 drones", "Gunfire"
                 else:
                     type_ = "Person"
+            elif ent.label_ == "ORG" and prev is not None and all(t.pos_ == "PROPN" for t in ent) and \
+                    not words & (lx.ARMED_GROUP_CUES | lx.IO_CUES) and (
+                        prev.lower_ in {"in", "near", "at", "outside", "around"} or
+                        prev.lower_ == "on" and prev.head.lemma_.lower() in lx.ATTACK_NOUNS | lx.ATTACK_VERBS):
+                type_ = "Settlement"  # "an assault on Tondikiwindi": the model took a village for an ORG
             elif ent.label_ == "ORG":
                 if len(ent) == 1 and ent[0].lower_ in {"army", "military", "government", "police"}:
                     continue
@@ -419,7 +432,7 @@ class DocEntities:
         # places the model missed: a proper name after "in", "near", "at", or "attack on"
         for t in doc:
             if t.pos_ != "PROPN" or self.at(t) or t.dep_ != "pobj" or t.ent_type_ in {
-                    "DATE", "TIME", "PERSON", "ORG", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
+                    "DATE", "TIME", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
                 continue
             prep = t.head
             ok = prep.lower_ in {"in", "near", "at", "outside", "around"} or (

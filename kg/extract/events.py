@@ -21,6 +21,9 @@ from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
 
+#: verbs that describe fighting in general ("has fought alongside the army since 2021"): an
+#: event only with casualty figures
+WEAK_ATTACK_VERBS = {"fight", "clash", "target", "hit", "strike", "battle", "shoot"}
 NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
 MODALS = {"could", "would", "might", "may", "should"}
 DENIAL = {"deny", "reject", "dismiss", "refute"}
@@ -267,8 +270,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         if t.lower_ == "a":
             continue
         quantity = quantity_of(t)
-        if quantity is None:
-            continue
+        if quantity is None or quantity.approximate or quantity.maximum:
+            continue  # "around 40", "some 30", "nearly 50": not a figure to record
         if t.dep_ in {"nummod", "quantmod", "compound"} and t.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
             head = t.head
             # "20 soldiers and one civilian": the number's own noun
@@ -284,7 +287,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         if kind is None:
             continue
         if category is None or category == "Unspecified":
-            category = _category_from_context(head, ents) or (last_category if category is None else None) \
+            inherit = category is None or head.lemma_.lower() in {"other", "others", "man", "men", "person"}
+            category = _category_from_context(head, ents) or (last_category if inherit else None) \
                 or "Unspecified"
         for tok in t.subtree if head.i == t.i else [t]:
             seen.add(tok.i)
@@ -344,6 +348,10 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
                 continue  # "the border with Burkina Faso", "a deal with Bamako": not where
             if gov.lower_ in {"from", "toward", "towards"} and type_ != "Withdrawal":
                 continue
+        if root.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lower_ in {
+                "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                "outskirts"} and gov.head.lower_ != "outskirts":
+            continue  # "40 kilometres north of Ouallam": a reference point
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
             continue  # the state acts; it is not where
         if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
@@ -357,8 +365,15 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
 
 
 def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> str | None:
-    """'in the same region', 'the nearby village': the place last named of that kind."""
+    """'in the same region', 'the nearby village', 'across the province': the place last named
+    of that kind."""
     for t in sent:
+        lemma = t.lemma_.lower()
+        if t.dep_ == "pobj" and lemma in lx.REGION_NOUNS and ents.at(t) is None and \
+                any(c.lower_ == "the" for c in t.lefts) and not any(
+                    c.dep_ in {"amod", "compound", "poss"} for c in t.lefts):
+            if last_place.get("Region"):
+                return last_place["Region"]
         if t.lower_ in {"same", "nearby", "neighbouring", "neighboring"} and t.head.lemma_.lower() in \
                 lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS:
             noun = t.head.lemma_.lower()
@@ -521,7 +536,8 @@ class EventReader:
                 continue  # "recent coups": not one event
             if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties:
                 continue  # "carrying out attacks in the region": a pattern, not one event
-            if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS and not casualties:
+            if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
+                    and not casualties and not trig.definite:
                 continue
             by_type.setdefault(trig.type, trig)
         if casualties and "Attack" not in by_type:
@@ -569,6 +585,10 @@ class EventReader:
                     previous = None
         if previous is not None:
             ev = previous.event
+            place_root = sent.doc[place.start:place.end].root if place else None
+            if place_root is not None and trig.token.i not in {a.i for a in place_root.ancestors} and \
+                    _clause_verb(place_root).i != _clause_verb(trig.token).i:
+                place_key, rank = None, 0  # a place of another clause does not move the event
             if place_key and rank > previous.place_rank:
                 ev.place, previous.place_rank = place_key, rank
             if date and not previous.dated:

@@ -16,6 +16,7 @@ ATTACK_NOUNS = {
     "offensive", "massacre", "killing", "shooting", "incursion", "onslaught", "siege",
     "skirmish", "firefight", "ied", "insurgency", "violence", "hostility", "combat",
     "engagement", "assassination", "bombardment", "drone-strike", "air-strike",
+    "counteroffensive", "counter-offensive", "crackdown", "ambushes", "storming",
 }
 #: attack nouns too general to make an event on their own (need casualties or a place)
 WEAK_ATTACK_NOUNS = {"violence", "insurgency", "hostility", "fighting", "combat", "strike",
@@ -59,7 +60,7 @@ CIVILIAN_NOUNS = {
     "civilian", "villager", "resident", "child", "woman", "worshipper", "passenger", "farmer",
     "herder", "student", "pupil", "schoolchild", "schoolgirl", "schoolboy", "teacher",
     "trader", "merchant", "miner", "fisherman", "fishermen", "worker", "pilgrim", "refugee",
-    "displaced", "inhabitant", "man", "men", "girl", "boy", "mourner", "shopper", "driver",
+    "displaced", "inhabitant", "girl", "boy", "mourner", "shopper", "driver",
     "journalist", "aid", "humanitarian", "doctor", "nurse", "patient", "voter", "family",
     "tourist", "bystander", "local", "chief", "elder", "christian", "muslim", "priest", "imam",
 }
@@ -70,7 +71,7 @@ MILITANT_NOUNS = {
     "jihadi", "militia", "criminal", "suspect", "elements", "element", "terrorist",
 }
 #: nouns for people whose category the sentence must tell
-PEOPLE_NOUNS = {"people", "person", "individual", "victim", "casualty", "life", "body",
+PEOPLE_NOUNS = {"people", "person", "individual", "man", "men", "victim", "casualty", "life", "body",
                 "others", "other", "dead", "wounded", "injured", "hostage", "captive"}
 
 # --- actors ------------------------------------------------------------------
