@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     query_timeout: float = 30.0
     #: most result rows a SPARQL SELECT over HTTP returns
     max_rows: int = 100_000
+    #: let SPARQL over HTTP use SERVICE and LOAD (the server then fetches remote data)
+    allow_remote: bool = False
     #: extraction processes for ingest
     workers: int = 1
     #: texts longer than this many characters are cut before extraction

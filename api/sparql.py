@@ -1,0 +1,765 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: queries, updates, a service description.
+
+``sparql_router(store, settings)`` gives an :class:`~fastapi.APIRouter` with
+
+* ``GET /sparql?query=…`` and ``POST /sparql`` with a form (``query=`` or
+  ``update=``, parsed here with :mod:`urllib.parse`, so python-multipart is not
+  needed) or a direct body (``application/sparql-query`` /
+  ``application/sparql-update``, UTF-8 only);
+* ``default-graph-uri`` / ``named-graph-uri`` (queries) and
+  ``using-graph-uri`` / ``using-named-graph-uri`` (updates), repeatable, from
+  the query string and, for form posts, from the form. Without a protocol
+  dataset and without ``FROM`` in the query, the default graph is the union of
+  all graphs (our data lives in named graphs);
+* content negotiation with q-values; 406 when nothing offered is acceptable;
+* ``GET /sparql`` without parameters: a service description (Turtle by default).
+
+Safety
+------
+* Every query and update is parsed with rdflib's SPARQL parser and the parse
+  tree is walked for ``SERVICE`` and ``LOAD``; they are answered with 400 unless
+  ``settings.allow_remote`` is set. As a second guard a small SPARQL lexer
+  (strings, IRIs and comments skipped) looks for the two keywords; it is also
+  the only check when rdflib cannot parse a query that pyoxigraph accepts.
+  ``FROM``/``FROM NAMED`` are allowed: pyoxigraph maps them to graphs of the
+  store and fetches nothing.
+* Queries run in a daemon worker thread (pyoxigraph releases the GIL), at most
+  :data:`MAX_QUERY_THREADS` at a time. The whole answer is serialised to bytes
+  before a status is chosen, so a query that passes ``settings.query_timeout``
+  gets a complete ``503`` text body, never a truncated ``200``. The worker
+  notices the timeout between rows and stops; a query that is still inside one
+  step of pyoxigraph (a big ``ORDER BY`` or aggregate) cannot be interrupted
+  and keeps its thread until that step ends.
+* SELECT results are cut at ``settings.max_rows`` rows, and CONSTRUCT/DESCRIBE
+  results at as many triples; a cut answer is a ``200`` with the header
+  ``X-KG-Truncated: true``.
+* Updates need ``Authorization: Bearer <KG_API_TOKEN>`` (compared in constant
+  time). Without a configured token updates are off (403); a wrong or missing
+  token gives 401 with ``WWW-Authenticate: Bearer``. A successful update
+  answers 204. Updates are not cut off by the query timeout (an update cannot
+  be cancelled halfway, so a timeout would only misreport it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from kg.config import Settings
+from kg.namespaces import PREFIXES
+
+log = logging.getLogger(__name__)
+
+PATH = "/sparql"
+#: queries evaluated at the same time; further ones wait (their timeout runs)
+MAX_QUERY_THREADS = 8
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+QUERY_DATASET = ("default-graph-uri", "named-graph-uri")
+UPDATE_DATASET = ("using-graph-uri", "using-named-graph-uri")
+
+
+@dataclass(frozen=True)
+class Offer:
+    media_type: str  # what the client may ask for
+    fmt: Any  # ox.QueryResultsFormat or ox.RdfFormat
+    content_type: str  # what we answer
+
+
+def _offers(pairs: Iterable[tuple[str, Any]]) -> tuple[Offer, ...]:
+    return tuple(Offer(m, f, f"{m}; charset=utf-8") for m, f in pairs)
+
+
+#: first offer = default (no Accept header, or */*)
+RESULT_OFFERS = _offers([
+    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    ("text/csv", ox.QueryResultsFormat.CSV),
+    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ("application/json", ox.QueryResultsFormat.JSON),
+])
+GRAPH_OFFERS = _offers([
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/n-quads", ox.RdfFormat.N_QUADS),
+    ("application/trig", ox.RdfFormat.TRIG),
+    ("application/x-turtle", ox.RdfFormat.TURTLE),
+])
+#: https://www.w3.org/ns/formats/ names, for the service description
+FORMAT_IRIS = {
+    "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "application/sparql-results+xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "text/csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "text/tab-separated-values": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "text/turtle": "http://www.w3.org/ns/formats/Turtle",
+    "application/n-triples": "http://www.w3.org/ns/formats/N-Triples",
+    "application/ld+json": "http://www.w3.org/ns/formats/JSON-LD",
+    "application/rdf+xml": "http://www.w3.org/ns/formats/RDF_XML",
+    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
+    "application/trig": "http://www.w3.org/ns/formats/TriG",
+}
+
+
+# ------------------------------------------------------------------ errors
+class ProtocolError(Exception):
+    """An error answer: status, plain-text message, extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return PlainTextResponse(self.message.rstrip() + "\n", status_code=self.status,
+                                 headers=self.headers)
+
+
+def bad(message: str) -> ProtocolError:
+    return ProtocolError(400, message)
+
+
+class Cancelled(Exception):
+    """The request timed out; the worker stops at its next check."""
+
+
+# ------------------------------------------------------ content negotiation
+_ACCEPT_PART = re.compile(r"^\s*([^\s;/]+)/([^\s;]+)\s*(.*)$")
+
+
+def parse_accept(header: str) -> list[tuple[str, str, float]]:
+    """``Accept`` as (type, subtype, q); malformed parts are skipped."""
+    ranges = []
+    for part in header.split(","):
+        m = _ACCEPT_PART.match(part)
+        if not m:
+            continue
+        q = 1.0
+        for param in m.group(3).split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        ranges.append((m.group(1).lower(), m.group(2).lower(), q))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: tuple[Offer, ...]) -> Offer | None:
+    """The acceptable offer of highest q (ties: our order); None means 406."""
+    if not accept or not accept.strip():
+        return offers[0]
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offers[0]
+    best: tuple[float, bool, int] | None = None
+    chosen = None
+    for index, offer in enumerate(offers):
+        otype, osub = offer.media_type.split("/")
+        # the most specific matching range decides this offer's q
+        q, specificity = None, -1
+        for rtype, rsub, rq in ranges:
+            if rtype == otype and rsub == osub:
+                spec = 2
+            elif rtype == otype and rsub == "*":
+                spec = 1
+            elif rtype == "*" and rsub == "*":
+                spec = 0
+            else:
+                continue
+            if spec > specificity:
+                q, specificity = rq, spec
+        if q is None or q <= 0:
+            continue
+        # on equal q a type named outright beats a wildcard match, then our order
+        key = (q, specificity == 2, -index)
+        if best is None or key > best:
+            best, chosen = key, offer
+    return chosen
+
+
+def not_acceptable(offers: tuple[Offer, ...]) -> ProtocolError:
+    names = ", ".join(dict.fromkeys(o.media_type for o in offers))
+    return ProtocolError(406, f"none of the accepted media types can be produced; offered: {names}")
+
+
+# ------------------------------------------------------------ lexing SPARQL
+_TOKENS = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              | '''(?:[^'\\]|\\.|'(?!''))*'''
+              | "(?:[^"\\\n\r]|\\.)*"
+              | '(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][^\s{}()<>"'.,;\[\]]*)
+  | (?P<word>[^\W\d][\w\-.]*(?::[\w\-.:%\\]*)?|[\d][\w\-.]*|:[\w\-.:%\\]*)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def expand_unicode_escapes(text: str) -> str:
+    def char(m: re.Match[str]) -> str:
+        try:
+            return chr(int(m.group(1) or m.group(2), 16))
+        except ValueError:  # out of range
+            return m.group(0)
+    return _UNICODE_ESCAPE.sub(char, text)
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+
+def lex(text: str) -> list[Token]:
+    """Significant tokens with their brace depth (whitespace and comments dropped)."""
+    tokens, depth = [], 0
+    for m in _TOKENS.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "close":
+            depth = max(0, depth - 1)
+        tokens.append(Token(kind, m.group(), m.start(), depth))
+        if kind == "open":
+            depth += 1
+    return tokens
+
+
+def remote_keywords(text: str) -> set[str]:
+    """SERVICE / LOAD keywords seen by the lexer, in the text as written or unescaped."""
+    found = set()
+    for variant in {text, expand_unicode_escapes(text)}:
+        for token in lex(variant):
+            if token.kind == "word" and token.text.upper() in ("SERVICE", "LOAD"):
+                found.add(token.text.upper())
+    return found
+
+
+# ----------------------------------------------------------- parse analysis
+@dataclass(frozen=True)
+class Analysis:
+    """What the rdflib parse tree (or, failing that, the lexer) tells about a request."""
+
+    parsed: bool  # did rdflib parse it
+    parse_error: str = ""
+    services: int = 0
+    loads: int = 0
+    dataset_clause: bool = False  # FROM / FROM NAMED in the query
+    modify: int = 0  # DELETE/INSERT … WHERE operations
+    modify_with_dataset: int = 0  # … of which have WITH or USING
+    delete_where: int = 0
+    remote_words: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def remote(self) -> list[str]:
+        found = []
+        if self.services or "SERVICE" in self.remote_words:
+            found.append("SERVICE")
+        if self.loads or "LOAD" in self.remote_words:
+            found.append("LOAD")
+        return found
+
+
+def _walk(node: Any) -> Iterable[Any]:
+    """Every CompValue of an rdflib parse tree, depth first."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, (ParseResults, list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+
+
+#: texts up to this length have their analysis cached (rdflib parses ~10 ms per small query)
+CACHE_CHARS = 20_000
+
+
+def analyse(text: str, update: bool) -> Analysis:
+    """The parse-tree facts about ``text``; cached for texts of ordinary size."""
+    if len(text) <= CACHE_CHARS:
+        return _analyse_cached(text, update)
+    return _analyse(text, update)
+
+
+@lru_cache(maxsize=1024)
+def _analyse_cached(text: str, update: bool) -> Analysis:
+    return _analyse(text, update)
+
+
+def _analyse(text: str, update: bool) -> Analysis:
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    words = frozenset(remote_keywords(text))
+    try:
+        tree = parseUpdate(text) if update else parseQuery(text)
+    except Exception as exc:  # pyparsing.ParseException and friends
+        tokens = lex(text)
+        has_from = any(t.kind == "word" and t.depth == 0 and t.text.upper() == "FROM"
+                       for t in tokens)
+        return Analysis(False, str(exc), dataset_clause=has_from, remote_words=words)
+    counts = {"ServiceGraphPattern": 0, "Load": 0, "DatasetClause": 0, "Modify": 0,
+              "modify_ds": 0, "DeleteWhere": 0}
+    for node in _walk(tree):
+        if node.name in counts:
+            counts[node.name] += 1
+        # CompValue.get answers the key itself when it is missing: use dict.get
+        if node.name == "Modify" and (dict.get(node, "withClause") is not None
+                                      or dict.get(node, "using")):
+            counts["modify_ds"] += 1
+        if node.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery") \
+                and dict.get(node, "datasetClause"):
+            counts["DatasetClause"] += 1
+    return Analysis(True, services=counts["ServiceGraphPattern"], loads=counts["Load"],
+                    dataset_clause=counts["DatasetClause"] > 0, modify=counts["Modify"],
+                    modify_with_dataset=counts["modify_ds"], delete_where=counts["DeleteWhere"],
+                    remote_words=words)
+
+
+def add_using(update: str, analysis: Analysis, default: list[str], named: list[str]) -> str:
+    """The update with ``USING``/``USING NAMED`` clauses before each operation's WHERE.
+
+    The protocol's ``using-graph-uri``/``using-named-graph-uri`` set the dataset
+    of every DELETE/INSERT … WHERE operation. Operations that name their own
+    dataset (WITH / USING) conflict with them (400), and so does DELETE WHERE,
+    whose grammar has no USING. The insertion points found by the lexer must be
+    as many as the Modify operations in rdflib's parse tree, else 400.
+    """
+    if not analysis.parsed:
+        raise bad(f"cannot apply using-graph-uri/using-named-graph-uri: {analysis.parse_error}")
+    if analysis.modify_with_dataset:
+        raise bad("using-graph-uri/using-named-graph-uri conflict with WITH or USING in the update")
+    if analysis.delete_where:
+        raise bad("using-graph-uri/using-named-graph-uri cannot apply to DELETE WHERE; "
+                  "write DELETE { … } USING <g> WHERE { … }")
+    tokens = lex(update)
+    points = []
+    for i, token in enumerate(tokens):
+        if token.kind == "word" and token.depth == 0 and token.text.upper() == "WHERE":
+            previous = tokens[i - 1] if i else None
+            if previous is not None and previous.kind == "word" and previous.text.upper() == "DELETE":
+                continue
+            points.append(token.start)
+    if len(points) != analysis.modify:
+        raise bad("cannot apply using-graph-uri/using-named-graph-uri to this update")
+    clause = "".join(f"USING <{g}> " for g in default) + "".join(f"USING NAMED <{g}> " for g in named)
+    for start in reversed(points):
+        update = update[:start] + clause + update[start:]
+    return update
+
+
+# ------------------------------------------------------------ serialising
+def tsv_term(term: Any) -> str:
+    """A term as SPARQL TSV writes it (N-Triples syntax; triple terms as ``<<( s p o )>>``)."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {tsv_term(term.subject)} {tsv_term(term.predicate)} {tsv_term(term.object)} )>>"
+    return str(term)
+
+
+def solutions_bytes(tsv: str, fmt: Any) -> bytes:
+    """SPARQL results given as TSV text, in ``fmt``, written by pyoxigraph's serialisers.
+
+    The rows are gathered as TSV (lossless for every RDF term, and far cheaper
+    in Python than building JSON objects), then pyoxigraph reads them back and
+    writes the asked format.
+    """
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt) or b""
+
+
+@dataclass
+class Answer:
+    body: bytes
+    content_type: str
+    truncated: bool = False
+
+    def response(self) -> Response:
+        headers = {"Vary": "Accept"}
+        if self.truncated:
+            headers["X-KG-Truncated"] = "true"
+        return Response(self.body, status_code=200, media_type=self.content_type, headers=headers)
+
+
+# ---------------------------------------------------------------- threads
+class Workers:
+    """Runs blocking calls in daemon threads, at most ``size`` at a time.
+
+    Daemon threads so that a query pyoxigraph cannot interrupt never keeps
+    the server process from exiting.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._slots: asyncio.Semaphore | None = None
+
+    async def run(self, fn: Callable[[], Any], timeout: float | None,
+                  cancel: threading.Event) -> Any:
+        loop = asyncio.get_running_loop()
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.size)
+        slots = self._slots
+        deadline = None if timeout is None else loop.time() + timeout
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout)
+        except TimeoutError:
+            cancel.set()
+            raise
+        future: asyncio.Future[Any] = loop.create_future()
+
+        def settle(value: Any, error: BaseException | None) -> None:
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)
+
+        def target() -> None:
+            value, error = None, None
+            try:
+                if cancel.is_set():
+                    raise Cancelled()
+                value = fn()
+            except ProtocolError as exc:
+                # a fresh exception without traceback: the frames (and the
+                # pyoxigraph results in them, which must be dropped on this
+                # thread) die here
+                error = ProtocolError(exc.status, exc.message, exc.headers)
+            except Cancelled:
+                error = Cancelled()
+            except Exception as exc:
+                log.exception("SPARQL worker failed")
+                error = ProtocolError(500, f"internal error: {type(exc).__name__}: {exc}")
+            try:
+                loop.call_soon_threadsafe(settle, value, error)
+                loop.call_soon_threadsafe(slots.release)
+            except RuntimeError:  # the loop has closed: the server is stopping
+                pass
+
+        threading.Thread(target=target, name="sparql-worker", daemon=True).start()
+        try:
+            remaining = None if deadline is None else max(0.0, deadline - loop.time())
+            return await asyncio.wait_for(future, remaining)
+        except (TimeoutError, asyncio.CancelledError):
+            cancel.set()
+            raise
+
+
+# ----------------------------------------------------------- request parts
+def parse_params(raw: bytes | str) -> dict[str, list[str]]:
+    """A query string or form body; percent-escapes must decode as UTF-8."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad("the parameters are not UTF-8") from None
+    try:
+        return parse_qs(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise bad("the parameters are not UTF-8 once percent-decoded") from None
+    except ValueError as exc:
+        raise bad(f"bad parameters: {exc}") from None
+
+
+def media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    kind, *params = header.split(";")
+    parsed = {}
+    for p in params:
+        name, _, value = p.partition("=")
+        parsed[name.strip().lower()] = value.strip().strip('"')
+    return kind.strip().lower(), parsed
+
+
+def utf8_body(body: bytes, params: dict[str, str]) -> str:
+    charset = params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise bad(f"the body must be UTF-8, not {charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad(f"the body is not UTF-8: {exc}") from None
+
+
+def graph_nodes(params: dict[str, list[str]], name: str) -> list[ox.NamedNode]:
+    nodes = []
+    for value in params.get(name, []):
+        try:
+            nodes.append(ox.NamedNode(value))
+        except ValueError as exc:
+            raise bad(f"{name}: {value!r} is not an IRI: {exc}") from None
+    return nodes
+
+
+def one(values: list[str], what: str) -> str:
+    if len(values) != 1:
+        raise bad(f"give exactly one {what}, not {len(values)}")
+    if not values[0].strip():
+        raise bad(f"the {what} is empty")
+    return values[0]
+
+
+# ------------------------------------------------------------------ router
+def sparql_router(store: Any, settings: Settings) -> APIRouter:
+    """The SPARQL 1.1 Protocol over ``store.ox`` (an embedded pyoxigraph store)."""
+    ox_store: ox.Store = getattr(store, "ox", None)  # type: ignore[assignment]
+    if not isinstance(ox_store, ox.Store):
+        raise TypeError("the SPARQL endpoint needs an embedded (pyoxigraph) store")
+    router = APIRouter()
+    workers = Workers(MAX_QUERY_THREADS)
+    update_workers = Workers(2)
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    token = token or None
+    allow_remote = bool(getattr(settings, "allow_remote", False))
+    max_rows = max(1, int(settings.max_rows))
+    timeout = float(settings.query_timeout) if settings.query_timeout else None
+
+    def refuse_remote(analysis: Analysis) -> None:
+        found = analysis.remote
+        if found and not allow_remote:
+            raise bad(f"{' and '.join(found)} would make this server fetch remote data; "
+                      "it is turned off here (KG_ALLOW_REMOTE)")
+
+    def base_iri(request: Request) -> str:
+        return str(request.url.replace(query="", fragment=""))
+
+    # ---------------------------------------------------------- queries
+    def evaluate(query: str, dataset: dict[str, list[ox.NamedNode]] | None, accept: str | None,
+                 base: str, cancel: threading.Event) -> Answer:
+        analysis = analyse(query, False)
+        refuse_remote(analysis)
+        kwargs: dict[str, Any] = {"base_iri": base, "prefixes": PREFIXES}
+        if dataset is not None:
+            kwargs["default_graph"] = dataset["default-graph-uri"]
+            kwargs["named_graphs"] = dataset["named-graph-uri"]
+        elif not analysis.dataset_clause:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            result = ox_store.query(query, **kwargs)
+        except SyntaxError as exc:
+            raise bad(f"bad SPARQL query: {exc}") from None
+        except ValueError as exc:
+            raise bad(f"bad SPARQL query: {exc}") from None
+        # pyoxigraph results must be dropped on the thread that made them: no
+        # exception may carry a frame holding them out of this thread
+        outcome = materialise(result, accept, cancel)
+        del result
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def materialise(result: Any, accept: str | None,
+                    cancel: threading.Event) -> Answer | Exception:
+        """The whole answer as bytes (or the error to raise), checking ``cancel`` between rows."""
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                offer = negotiate(accept, RESULT_OFFERS)
+                if offer is None:
+                    return not_acceptable(RESULT_OFFERS)
+                return Answer(result.serialize(format=offer.fmt) or b"", offer.content_type)
+            if isinstance(result, ox.QueryTriples):
+                offer = negotiate(accept, GRAPH_OFFERS)
+                if offer is None:
+                    return not_acceptable(GRAPH_OFFERS)
+                triples, truncated = [], False
+                for triple in result:
+                    if cancel.is_set():
+                        return Cancelled()
+                    if len(triples) >= max_rows:
+                        truncated = True
+                        break
+                    triples.append(triple)
+                prefixes = PREFIXES if offer.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+                body = ox.serialize(triples, format=offer.fmt, prefixes=prefixes) or b""
+                return Answer(body, offer.content_type, truncated)
+            offer = negotiate(accept, RESULT_OFFERS)
+            if offer is None:
+                return not_acceptable(RESULT_OFFERS)
+            lines = ["\t".join("?" + v.value for v in result.variables)]
+            truncated = False
+            for row in result:
+                if cancel.is_set():
+                    return Cancelled()
+                if len(lines) > max_rows:
+                    truncated = True
+                    break
+                lines.append("\t".join("" if t is None else tsv_term(t) for t in row))
+            if cancel.is_set():
+                return Cancelled()
+            body = solutions_bytes("\n".join(lines) + "\n", offer.fmt)
+            return Answer(body, offer.content_type, truncated)
+        except (OSError, ValueError, TypeError, SyntaxError) as exc:
+            return ProtocolError(500, f"the query failed while reading results: {exc}")
+
+    async def run_query(request: Request, params: dict[str, list[str]], query: str) -> Response:
+        if any(k in params for k in UPDATE_DATASET):
+            raise bad("using-graph-uri/using-named-graph-uri are for updates; "
+                      "use default-graph-uri/named-graph-uri with a query")
+        dataset = None
+        if any(k in params for k in QUERY_DATASET):
+            dataset = {k: graph_nodes(params, k) for k in QUERY_DATASET}
+        cancel = threading.Event()
+        accept = request.headers.get("accept")
+        base = base_iri(request)
+        try:
+            answer = await workers.run(lambda: evaluate(query, dataset, accept, base, cancel),
+                                       timeout, cancel)
+        except TimeoutError:
+            return ProtocolError(503, f"the query did not finish within {timeout:g} s; "
+                                      "simplify it or add a LIMIT",
+                                 {"Retry-After": "1"}).response()
+        return answer.response()
+
+    # ---------------------------------------------------------- updates
+    def authorise(request: Request) -> None:
+        if token is None:
+            raise ProtocolError(403, "SPARQL updates are turned off on this server "
+                                     "(no KG_API_TOKEN is configured)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        ok = scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"),
+                                                               token.encode("utf-8"))
+        if not ok:
+            raise ProtocolError(401, "SPARQL updates need the header 'Authorization: Bearer <token>'",
+                                {"WWW-Authenticate": 'Bearer realm="ConflictKG SPARQL update"'})
+
+    def execute(update: str, params: dict[str, list[str]], base: str) -> None:
+        analysis = analyse(update, True)
+        refuse_remote(analysis)
+        if any(k in params for k in UPDATE_DATASET):
+            for k in UPDATE_DATASET:
+                graph_nodes(params, k)  # validates the IRIs
+            update = add_using(update, analysis, params.get("using-graph-uri", []),
+                               params.get("using-named-graph-uri", []))
+        try:
+            ox_store.update(update, base_iri=base, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise bad(f"bad SPARQL update: {exc}") from None
+        except ValueError as exc:
+            raise bad(f"bad SPARQL update: {exc}") from None
+        except OSError as exc:
+            raise ProtocolError(500, f"the store could not apply the update: {exc}") from None
+
+    async def run_update(request: Request, params: dict[str, list[str]], update: str) -> Response:
+        authorise(request)
+        if any(k in params for k in QUERY_DATASET):
+            raise bad("default-graph-uri/named-graph-uri are for queries; "
+                      "use using-graph-uri/using-named-graph-uri with an update")
+        base = base_iri(request)
+        await update_workers.run(lambda: execute(update, params, base), None, threading.Event())
+        return Response(status_code=204)
+
+    # ---------------------------------------------------------- service description
+    def service_description(request: Request) -> Response:
+        offer = negotiate(request.headers.get("accept"), GRAPH_OFFERS)
+        if offer is None:
+            raise not_acceptable(GRAPH_OFFERS)
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        service, endpoint = ox.BlankNode("service"), ox.NamedNode(base_iri(request))
+
+        def s(p: str, o: Any) -> ox.Triple:
+            return ox.Triple(service, ox.NamedNode(sd + p), o)
+
+        triples = [ox.Triple(service, rdf_type, ox.NamedNode(sd + "Service")),
+                   s("endpoint", endpoint),
+                   s("supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
+                   s("feature", ox.NamedNode(sd + "UnionDefaultGraph")),
+                   s("feature", ox.NamedNode(sd + "BasicFederatedQuery")) if allow_remote else None]
+        if token is not None:
+            triples.append(s("supportedLanguage", ox.NamedNode(sd + "SPARQL11Update")))
+        for iri in dict.fromkeys(FORMAT_IRIS.values()):
+            triples.append(s("resultFormat", ox.NamedNode(iri)))
+        triples = [t for t in triples if t is not None]
+        prefixes = {"sd": sd, "formats": "http://www.w3.org/ns/formats/"}
+        use_prefixes = prefixes if offer.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        body = ox.serialize(triples, format=offer.fmt, prefixes=use_prefixes) or b""
+        return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})
+
+    # ---------------------------------------------------------- routes
+    @router.get(PATH, summary="SPARQL 1.1 query (GET)",
+                description="`?query=` with optional repeated `default-graph-uri` / `named-graph-uri`. "
+                            "Without parameters: the service description.")
+    async def sparql_get(request: Request) -> Response:
+        try:
+            params = parse_params(request.scope.get("query_string", b""))
+            if "update" in params:
+                raise ProtocolError(405, "send SPARQL updates with POST", {"Allow": "GET, POST"}) \
+                    if "query" not in params else bad("give a query or an update, not both")
+            if "query" not in params:
+                if params.keys() & {*QUERY_DATASET, *UPDATE_DATASET}:
+                    raise bad("give a SPARQL query in ?query=")
+                return service_description(request)
+            return await run_query(request, params, one(params["query"], "query"))
+        except ProtocolError as exc:
+            return exc.response()
+
+    @router.post(PATH, summary="SPARQL 1.1 query or update (POST)",
+                 description="A form (`query=` or `update=`), or a direct `application/sparql-query` "
+                             "or `application/sparql-update` body in UTF-8. Updates need "
+                             "`Authorization: Bearer <KG_API_TOKEN>`.")
+    async def sparql_post(request: Request) -> Response:
+        try:
+            kind, ct_params = media_type(request.headers.get("content-type"))
+            params = parse_params(request.scope.get("query_string", b""))
+            body = await request.body()
+            if kind == FORM:
+                form = parse_params(utf8_body(body, ct_params))
+                for key, values in form.items():
+                    params.setdefault(key, []).extend(values)
+                if "query" in params and "update" in params:
+                    raise bad("give a query or an update, not both")
+                if "query" in params:
+                    return await run_query(request, params, one(params["query"], "query"))
+                if "update" in params:
+                    return await run_update(request, params, one(params["update"], "update"))
+                raise bad("the form has neither query= nor update=")
+            if kind in (SPARQL_QUERY, SPARQL_UPDATE):
+                if "query" in params or "update" in params:
+                    raise bad("with a direct POST the operation is the body; "
+                              "do not also give query= or update= in the URL")
+                text = utf8_body(body, ct_params)
+                if not text.strip():
+                    raise bad("the body is empty")
+                if kind == SPARQL_QUERY:
+                    return await run_query(request, params, text)
+                return await run_update(request, params, text)
+            raise ProtocolError(415, f"send {FORM} (query= or update=), {SPARQL_QUERY} or "
+                                     f"{SPARQL_UPDATE}, not {kind or 'a body without Content-Type'}")
+        except ProtocolError as exc:
+            return exc.response()
+
+    return router
+
