@@ -90,3 +90,13 @@ def test_affiliation_and_activity(extractor):
     group = next(k for k in x.entities if k.startswith("armed-group/al-shabaab"))
     assert (group, "affiliatedWith", "armed-group/al-qaeda") in rels
     assert (group, "activeIn", "state/somalia") in rels
+
+
+def test_backing_makes_a_partnership(extractor):
+    x = read(extractor, "Fighters of the Rwanda-backed M23 seized Goma. In Yemen, the Houthis, "
+                        "backed by Iran, fired missiles at shipping.")
+    pairs = {tuple(sorted(p.partners)): p.status for p in x.partnerships}
+    m23 = next(k for k in x.entities if k.startswith("armed-group/") and ("m23" in k or "march" in k))
+    assert pairs.get(tuple(sorted(("state/rwanda", m23)))) == "Active"
+    houthis = next(k for k in x.entities if k.startswith("armed-group/") and ("houthi" in k or "ansar" in k))
+    assert pairs.get(tuple(sorted(("state/iran", houthis)))) == "Active"

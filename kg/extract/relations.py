@@ -69,6 +69,47 @@ def _status_along_path(token: Token) -> str | None:
     return None
 
 
+BACKING_VERBS = {"back", "support", "sponsor", "arm", "fund", "finance", "equip", "train", "ally"}
+
+
+def _actor_of(token: Token, ents: DocEntities) -> str | None:
+    """The actor a noun phrase names: the token itself or a name inside its compounds."""
+    for tok in [token, *[c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod", "poss"}]]:
+        m = ents.at(tok)
+        if m is not None:
+            key = m.actor_key
+            etype = ents.entities[key].type
+            if etype in {"MilitaryJunta", "ArmedForces"}:
+                return ents.state_of(key)
+            if etype in PARTNER_TYPES:
+                return key
+        state_key = ents.demonym_state(tok)
+        if state_key:
+            return ents._state_entity(state_key)
+    return None
+
+
+def _backing(doc: Doc, ents: DocEntities) -> list[tuple[str, str, str]]:
+    """'the Rwanda-backed M23', 'Houthi rebels, backed by Iran', 'Russian-backed forces'."""
+    found: list[tuple[str, str, str]] = []
+    for t in doc:
+        if t.lemma_.lower() not in BACKING_VERBS or t.tag_ != "VBN" or negated(t):
+            continue
+        backed = _actor_of(t.head, ents) if t.dep_ in {"amod", "acl", "relcl", "compound"} else None
+        backer = None
+        for c in t.children:
+            if c.dep_ == "agent":  # "backed by Iran"
+                for o in c.children:
+                    backer = _actor_of(o, ents) or backer
+            elif c.dep_ in {"npadvmod", "compound", "nmod", "amod"} and c.i < t.i:  # "Rwanda-backed"
+                backer = _actor_of(c, ents) or backer
+        if backer is None and t.i >= 2 and doc[t.i - 1].text == "-":
+            backer = _actor_of(doc[t.i - 2], ents)
+        if backer and backed and backer != backed:
+            found.append((backer, backed, t.sent.text.strip()))
+    return found
+
+
 def _membership_verb(token: Token) -> bool:
     node = token
     for _ in range(4):
@@ -175,6 +216,9 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
             if etype == "InternationalOrganization" and _membership_verb(token):
                 continue  # "leaves ECOWAS", "joins the AU"
             state(host, key, status, text, 0.7)
+
+    for backer, backed, evidence in _backing(doc, ents):
+        state(backer, backed, "Active", evidence, 0.75)
 
     for ev in events:
         host = ents.state_of(ev.place) if ev.place else None
