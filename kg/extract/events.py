@@ -128,7 +128,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 if type_ == "Withdrawal" and lemma in {"leave", "quit", "exit", "pull", "depart"} and not \
                         _forces_move(t):
                     continue
-                if type_ == "Attack" and lemma in {"seize", "capture", "hit", "target", "strike", "blow"} \
+                if type_ == "Attack" and lemma in {"seize", "capture", "hit", "target", "strike", "blow",
+                                                   "recapture", "retake"} \
                         and not _violent_context(t):
                     continue
                 if type_ == "Attack" and lemma == "kill":
@@ -611,7 +612,14 @@ class EventReader:
         ents, t = self.ents, trig.token
         roles: dict[str, list[str]] = {"perpetrators": [], "targets": [], "participants": []}
         if type_ == "Attack":
-            for m in _subject_actors(t, ents):
+            attackers = _subject_actors(t, ents)
+            if not attackers and t.pos_ != "VERB":
+                # "X fighters killed 12 soldiers in an attack": the subject of the clause
+                verb = _clause_verb(t)
+                if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | {"kill", "claim", "launch",
+                                                                                     "carry", "abduct", "kidnap"}:
+                    attackers = _subject_actors(verb, ents)
+            for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
             if t.pos_ == "VERB":
@@ -695,7 +703,9 @@ class EventReader:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
                 if hosts:
                     ev.place = hosts[0]
-        ev.perpetrators = [k for k in ev.perpetrators if k not in ev.targets]
+        victims = {ents.state_of(k) or k for k in ev.targets}
+        ev.perpetrators = [k for k in ev.perpetrators if k not in ev.targets and
+                           (ents.state_of(k) or k) not in victims]
         if draft.extra:
             ev.evidence = " ".join([ev.evidence] + draft.extra)
         return ev

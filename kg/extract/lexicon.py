@@ -9,6 +9,7 @@ ATTACK_VERBS = {
     "attack", "ambush", "raid", "assault", "storm", "bomb", "shell", "strike", "overrun",
     "clash", "fight", "kill", "massacre", "slaughter", "behead", "execute", "besiege",
     "shoot", "gun", "target", "blow", "detonate", "hit", "seize", "capture", "overran",
+    "recapture", "retake", "shell", "bombard", "raze", "torch", "loot",
 }
 ATTACK_NOUNS = {
     "attack", "ambush", "raid", "assault", "bombing", "bomb", "explosion", "blast",

