@@ -7,9 +7,20 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench
+.PHONY: install run test serve clean lock bench web chromium
 
-install: $(STAMP)
+install: $(STAMP) web
+
+## browser libraries for the pages (YASGUI, Cytoscape) into node_modules/, pinned by package-lock.json
+web: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## the browser the page tests drive (Debian's chromium; never `playwright install`)
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +34,7 @@ run: install
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 ## the whole test suite
-test: install
+test: install chromium
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -1,13 +1,18 @@
-"""The HTTP application: the SPARQL 1.1 Protocol at ``/sparql`` and ``/health``.
+"""The HTTP application.
 
-The SPARQL endpoint itself lives in :mod:`api.sparql`; the REST API and the
-pages come with the API issue.
+- :mod:`api.sparql`: the SPARQL 1.1 Protocol at ``/sparql``;
+- :mod:`api.pages`: pages for a browser (``/``, ``/entity/...``, ``/timeline``);
+- :mod:`api.rest`: the REST API for apps (``/entities``, ``/events``, ``/partnerships``,
+  ``/documents``, ``/export``; OpenAPI at ``/docs``);
+- ``/health``.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.pages import pages_router
+from api.rest import rest_router
 from api.sparql import sparql_router
 from kg import __version__
 from kg.config import Settings, get_settings
@@ -19,6 +24,8 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="ConflictKG", version=__version__,
                   description="A knowledge graph of armed conflict, read from news articles.")
     app.include_router(sparql_router(store, settings))
+    app.include_router(pages_router(store))
+    app.include_router(rest_router(store, settings))
 
     @app.get("/health")
     def health() -> dict[str, object]:

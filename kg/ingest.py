@@ -119,7 +119,13 @@ def ingest(
         from kg.extract.pipeline import Extractor
 
         extractor = Extractor(max_chars=max_chars)
-        for article, extraction in extractor.extract_many(pending, n_process=workers):
+        for article, extraction, failure in extractor.extract_many(pending, n_process=workers):
+            if extraction is None:
+                error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
+                summary.errors.append(error)
+                on_error(error)
+                on_done(article)
+                continue
             stored = store_document(store, article, extraction, validate=validate)
             if stored.problems:
                 summary.quarantined += stored.quarantined

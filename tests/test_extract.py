@@ -100,3 +100,9 @@ def test_backing_makes_a_partnership(extractor):
     assert pairs.get(tuple(sorted(("state/rwanda", m23)))) == "Active"
     houthis = next(k for k in x.entities if k.startswith("armed-group/") and ("houthi" in k or "ansar" in k))
     assert pairs.get(tuple(sorted(("state/iran", houthis)))) == "Active"
+
+
+def test_a_state_named_only_by_its_demonym_is_described(extractor):
+    # regression: "the country" pointed at a state known only from "Chilean", with no node
+    x = read(extractor, "The presence of Chilean bases in the country worries officials. The country is calm.")
+    assert x.entities["state/chile"].label == "Chile"

@@ -26,6 +26,9 @@ PLACE_TYPES = {"State", "Region", "Settlement", "MilitaryBase"}
 #: how specific a place is, for "the most specific place known"
 PLACE_RANK = {"MilitaryBase": 4, "Settlement": 3, "Region": 2, "State": 1}
 
+#: words of names of continents and natural features, which are never towns
+NOT_A_TOWN = {"africa", "asia", "europe", "america", "sahel", "sahara", "middle", "maghreb", "horn",
+              "lake", "river", "mount", "mountains", "basin", "gulf", "sea", "ocean", "desert"}
 CONF = {"gazetteer": 0.95, "pattern": 0.85, "coref": 0.7, "ner": 0.6, "cue": 0.55}
 
 
@@ -124,6 +127,8 @@ class DocEntities:
                  actor: str | None = None) -> Mention | None:
         if any(i in self._by_token for i in range(start, end)):
             return None
+        if key not in self.entities and key in self.gaz.entries:
+            self._gaz_entity(self.gaz.entries[key], how)  # every mention's entity is described
         mention = Mention(start, end, key, type_, how, actor)
         self.mentions.append(mention)
         for i in range(start, end):
@@ -345,9 +350,8 @@ class DocEntities:
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
             words = {fold(t.lower_) for t in ent}
-            if self.gaz.demonym(name) or words & {"africa", "asia", "europe", "america", "sahel",
-                                                 "sahara", "middle", "maghreb", "horn"}:
-                continue  # "Nigerien", "West Africa": not a town, not a person
+            if self.gaz.demonym(name) or words & NOT_A_TOWN:
+                continue  # "Nigerien", "West Africa", "Lake Chad": not a town, not a person
             prev = doc[ent.start - 1] if ent.start > 0 else None
             prev2 = doc[ent.start - 2] if ent.start > 1 else None
             nxt = doc[ent.end] if ent.end < len(doc) else None
@@ -443,7 +447,8 @@ class DocEntities:
             if any(self.at(i) for i in range(first, t.i + 1)) or not doc[first].text[:1].isupper():
                 continue
             name = doc[first:t.i + 1].text
-            if self.gaz.demonym(name) or len(name) < 3:
+            words = {fold(w.lower_) for w in doc[first:t.i + 1]}
+            if self.gaz.demonym(name) or len(name) < 3 or words & (NOT_A_TOWN | lx.BASE_NOUNS):
                 continue
             key = entity_key("Settlement", name)
             self._add_entity(key, "Settlement", name, "cue")

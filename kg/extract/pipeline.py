@@ -43,6 +43,10 @@ def mark_line_starts(doc: Doc) -> Doc:
     return doc
 
 
+class ExtractionError(Exception):
+    """The rules failed on one document (a bug to report, with the article)."""
+
+
 class ReaderComponent:
     """Reads entities, events, partnerships and relations off a parsed doc.
 
@@ -58,7 +62,13 @@ class ReaderComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         article = Article(text=doc.text, published=doc.user_data.get("published"))
-        doc.user_data["ckg"] = extraction_to_data(read_doc(doc, article, self.gaz))
+        try:
+            extraction = read_doc(doc, article, self.gaz)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            # (nor hang spaCy's worker processes): the caller reports it and skips the article
+            doc.user_data["ckg_error"] = f"{type(exc).__name__}: {exc}"
+            extraction = Extraction()
+        doc.user_data["ckg"] = extraction_to_data(extraction)
         return doc
 
 
@@ -117,16 +127,24 @@ class Extractor:
         return doc
 
     def extract(self, article: Article) -> Extraction:
-        return extraction_from_data(self.nlp(self._doc(article)).user_data["ckg"])
+        doc = self.nlp(self._doc(article))
+        if "ckg_error" in doc.user_data:
+            raise ExtractionError(doc.user_data["ckg_error"])
+        return extraction_from_data(doc.user_data["ckg"])
 
-    def extract_many(self, articles: Iterable[Article], n_process: int = 1,
-                     batch_size: int = 16) -> Iterator[tuple[Article, Extraction]]:
-        """Extract in order; with ``n_process`` > 1, spaCy and our reader run in worker processes."""
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 16
+                     ) -> Iterator[tuple[Article, Extraction | None, str | None]]:
+        """Extract in order: (article, extraction, None), or (article, None, error) when the
+        rules failed on it. With ``n_process`` > 1, spaCy and our reader run in worker processes."""
         items = list(articles)
         docs = self.nlp.pipe((self._doc(a) for a in items), batch_size=batch_size,
                              n_process=max(1, n_process))
         for article, doc in zip(items, docs, strict=True):
-            yield article, extraction_from_data(doc.user_data["ckg"])
+            error = doc.user_data.get("ckg_error")
+            if error:
+                yield article, None, error
+            else:
+                yield article, extraction_from_data(doc.user_data["ckg"]), None
 
 
 def blank_nlp() -> Language:

@@ -1,0 +1,31 @@
+// The query page: YASGUI on our own /sparql, one tab per example query.
+(function () {
+  "use strict";
+  var examples = JSON.parse(document.getElementById("examples").textContent);
+  var endpoint = new URL("/sparql", window.location.href).toString();
+  // no autocompleter that calls a web service (LOV's property and class search):
+  // variables and prefixes are completed locally. Set on the defaults, since YASGUI
+  // appends a configured list to the default one instead of replacing it.
+  Yasgui.defaults.yasqe.autocompleters = ["variables", "prefixes"];
+  Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"];
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    autoAddOnInit: false,
+    persistenceId: null,           // always start from the examples, nothing kept in localStorage
+    populateFromUrl: false,
+    // only our endpoint in the endpoint picker (YASGUI's defaults point at DBpedia and Wikidata)
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+  });
+  examples.forEach(function (example, i) {
+    yasgui.addTab(i === 0, {
+      name: example.name,
+      yasqe: { value: example.query },
+      requestConfig: { endpoint: endpoint, method: "POST" },
+      // the table in its compact form: plain values, no datatypes or angle brackets
+      yasr: { settings: { selectedPlugin: "table", pluginsConfig: { table: { compact: true } } },
+              response: undefined },
+    });
+  });
+  window.ckgYasgui = yasgui;
+})();

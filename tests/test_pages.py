@@ -1,0 +1,254 @@
+"""The browser pages (api/pages.py): query page, entity pages, timeline.
+
+The dev corpus is ingested into a store, served by ``kg serve`` in a subprocess, and the pages are checked with httpx and driven in Debian's Chromium
+(``/usr/bin/chromium``, installed by ``make chromium``) through Playwright. The
+browser may only talk to our server: a request to any other host fails the test.
+Screenshots go to ``tests/output/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = ROOT / "tests" / "output"
+VENDOR = [ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.js",
+          ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.css",
+          ROOT / "node_modules/cytoscape/dist/cytoscape.min.js"]
+STATIC = ["/static/style.css", "/static/query.js", "/static/entity.js",
+          "/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css",
+          "/static/vendor/cytoscape/cytoscape.min.js"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(dev_store: Path) -> Iterator[str]:
+    missing = [str(p.relative_to(ROOT)) for p in VENDOR if not p.exists()]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} missing: run `make web` (npm ci) first")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(dev_store),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"the page server exited with {proc.returncode}:\n{out}")
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the page server did not answer /health within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install -y chromium); "
+                    "`make test` installs it. Never `playwright install`.")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra is in requirements.lock
+        pytest.fail("playwright is not installed: run `make install` (requirements.lock)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Page:
+    """A browser page that records script errors and refuses every host but ours."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(base_url + "/") or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                self.foreign.append(r.request.url)
+                r.abort()
+
+        self.page.route("**/*", route)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Page]:
+    p = Page(browser, base_url)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+# ---------------------------------------------------------------- plain HTTP
+def test_static_files_are_served_as_utf8(base_url: str) -> None:
+    for path in STATIC:
+        r = httpx.get(base_url + path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:200])
+        assert "charset=utf-8" in r.headers["content-type"].lower(), (path, r.headers["content-type"])
+        assert len(r.content) > 100, path
+    assert httpx.get(base_url + "/static/vendor/yasgui/yasgui.min.js.map").status_code == 404
+    assert httpx.get(base_url + "/static/vendor/..%2F..%2Fpyproject.toml").status_code == 404
+    assert httpx.get(base_url + "/static/app.py").status_code == 404
+
+
+def test_pages_are_utf8_html(base_url: str) -> None:
+    for path in ("/", "/entity/state/niger", "/timeline"):
+        r = httpx.get(base_url + path)
+        assert r.status_code == 200, path
+        assert r.headers["content-type"] == "text/html; charset=utf-8"
+        assert '<meta charset="utf-8">' in r.text
+        assert "/static/style.css" in r.text
+
+
+def test_home_links_and_examples(base_url: str) -> None:
+    text = httpx.get(base_url + "/").text
+    for href in ('href="/timeline"', 'href="/docs"', 'href="/entities"', 'href="/entity/state/niger"',
+                 'href="/entity/armed-group/boko-haram"', "/static/vendor/yasgui/yasgui.min.js"):
+        assert href in text, href
+    examples = json.loads(re.search(r'<script type="application/json" id="examples">(.*?)</script>',
+                                    text, re.S).group(1))
+    assert [e["name"] for e in examples] == ["Niger's partners", "Soldiers killed by region and month",
+                                              "Armed groups"]
+
+
+def test_example_queries_answer_on_the_endpoint(base_url: str) -> None:
+    text = httpx.get(base_url + "/").text
+    examples = json.loads(re.search(r'id="examples">(.*?)</script>', text, re.S).group(1))
+    answers = {}
+    for e in examples:
+        r = httpx.post(base_url + "/sparql", data={"query": e["query"]},
+                       headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, (e["name"], r.text[:300])
+        answers[e["name"]] = r.json()["results"]["bindings"]
+    partners = {b["partnerName"]["value"]: b["status"]["value"].rsplit("#", 1)[1]
+                for b in answers["Niger's partners"]}
+    assert partners["Russia"] == "Active" and partners["France"] == "Ended"
+    killed = answers["Soldiers killed by region and month"]
+    assert {"Tillaberi", "2024-06"} <= {v["value"] for b in killed for v in b.values()}
+    assert any(b["name"]["value"] == "Boko Haram" for b in answers["Armed groups"])
+
+
+def test_unknown_entity_is_a_404_page(base_url: str) -> None:
+    for path in ("/entity/state/atlantis", "/entity/planet/niger", "/entity/state/Niger",
+                 "/entity/state/ni%3Cger"):
+        r = httpx.get(base_url + path)
+        assert r.status_code == 404, path
+        assert r.headers["content-type"] == "text/html; charset=utf-8"
+        assert "Not found" in r.text and "<ger" not in r.text
+
+
+def test_entity_page_facts(base_url: str) -> None:
+    text = httpx.get(base_url + "/entity/state/niger").text
+    assert "https://www.wikidata.org/wiki/Q1032" in text
+    rows = {partner: status for status, partner in re.findall(
+        r'<tr class="partner" data-status="(\w*)"><td><a href="/entity/state/([a-z-]+)"', text)}
+    assert rows["russia"] == "Active" and rows["france"] == "Ended"
+    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+    ids = {n["data"]["id"] for n in data["nodes"]}
+    assert "https://w3id.org/conflict-kg/id/state/russia" in ids
+    colours = {(e["data"]["target"].rsplit("/", 1)[1], e["data"].get("colour"))
+               for e in data["edges"] if e["data"]["kind"] == "partnership"}
+    assert ("russia", "#2e7d32") in colours and ("france", "#c62828") in colours
+    assert any(e["data"]["kind"] == "relation" for e in data["edges"])
+    for section in ("Partnerships", "Relations", "Events", "Source documents"):
+        assert f"<h2>{section}</h2>" in text
+
+
+def test_timeline_lists_an_attack_with_15_soldiers_killed(base_url: str) -> None:
+    text = httpx.get(base_url + "/timeline", params={"type": "Attack"}).text
+    rows = re.findall(r'<tr class="event" data-type="(\w+)">(.*?)</tr>', text, re.S)
+    assert rows and {t for t, _ in rows} == {"Attack"}
+    assert any("15 soldiers killed" in row for _, row in rows)
+    every = httpx.get(base_url + "/timeline").text
+    assert {"Attack", "Coup", "Withdrawal"} <= set(re.findall(r'<tr class="event" data-type="(\w+)"', every))
+    dated = [d for d in re.findall(r'<td class="date">(\d{4}(?:-\d\d){0,2})</td>', every)]
+    assert dated == sorted(dated) and len(dated) > 5
+    r = httpx.get(base_url + "/timeline", params={"type": "<Bogus>"})
+    assert r.status_code == 400 and "<Bogus>" not in r.text and "&lt;Bogus&gt;" in r.text
+
+
+# ---------------------------------------------------------------- in the browser
+def test_query_page_runs_nigers_partners(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/")
+    p.wait_for_selector(".yasgui .yasqe .CodeMirror")
+    p.locator(".tabsList a[role=tab]", has_text="Niger's partners").click()
+    panel = p.locator(".tabPanel.active")
+    expect(panel.locator(".CodeMirror")).to_contain_text("ckg:Partnership")
+    panel.locator(".yasqe_queryButton").click()
+    table = panel.locator(".yasr table.dataTable tbody")
+    expect(table).to_contain_text("Russia", timeout=20_000)
+    expect(table).to_contain_text("France")
+    russia = panel.locator(".yasr table.dataTable tbody tr", has_text="Russia")
+    expect(russia).to_contain_text("Active")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(OUTPUT / "query-page.png"), full_page=True)
+    assert not page.foreign, f"the page asked other hosts: {page.foreign}"
+    assert not page.errors, page.errors
+
+
+def test_entity_page_draws_the_network(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/entity/state/niger")
+    p.wait_for_selector("#cy canvas")
+    p.wait_for_function("window.ckgCy && window.ckgCy.nodes().length > 5")
+    expect(p.locator("h1")).to_contain_text("Niger")
+    expect(p.locator("tr.partner", has_text="Russia")).to_contain_text("Active")
+    expect(p.locator("tr.partner", has_text="France")).to_contain_text("Ended")
+    edges = p.evaluate("window.ckgCy.edges('[kind = \"partnership\"]').map("
+                       "e => [e.target().data('label'), e.style('line-color')])")
+    assert ["Russia", "rgb(46,125,50)"] in edges and ["France", "rgb(198,40,40)"] in edges
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(OUTPUT / "entity-page.png"), full_page=True)
+    assert not page.foreign, f"the page asked other hosts: {page.foreign}"
+    assert not page.errors, page.errors
