@@ -88,7 +88,7 @@ def bench_baseline(texts: list[str], workers: int, batch_size: int = BASELINE_BA
             "pipes": list(nlp.pipe_names)}
 
 
-def bench_ingest(rows: list[dict], workers: int) -> dict:
+def bench_ingest(rows: list[dict], workers: int, validate: bool = True) -> dict:
     from kg.errors import InputError
     from kg.extract.gazetteer import load_gazetteer
     from kg.extract.pipeline import build_nlp
@@ -108,7 +108,7 @@ def bench_ingest(rows: list[dict], workers: int) -> dict:
         store = EmbeddedStore(Path(tmp) / "store")
         try:
             t0 = time.perf_counter()
-            summary = ingest(store, articles, workers=workers, on_error=errors.append)
+            summary = ingest(store, articles, workers=workers, on_error=errors.append, validate=validate)
             if hasattr(store, "flush"):
                 store.flush()
             seconds = time.perf_counter() - t0

@@ -10,7 +10,9 @@ validation report, the rest is stored, and ``on_quarantine`` says what and why.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from rdflib import Graph
@@ -77,6 +79,11 @@ def store_document(store: Store, article: Article, extraction: Extraction, *,
     return Stored(len(graph), len(kept_apart) if kept_apart is not None else 0, problems)
 
 
+def _settle(item: tuple[Article, Extraction, Future[Stored]]) -> tuple[Article, Extraction, Stored]:
+    article, extraction, future = item
+    return article, extraction, future.result()
+
+
 def ensure_ontology(store: Store) -> None:
     """Store the ontology in its own named graph (same content: no change)."""
     from kg.ontology import load_ontology
@@ -119,14 +126,8 @@ def ingest(
         from kg.extract.pipeline import Extractor
 
         extractor = Extractor(max_chars=max_chars)
-        for article, extraction, failure in extractor.extract_many(pending, n_process=workers):
-            if extraction is None:
-                error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
-                summary.errors.append(error)
-                on_error(error)
-                on_done(article)
-                continue
-            stored = store_document(store, article, extraction, validate=validate)
+
+        def finish(article: Article, extraction: Extraction, stored: Stored) -> None:
             if stored.problems:
                 summary.quarantined += stored.quarantined
                 on_quarantine(article, stored.problems)
@@ -136,6 +137,24 @@ def ingest(
             summary.events += len(extraction.events)
             summary.partnerships += len(extraction.partnerships)
             on_done(article)
+
+        # Validation and writes run in one background thread, in order, while the next
+        # documents are parsed: the store sees one writer, and a failure stops the batch.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
+            waiting: deque[tuple[Article, Extraction, Future[Stored]]] = deque()
+            for article, extraction, failure in extractor.extract_many(pending, n_process=workers):
+                while waiting and waiting[0][2].done():
+                    finish(*_settle(waiting.popleft()))
+                if extraction is None:
+                    error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
+                    summary.errors.append(error)
+                    on_error(error)
+                    on_done(article)
+                    continue
+                waiting.append((article, extraction,
+                                writer.submit(store_document, store, article, extraction, validate=validate)))
+            while waiting:
+                finish(*_settle(waiting.popleft()))
     if pending or summary.quads_before == 0:
         ensure_ontology(store)
         derive(store)
