@@ -10,9 +10,10 @@ validation report, the rest is stored, and ``on_quarantine`` says what and why.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from rdflib import Graph
@@ -23,7 +24,7 @@ from kg.ids import document_key, iri, text_hash
 from kg.model import Article, Extraction
 from kg.namespaces import ONTOLOGY_GRAPH, QUARANTINE_GRAPH
 from kg.rdfmap import document_graph
-from kg.store import Store
+from kg.store import Store, ntriples
 
 
 @dataclass
@@ -56,6 +57,44 @@ class Stored:
     problems: list[str]  # "focus: message", one a violation
 
 
+@dataclass
+class Gated:
+    """A document graph after the SHACL gate, as N-Triples (picklable, for the gate process)."""
+
+    clean: str
+    quarantined: str | None
+    stored: Stored
+
+
+def gate_graph(graph: Graph, validate: bool = True) -> Gated:
+    """Split a document graph into what conforms and what is kept apart (with the report)."""
+    if validate:
+        from kg.shacl import split_violations, validate_graph
+
+        report = validate_graph(graph)
+        if not report.conforms:
+            clean, kept_apart = split_violations(graph, report)
+            kept_apart += report.graph
+            problems = sorted({f"{r.focus}: {r.message}" for r in report.results})
+            return Gated(ntriples(clean), ntriples(kept_apart),
+                         Stored(len(clean), len(kept_apart), problems))
+    return Gated(ntriples(graph), None, Stored(len(graph), 0, []))
+
+
+def gate_ntriples(data: str) -> Gated:
+    """:func:`gate_graph` on N-Triples text: what the gate process runs."""
+    graph = Graph()
+    graph.parse(data=data, format="nt")
+    return gate_graph(graph)
+
+
+def write_document(store: Store, article: Article, gated: Gated) -> Stored:
+    """Replace the document's graph and its quarantine graph in one write."""
+    doc = str(iri(document_key(article)))
+    store.replace_graphs({doc: gated.clean, quarantine_graph(document_key(article)): gated.quarantined})
+    return gated.stored
+
+
 def store_document(store: Store, article: Article, extraction: Extraction, *,
                    validate: bool = True) -> Stored:
     """Map one article's extraction, pass it through the SHACL gate and store it.
@@ -64,24 +103,22 @@ def store_document(store: Store, article: Article, extraction: Extraction, *,
     validation report; the document graph and its quarantine are replaced in
     one write.
     """
-    doc, graph = document_graph(article, extraction)
-    kept_apart: Graph | None = None
-    problems: list[str] = []
-    if validate:
-        from kg.shacl import split_violations, validate_graph
-
-        report = validate_graph(graph)
-        if not report.conforms:
-            graph, kept_apart = split_violations(graph, report)
-            problems = sorted({f"{r.focus}: {r.message}" for r in report.results})
-            kept_apart += report.graph
-    store.replace_graphs({str(doc): graph, quarantine_graph(document_key(article)): kept_apart})
-    return Stored(len(graph), len(kept_apart) if kept_apart is not None else 0, problems)
+    _, graph = document_graph(article, extraction)
+    return write_document(store, article, gate_graph(graph, validate))
 
 
-def _settle(item: tuple[Article, Extraction, Future[Stored]]) -> tuple[Article, Extraction, Stored]:
-    article, extraction, future = item
-    return article, extraction, future.result()
+#: below this many documents the gate runs in-process; above, in a forked process on the
+#: other core, while this one parses the next documents
+GATE_PROCESS_MIN_DOCS = 8
+
+
+def _gate_pool(validate: bool, documents: int) -> ProcessPoolExecutor | None:
+    if not validate or documents < GATE_PROCESS_MIN_DOCS or "fork" not in mp.get_all_start_methods():
+        return None
+    from kg.shacl import class_hierarchy, load_derived_shapes, load_shapes
+
+    load_shapes(), load_derived_shapes(), class_hierarchy()  # parsed once, inherited by the fork
+    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
 
 
 def ensure_ontology(store: Store) -> None:
@@ -138,23 +175,34 @@ def ingest(
             summary.partnerships += len(extraction.partnerships)
             on_done(article)
 
-        # Validation and writes run in one background thread, in order, while the next
-        # documents are parsed: the store sees one writer, and a failure stops the batch.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
-            waiting: deque[tuple[Article, Extraction, Future[Stored]]] = deque()
+        # The SHACL gate runs in a forked process on the other core while this one parses
+        # the next documents; results are written here, in order: the store has one writer.
+        pool = _gate_pool(validate, len(pending))
+        waiting: deque[tuple[Article, Extraction, Future[Gated] | Gated]] = deque()
+
+        def settle(block: bool) -> None:
+            while waiting and (block or not isinstance(waiting[0][2], Future) or waiting[0][2].done()):
+                article, extraction, gated = waiting.popleft()
+                if isinstance(gated, Future):
+                    gated = gated.result()
+                finish(article, extraction, write_document(store, article, gated))
+
+        try:
             for article, extraction, failure in extractor.extract_many(pending, n_process=workers):
-                while waiting and waiting[0][2].done():
-                    finish(*_settle(waiting.popleft()))
+                settle(block=False)
                 if extraction is None:
                     error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
                     summary.errors.append(error)
                     on_error(error)
                     on_done(article)
                     continue
-                waiting.append((article, extraction,
-                                writer.submit(store_document, store, article, extraction, validate=validate)))
-            while waiting:
-                finish(*_settle(waiting.popleft()))
+                _, graph = document_graph(article, extraction)
+                gated = pool.submit(gate_ntriples, ntriples(graph)) if pool else gate_graph(graph, validate)
+                waiting.append((article, extraction, gated))
+            settle(block=True)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     if pending or summary.quads_before == 0:
         ensure_ontology(store)
         derive(store)

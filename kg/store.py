@@ -116,11 +116,12 @@ class Store:
         """Replace the named graph ``graph_iri`` by ``graph`` in one transaction."""
         self.replace_graphs({graph_iri: graph})
 
-    def replace_graphs(self, graphs: dict[str, Graph | None]) -> None:
-        """Replace several named graphs in one transaction (``None`` drops the graph)."""
+    def replace_graphs(self, graphs: dict[str, Graph | str | None]) -> None:
+        """Replace several named graphs in one transaction: each given as an rdflib graph or as
+        N-Triples text; ``None`` (or nothing) drops the graph."""
         drops = " ;\n".join(f"DROP SILENT GRAPH <{iri}>" for iri in graphs)
-        inserts = "\n".join(f"GRAPH <{iri}> {{\n{ntriples(g)}\n}}" for iri, g in graphs.items()
-                             if g is not None and len(g))
+        bodies = {iri: g if isinstance(g, str) else ntriples(g) for iri, g in graphs.items() if g is not None}
+        inserts = "\n".join(f"GRAPH <{iri}> {{\n{body}\n}}" for iri, body in bodies.items() if body.strip())
         self.update(drops + (f" ;\nINSERT DATA {{\n{inserts}\n}}" if inserts else ""))
 
     def graph_names(self) -> list[str]:

@@ -132,7 +132,7 @@ class Extractor:
             raise ExtractionError(doc.user_data["ckg_error"])
         return extraction_from_data(doc.user_data["ckg"])
 
-    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 16
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 4
                      ) -> Iterator[tuple[Article, Extraction | None, str | None]]:
         """Extract in order: (article, extraction, None), or (article, None, error) when the
         rules failed on it. With ``n_process`` > 1, spaCy and our reader run in worker processes."""
