@@ -51,6 +51,8 @@ VENDOR_FILES: dict[str, tuple[str, str]] = {
     "yasgui/yasgui.min.js": ("@zazuko/yasgui/build/yasgui.min.js", JS),
     "yasgui/yasgui.min.css": ("@zazuko/yasgui/build/yasgui.min.css", CSS),
     "cytoscape/cytoscape.min.js": ("cytoscape/dist/cytoscape.min.js", JS),
+    "swagger/swagger-ui-bundle.js": ("swagger-ui-dist/swagger-ui-bundle.js", JS),
+    "swagger/swagger-ui.css": ("swagger-ui-dist/swagger-ui.css", CSS),
 }
 #: /static/{name} -> media type, files of api/static
 OWN_FILES: dict[str, str] = {"style.css": CSS, "query.js": JS, "entity.js": JS}

@@ -28,10 +28,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = ROOT / "tests" / "output"
 VENDOR = [ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.js",
           ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.css",
-          ROOT / "node_modules/cytoscape/dist/cytoscape.min.js"]
+          ROOT / "node_modules/cytoscape/dist/cytoscape.min.js",
+          ROOT / "node_modules/swagger-ui-dist/swagger-ui-bundle.js"]
 STATIC = ["/static/style.css", "/static/query.js", "/static/entity.js",
           "/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css",
-          "/static/vendor/cytoscape/cytoscape.min.js"]
+          "/static/vendor/cytoscape/cytoscape.min.js", "/static/vendor/swagger/swagger-ui-bundle.js",
+          "/static/vendor/swagger/swagger-ui.css"]
 
 
 def _free_port() -> int:
@@ -252,3 +254,14 @@ def test_entity_page_draws_the_network(page: Page, base_url: str) -> None:
     p.screenshot(path=str(OUTPUT / "entity-page.png"), full_page=True)
     assert not page.foreign, f"the page asked other hosts: {page.foreign}"
     assert not page.errors, page.errors
+
+
+def test_api_docs_render_offline(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/docs")
+    p.wait_for_selector(".swagger-ui .opblock")
+    expect(p.locator(".swagger-ui .info")).to_contain_text("ConflictKG")
+    expect(p.locator(".swagger-ui")).to_contain_text("/partnerships")
+    assert not page.foreign, f"the docs asked other hosts: {page.foreign}"
