@@ -295,10 +295,15 @@ def eval_(
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every missed and spurious item.")] = False,
+    min_confidence: Annotated[Optional[float], typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Also show precision/recall when only facts with at least this confidence are kept "
+             "(a table over several thresholds, this one marked).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
 ) -> None:
     """Ingest a gold file's articles into a fresh store and print precision, recall and F1 per section."""
-    from kg.evaluate import evaluate, load_gold, render, render_errors
+    from kg.evaluate import (confidence_table, evaluate, load_gold, render, render_confidence,
+                             render_errors)
     from kg.ingest import ingest as run_ingest
     from kg.readers import read_paths
     from kg.store import EmbeddedStore
@@ -320,14 +325,25 @@ def eval_(
         summary = run_ingest(kg_store, read_paths([gold]), workers=workers,
                              on_error=lambda e: err.print(f"kg: skipped {e}", markup=False))
         report = evaluate(kg_store.ox, records)
+        trade_off = None
+        if min_confidence is not None:
+            trade_off = confidence_table(kg_store.ox, records,
+                                         [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, min_confidence])
         kg_store.close()
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     if as_json:
-        out.print(json.dumps(report.to_dict(), indent=1), markup=False, soft_wrap=True)
+        figures = report.to_dict()
+        if trade_off is not None:
+            figures["by_min_confidence"] = [
+                {"min_confidence": t, "overall": r.overall,
+                 "sections": {k: v.to_dict() for k, v in r.sections.items()}} for t, r in trade_off]
+        out.print(json.dumps(figures, indent=1), markup=False, soft_wrap=True)
     else:
         out.print(render(report))
+        if trade_off is not None:
+            out.print(render_confidence(trade_off, min_confidence))
         if errors:
             out.print(render_errors(report))
     if summary.errors:

@@ -148,11 +148,14 @@ __all__ = [
     "ErrorItem",
     "EvalReport",
     "Score",
+    "above_confidence",
+    "confidence_table",
     "evaluate",
     "evaluate_file",
     "load_gold",
     "norm",
     "render",
+    "render_confidence",
     "render_errors",
 ]
 
@@ -1093,3 +1096,47 @@ def render_errors(report: EvalReport, sections: Iterable[str] | None = None,
     for e in items[:limit] if limit else items:
         t.add_row(e.section, e.kind, e.document or "", e.item, e.evidence or "")
     return t
+
+
+# ------------------------------------------------------------------ confidence
+def above_confidence(store: ox.Store, threshold: float) -> ox.Store:
+    """An in-memory copy of ``store`` without the nodes whose ``ckg:confidence`` (their highest,
+    over all articles) is below ``threshold``, nor the statements about or pointing at them."""
+    query = f"""SELECT ?n WHERE {{ {{ SELECT ?n (MAX(?c) AS ?best) WHERE {{
+                  GRAPH ?g {{ ?n <{CKG}confidence> ?c }} }} GROUP BY ?n }}
+                FILTER(?best < {float(threshold)!r}) }}"""
+    low = {row["n"] for row in store.query(query)}
+    out = ox.Store()
+    out.extend(q for q in store.quads_for_pattern(None, None, None)
+               if q.subject not in low and q.object not in low)
+    return out
+
+
+def confidence_table(store: ox.Store, gold: list[dict], thresholds: Iterable[float]
+                     ) -> list[tuple[float, EvalReport]]:
+    """The precision/recall trade-off: the report at each minimum confidence."""
+    return [(t, evaluate(above_confidence(store, t) if t > 0 else store, gold))
+            for t in sorted(set(thresholds))]
+
+
+def render_confidence(rows: list[tuple[float, EvalReport]], marked: float | None = None):
+    """A table: one row per threshold; precision and recall pooled over the five sections
+    (their tp/fp/fn summed), then each section's F1 and the overall (mean) F1."""
+    from rich.table import Table
+
+    sections = ("entities", "events", "casualties", "partnerships", "relations")
+    table = Table(title="Precision / recall by minimum confidence",
+                  caption="P, R pooled over the sections; F1 of entities, events, casualties, "
+                          "partnerships, relations; overall = their mean")
+    for name in ("min", "P", "R", "ent", "evt", "cas", "part", "rel", "overall"):
+        table.add_column(name, justify="right")
+    for threshold, report in rows:
+        tp = sum(report.sections[n].tp for n in sections)
+        fp = sum(report.sections[n].fp for n in sections)
+        fn = sum(report.sections[n].fn for n in sections)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        mark = "*" if marked is not None and abs(threshold - marked) < 1e-9 else ""
+        table.add_row(f"{threshold:.2f}{mark}", f"{precision:.2f}", f"{recall:.2f}",
+                      *(f"{report.sections[n].f1:.2f}" for n in sections), f"{report.overall:.3f}")
+    return table

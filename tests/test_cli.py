@@ -104,3 +104,18 @@ def test_eval_on_dev_and_independent_scoring_of_the_export(dev_store, dev_eval, 
     assert abs(dev_eval["overall"] - report.overall) < 1e-9
     for name in ("entities", "events", "casualties", "partnerships", "relations"):
         assert abs(dev_eval["sections"][name]["f1"] - report.sections[name].f1) < 1e-9
+
+
+def test_eval_trade_off_table(tmp_path):
+    # two dev articles keep it quick; the table has one row per threshold and the chosen one marked
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(DEV.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
+    result = run_kg("eval", str(gold), "--min-confidence", "0.75", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    rows = json.loads(result.stdout)["by_min_confidence"]
+    assert [r["min_confidence"] for r in rows] == [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9]
+    # a higher bar never keeps more entities
+    kept = [r["sections"]["entities"]["tp"] + r["sections"]["entities"]["fp"] for r in rows]
+    assert kept == sorted(kept, reverse=True)
+    text = run_kg("eval", str(gold), "--min-confidence", "0.75")
+    assert b"0.75*" in text.stdout
