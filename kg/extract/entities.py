@@ -331,8 +331,11 @@ class DocEntities:
             start = min([t.i] + [c.i for c in mods if c.dep_ != "det"])
             self._add_entity(key, "MilitaryBase", label, "pattern")
             ent = self.entities[key]
-            ent.aliases |= {f"{place_label} {kind}", f"{kind} at {place_label}",
-                            f"{kind} in {place_label}"}
+            words = kind.split()
+            for i in range(len(words)):  # "military air base": also "air base", "base"
+                tail = " ".join(words[i:])
+                ent.aliases |= {f"{place_label} {tail}", f"{tail} at {place_label}",
+                                f"{tail} in {place_label}"}
             self.states_of[key] = self.state_of(place.key) or ""
             self.base_places = getattr(self, "base_places", {})
             self.base_places[key] = place.key
