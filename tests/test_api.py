@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SEED, run_kg
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import SEED, run_kg
+from tests.servers import start_server, stop_server
 
 
 @pytest.fixture(scope="module")
@@ -24,24 +15,9 @@ def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("api") / "store"
     result = run_kg("ingest", str(SEED), "--published", "2024-07-24", "--store", str(store), "-q")
     assert result.returncode == 0, result.stderr.decode()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store),
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"kg serve did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
+    base, proc = start_server(store)
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_server(proc)
 
 
 QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>

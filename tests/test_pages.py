@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.servers import start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -36,44 +34,16 @@ STATIC = ["/static/style.css", "/static/query.js", "/static/entity.js",
           "/static/vendor/swagger/swagger-ui.css"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url(dev_store: Path) -> Iterator[str]:
     missing = [str(p.relative_to(ROOT)) for p in VENDOR if not p.exists()]
     if missing:
         pytest.fail(f"{', '.join(missing)} missing: run `make web` (npm ci) first")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(dev_store),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url, proc = start_server(dev_store)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"the page server exited with {proc.returncode}:\n{out}")
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the page server did not answer /health within 60 s")
-            time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Dataset
 
 from tests.conftest import DEV, ROOT, run_kg
-from tests.test_api import free_port
+from tests.servers import start_server, stop_server
 
 TOKEN = "rest-test-token"
 
@@ -49,37 +46,6 @@ ARTICLE = {
 }
 
 
-def start(store: Path, token: str | None) -> tuple[subprocess.Popen, str]:
-    env = {k: v for k, v in os.environ.items() if k != "KG_API_TOKEN"}
-    if token:
-        env["KG_API_TOKEN"] = token
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store),
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail(f"the REST test server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not DEV.exists():
@@ -89,17 +55,17 @@ def server(tmp_path_factory):
     assert result.returncode == 0, result.stderr.decode()
     result = subprocess.run([sys.executable, "-c", QUARANTINE, str(store)], cwd=ROOT, capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
-    proc, base = start(store, TOKEN)
+    base, proc = start_server(store, {"KG_API_TOKEN": TOKEN})
     yield base
-    stop(proc)
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
 def readonly_server(tmp_path_factory):
     """A server with no token configured: writes are off."""
-    proc, base = start(tmp_path_factory.mktemp("rest-ro") / "store", None)
+    base, proc = start_server(tmp_path_factory.mktemp("rest-ro") / "store")
     yield base
-    stop(proc)
+    stop_server(proc)
 
 
 def get(base: str, path: str, **params) -> httpx.Response:

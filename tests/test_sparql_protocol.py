@@ -11,20 +11,17 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import SHARED
+from tests.servers import start_server, stop_server
 from tests.w3c_protocol import ProtocolTest, check_response, load_tests
 
 MANIFEST = SHARED / "w3c" / "sparql11-protocol" / "manifest.ttl"
@@ -33,42 +30,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MAX_ROWS = 1000
 BULK = "http://example.org/bulk"
 SMALL = "http://example.org/small"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(store: Path, env: dict[str, str]) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    full_env.update(env)
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(store),
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=full_env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return base, proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    pytest.fail(f"kg serve did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -503,7 +503,7 @@ class DocEntities:
             if self.at(t):
                 continue
             det = t.i > 0 and doc[t.i - 1].lower_ in {"the", "its", "their"}
-            lower, lemma = t.lower_, t.lemma_.lower()
+            lower = t.lower_
             two = doc[t.i:t.i + 2].text.lower()
             if two in lx.JUNTA_NOUNS or (lower == "junta" and t.tag_ == "NN") or \
                     lower in {"putschists"}:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
-from kg.extract.events import negated
+from kg.extract.events import _clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
 from kg.model import Event, Partnership, Relation
 
@@ -445,7 +445,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
                     add(m.key, "affiliatedWith", other.key, text, 0.75)
     # where a group acts: a place in the group's own clause ("JNIM fighters attacked ... in Mopti"),
     # or the state that "grapples with threats from" it
-    verb = _clause_of(root)
+    verb = _clause_verb(root)
     for other in ents.in_span(sent):
         if other.type not in PLACE_RANK or other.type == "MilitaryBase" or other.key == m.key or other.actor:
             continue
@@ -454,7 +454,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
             place = place.head  # "in Burkina Faso, Niger and Benin"
         prep = place.head
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
-                and (_clause_of(prep).i == verb.i or prep.head in list(root.subtree)):
+                and (_clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
             add(m.key, "activeIn", other.key, text, 0.65)
     words = {t.lemma_.lower() for t in sent}
     if words & {"threat", "insurgency", "grapple", "battle", "fight", "face", "combat"}:
@@ -463,12 +463,3 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
             other = ents.at(c)
             if other and other.type == "State" and root.i not in {t.i for t in c.subtree}:
                 add(m.key, "activeIn", other.key, text, 0.6)
-
-
-def _clause_of(token: Token) -> Token:
-    node = token
-    for _ in range(8):
-        if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
-            return node
-        node = node.head
-    return node
