@@ -51,15 +51,14 @@ def _lemma_phrase(tokens: list[Token]) -> str:
     return " ".join(t.lemma_.lower() for t in tokens)
 
 
-def _clean_name(span: Span) -> tuple[str, str]:
-    """A name without its leading determiner or possessive: (name, title stripped)."""
+def _clean_name(span: Span) -> str:
+    """A name without its leading determiner or trailing possessive."""
     tokens = [t for t in span if not t.is_punct or t.text in "-'"]
     while tokens and (tokens[0].lower_ in {"the", "a", "an"} or tokens[0].tag_ == "DT"):
         tokens = tokens[1:]
     while tokens and tokens[-1].tag_ == "POS":
         tokens = tokens[:-1]
-    text = "".join(t.text_with_ws for t in tokens).strip()
-    return text, text
+    return "".join(t.text_with_ws for t in tokens).strip()
 
 
 class DocEntities:
@@ -74,6 +73,7 @@ class DocEntities:
         self._demonyms: dict[int, str] = {}  # token index -> state key
         self.states_of: dict[str, str] = {}  # entity key -> the state it belongs to
         self.main_state: str | None = None
+        self.base_places: dict[str, str] = {}  # military base key -> the place it is named after
         self._find()
 
     # ------------------------------------------------------------------ API
@@ -198,7 +198,6 @@ class DocEntities:
                 actor = self._state_entity(capital_of)
             self._mention(span.start, span.end, key, entry.type, "gazetteer", actor)
         counts = Counter(k for _, k in state_mentions)
-        title_end = 0
         if counts:
             self.main_state = counts.most_common(1)[0][0]
         # 2. named entities the gazetteer does not know
@@ -210,7 +209,6 @@ class DocEntities:
         # 4. descriptions that refer back ("the junta", "the army", "the group")
         self._find_descriptions()
         self.mentions.sort(key=lambda m: m.start)
-        del title_end
 
     def _is_part_of_longer_name(self, span: Span) -> bool:
         """'Dosso' in 'Dosso Kouregou', 'Niger' in 'Niger Delta Avengers': a longer name, not ours."""
@@ -277,9 +275,6 @@ class DocEntities:
             if words in lx.ARMY_NOUNS or lemmas in {"soldier", "troop", "force", "army",
                                                    "military", "armed force", "security force",
                                                    "defence force", "unit", "gendarmerie"}:
-                if length == 1 and tokens[0].lemma_.lower() == "force" and not demonym:
-                    # "Niger forces" is fine; "France forces" is rare but also fine
-                    pass
                 key = self.armed_forces(state_key, surface)
                 self._mention(span.start, k + length, key, "ArmedForces", "pattern")
                 return True
@@ -337,7 +332,6 @@ class DocEntities:
                 ent.aliases |= {f"{place_label} {tail}", f"{tail} at {place_label}",
                                 f"{tail} in {place_label}"}
             self.states_of[key] = self.state_of(place.key) or ""
-            self.base_places = getattr(self, "base_places", {})
             self.base_places[key] = place.key
             self._mention(start, t.i + 1, key, "MilitaryBase", "pattern")
 
@@ -349,7 +343,7 @@ class DocEntities:
                 continue
             if any(self.at(i) for i in range(ent.start, ent.end)):
                 continue
-            name, _ = _clean_name(ent)
+            name = _clean_name(ent)
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
             words = {fold(t.lower_) for t in ent}
@@ -433,8 +427,6 @@ class DocEntities:
                 continue
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
-            if self.main_state and type_ in {"Settlement", "Region"}:
-                pass
             self._mention(ent.start, end, key, type_, "ner")
         # places the model missed: a proper name after "in", "near", "at", or "attack on"
         for t in doc:

@@ -340,7 +340,6 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
             continue
         if m.actor and m.actor != m.key:
             continue  # a capital standing for its state
-        tok = sent.doc[m.end - 1]
         root = sent.doc[m.start:m.end].root
         gov = root.head
         # "the border with Burkina Faso", "reinforcements from Tera", "convoys from Lome"
@@ -350,15 +349,13 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
             if gov.lower_ in {"from", "toward", "towards"} and type_ != "Withdrawal":
                 continue
         if root.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lower_ in {
-                "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                "outskirts"} and gov.head.lower_ != "outskirts":
+                "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}:
             continue  # "40 kilometres north of Ouallam": a reference point
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
             continue  # the state acts; it is not where
         if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
                 lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS:
             continue  # "the Sahel nation", "Niger defence ministry": a modifier, not where
-        del tok
         if type_ == "Coup" and m.type not in {"State", "Settlement"}:
             continue  # power is seized in a country or its capital
         out.append(m)

@@ -270,7 +270,7 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             elif entry.country in keys:
                 add(key, "locatedIn", entry.country, conf=0.85)
         if entity.type == "MilitaryBase":
-            place = getattr(ents, "base_places", {}).get(key)
+            place = ents.base_places.get(key)
             add(key, "locatedIn", place, conf=0.85)
     # memberships and affiliations the gazetteer knows, between entities the article names
     together: set[tuple[str, str]] = set()
