@@ -106,3 +106,11 @@ def test_a_state_named_only_by_its_demonym_is_described(extractor):
     # regression: "the country" pointed at a state known only from "Chilean", with no node
     x = read(extractor, "The presence of Chilean bases in the country worries officials. The country is calm.")
     assert x.entities["state/chile"].label == "Chile"
+
+
+def test_one_withdrawal_per_country_left(extractor):
+    x = read(extractor, "Germany has withdrawn its troops from Mali, Niger and Chad.")
+    places = sorted(e.place for e in x.events if e.type == "Withdrawal")
+    assert places == ["state/chad", "state/mali", "state/niger"]
+    ended = {tuple(p.partners) for p in x.partnerships if p.status == "Ended"}
+    assert ("state/germany", "state/mali") in ended

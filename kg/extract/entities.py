@@ -299,7 +299,10 @@ class DocEntities:
                 m = self.at(c)
                 if m and m.type == "Settlement":
                     place = m
-            holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else [])
+            # "stormed an army camp at Boulkessi", "a bombing on an army camp at Bourem": the
+            # place may hang on the verb or on the noun that governs the base
+            holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else []) + \
+                ([t.head.head] if t.dep_ == "pobj" else [])
             if place is None:
                 for prep in [c for h in holders for c in h.rights]:
                     if prep.dep_ == "prep" and prep.lower_ in {"at", "in", "of", "near", "outside"}:

@@ -11,7 +11,7 @@ several sentences say about it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -461,6 +461,11 @@ def _as_state(key: str, ents: DocEntities) -> str:
     return key
 
 
+def _governs(trigger: Token, token: Token) -> bool:
+    """``token`` hangs on the trigger: 'the assault on Tondikiwindi', 'deployed in Mali'."""
+    return trigger.i in {a.i for a in token.ancestors}
+
+
 def _clause_verb(token: Token) -> Token:
     node = token
     for _ in range(8):
@@ -557,7 +562,9 @@ class EventReader:
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
         places = _place_candidates(sent, ents, exclude, type_)
-        place = max(places, key=lambda m: (PLACE_RANK[m.type], -m.start), default=None)
+        # a place attached to the trigger first, then the most specific, then the first named
+        place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
+                                           PLACE_RANK[m.type], -m.start), default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         previous = None
@@ -584,9 +591,8 @@ class EventReader:
         if previous is not None:
             ev = previous.event
             place_root = sent.doc[place.start:place.end].root if place else None
-            if place_root is not None and trig.token.i not in {a.i for a in place_root.ancestors} and \
-                    _clause_verb(place_root).i != _clause_verb(trig.token).i:
-                place_key, rank = None, 0  # a place of another clause does not move the event
+            if place_root is not None and not _governs(trig.token, place_root):
+                place_key, rank = None, 0  # only a place said of the referring words moves the event
             if place_key and rank > previous.place_rank:
                 ev.place, previous.place_rank = place_key, rank
             if date and not previous.dated:
@@ -603,6 +609,15 @@ class EventReader:
                    confidence=0.8 if trig.token.pos_ == "VERB" else 0.7)
         self._merge_roles(ev, roles)
         self.drafts.append(_Draft(ev, index, rank, date is not None))
+        if place is not None and type_ in {"Withdrawal", "Deployment"}:
+            # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
+            for other in sent.doc[place.start:place.end].root.conjuncts:
+                m = ents.at(other)
+                if m is not None and m.type == place.type and m.key != place_key:
+                    twin = replace(ev, place=m.key, perpetrators=list(ev.perpetrators),
+                                   targets=list(ev.targets), participants=list(ev.participants),
+                                   casualties=[])
+                    self.drafts.append(_Draft(twin, index, rank, date is not None))
 
     def _roles(self, type_: str, trig: Trigger, casualties: list[tuple[Casualty, Token]]
                ) -> dict[str, list[str]]:
