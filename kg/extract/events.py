@@ -385,24 +385,53 @@ def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> st
 ROLE_TYPES = {"State", "MilitaryJunta", "ArmedForces", "ArmedGroup", "InternationalOrganization"}
 
 
-def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TYPES) -> list[Mention]:
+def _in_locative(tok: Token, top: Token) -> bool:
+    """``tok`` sits in a place phrase below ``top``: 'French soldiers in Niger', 'a base in Chad's Lac'."""
+    node = tok
+    for _ in range(6):
+        if node.i == top.i or node.head.i == node.i:
+            return False
+        if node.dep_ == "pobj" and node.head.lower_ in {"in", "at", "near", "from", "across", "inside"}:
+            return True
+        node = node.head
+    return False
+
+
+def _linked(tok: Token) -> bool:
+    """'Al-Qaeda-linked jihadists': the name qualifies others, it does not act."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < len(doc) and i <= tok.i + 4 and doc[i].text != "-" and doc[i].pos_ == "PROPN":
+        i += 1
+    return i + 1 < len(doc) and doc[i].text == "-" and doc[i + 1].lower_ in {
+        "linked", "affiliated", "aligned", "allied", "backed", "inspired", "led", "style"}
+
+
+def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TYPES,
+               top: Token | None = None) -> list[Mention]:
     seen: list[Mention] = []
     for tok in tokens:
         m = ents.at(tok)
+        if m and top is not None and (_in_locative(tok, top) or _linked(tok.doc[m.end - 1])):
+            continue
         if m and ents.entities[m.actor_key].type in types:
             if m not in seen:
                 seen.append(m)
     return seen
 
 
-def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TYPES) -> list[Mention]:
-    """Actors in the subject of a verb (and of the verb it is a complement of), or the agent of a noun."""
+def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TYPES,
+                    passive: bool = True) -> list[Mention]:
+    """Actors in the subject of a verb (and of the verb it is a complement of), or the agent of a
+    noun. ``passive=False``: a passive subject is the patient ('soldiers were killed'), not the
+    actor; only 'by X' counts."""
     t = trigger
     candidates: list[Token] = []
     if t.pos_ == "VERB":
         verb = t
+        subject_deps = {"nsubj", "nsubjpass", "agent"} if passive else {"nsubj", "agent"}
         for _ in range(3):
-            subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
+            subj = [c for c in verb.children if c.dep_ in subject_deps]
             if subj:
                 for s in subj:
                     if s.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
@@ -410,11 +439,13 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
                         candidates.extend(c for c in verb.head.subtree if c.i < verb.head.i)
                     candidates.extend(s.subtree)
                 break
+            if any(c.dep_ == "nsubjpass" for c in verb.children) and not passive:
+                break
             if verb.dep_ in {"xcomp", "ccomp", "conj", "advcl"} and verb.head.i != verb.i:
                 verb = verb.head
             else:
                 break
-        return _actors_in(candidates, ents, types)
+        return _actors_in(candidates, ents, types, top=verb)
     # a noun: "France's withdrawal", "the withdrawal of French troops", "an attack by ISWAP"
     for c in t.children:
         if c.dep_ in {"poss", "compound"}:
@@ -450,7 +481,8 @@ def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str]) -> list[
             tokens.extend(c.subtree)
         if c.dep_ == "prep" and c.lower_ in preps:
             tokens.extend(c.subtree)
-    return _actors_in(tokens, ents)
+    return [m for m in _actors_in(tokens, ents, top=trigger)
+            if not (m.type == "State" and trigger.doc[m.start:m.end].root.dep_ in {"poss", "compound"})]
 
 
 def _as_state(key: str, ents: DocEntities) -> str:
@@ -624,13 +656,13 @@ class EventReader:
         ents, t = self.ents, trig.token
         roles: dict[str, list[str]] = {"perpetrators": [], "targets": [], "participants": []}
         if type_ == "Attack":
-            attackers = _subject_actors(t, ents)
+            attackers = _subject_actors(t, ents, passive=False)
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
                 if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | {"kill", "claim", "launch",
                                                                                      "carry", "abduct", "kidnap"}:
-                    attackers = _subject_actors(verb, ents)
+                    attackers = _subject_actors(verb, ents, passive=False)
             for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
