@@ -114,3 +114,10 @@ def test_one_withdrawal_per_country_left(extractor):
     assert places == ["state/chad", "state/mali", "state/niger"]
     ended = {tuple(p.partners) for p in x.partnerships if p.status == "Ended"}
     assert ("state/germany", "state/mali") in ended
+
+
+def test_the_two_countries_are_the_states_named_last(extractor):
+    x = read(extractor, "Officials from Sudan and South Sudan met in Juba on Monday. "
+                        "The two countries signed a security agreement in Juba.")
+    agreements = [e for e in x.events if e.type == "Agreement"]
+    assert agreements and sorted(agreements[0].participants) == ["state/south-sudan", "state/sudan"]

@@ -74,6 +74,7 @@ class DocEntities:
         self.states_of: dict[str, str] = {}  # entity key -> the state it belongs to
         self.main_state: str | None = None
         self.base_places: dict[str, str] = {}  # military base key -> the place it is named after
+        self.groups: dict[int, list[str]] = {}  # "the three countries" (token index) -> state keys
         self._find()
 
     # ------------------------------------------------------------------ API
@@ -487,6 +488,7 @@ class DocEntities:
         """Coreference of descriptions: 'the junta', 'the army', 'the group', 'the country'."""
         doc = self.doc
         last: dict[str, str] = {}  # type -> latest key mentioned
+        recent_states: list[str] = []  # distinct, latest last
         by_start = {m.start: m for m in self.mentions}
         for t in doc:
             m = by_start.get(t.i)
@@ -494,8 +496,18 @@ class DocEntities:
                 last[m.type] = m.key
                 if m.type == "MilitaryJunta":
                     last["State"] = self.state_of(m.key) or last.get("State", "")
+                state = self.state_of(m.actor_key)
+                if state and m.type in {"State", "MilitaryJunta", "ArmedForces"}:
+                    if state in recent_states:
+                        recent_states.remove(state)
+                    recent_states.append(state)
                 continue
             if self.at(t):
+                continue
+            size = self._group_size(t)
+            if size and len(recent_states) >= size:
+                # "the three countries", "both neighbours": the states named last
+                self.groups[t.i] = recent_states[-size:]
                 continue
             det = t.i > 0 and doc[t.i - 1].lower_ in {"the", "its", "their"}
             lower = t.lower_
@@ -522,6 +534,17 @@ class DocEntities:
                 state = self.main_state or last.get("State")
                 if state:
                     self._mention(t.i, t.i + 1, state, "State", "coref")
+
+    @staticmethod
+    def _group_size(t: Token) -> int:
+        if t.lemma_.lower() not in {"country", "nation", "state", "neighbour", "neighbor", "junta",
+                                    "government", "ally", "capital"} or t.tag_ != "NNS":
+            return 0
+        numbers = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
+        for c in t.lefts:
+            if c.lower_ in numbers:
+                return numbers[c.lower_]
+        return 0
 
     def _context_state(self, last: dict[str, str], token: Token) -> str | None:
         """The state a bare 'the junta' or 'the army' belongs to: the junta last named, else

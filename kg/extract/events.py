@@ -411,6 +411,9 @@ def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TY
                top: Token | None = None) -> list[Mention]:
     seen: list[Mention] = []
     for tok in tokens:
+        for key in ents.groups.get(tok.i, []):
+            if "State" in types:
+                seen.append(Mention(tok.i, tok.i + 1, key, "State", "coref"))
         m = ents.at(tok)
         if m and top is not None and (_in_locative(tok, top) or _linked(tok.doc[m.end - 1])):
             continue
@@ -474,10 +477,11 @@ def _demonym_actor(tokens: list[Token], ents: DocEntities) -> str | None:
     return None
 
 
-def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str]) -> list[Mention]:
+def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str], objects: bool = True
+                    ) -> list[Mention]:
     tokens: list[Token] = []
     for c in trigger.children:
-        if c.dep_ in {"dobj", "nsubjpass"}:
+        if objects and c.dep_ in {"dobj", "nsubjpass"}:
             tokens.extend(c.subtree)
         if c.dep_ == "prep" and c.lower_ in preps:
             tokens.extend(c.subtree)
@@ -691,7 +695,7 @@ class EventReader:
         else:
             actors = _subject_actors(t, ents)
             if type_ == "Agreement":
-                actors += _objects_actors(t, ents, {"with", "between"})
+                actors += _objects_actors(t, ents, {"with", "between"}, objects=False)
                 for c in t.children:
                     if c.dep_ == "dobj":
                         for p in c.children:
