@@ -77,7 +77,8 @@ def negated(token: Token) -> bool:
 
 
 def _definite(token: Token) -> bool:
-    return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "its", "their"}
+    """'the attack', 'its withdrawal', "Wagner's exit": an event already told, or told now."""
+    return any((c.dep_ == "det" and c.lower_ in {"the", "this", "that"}) or c.dep_ == "poss"
                for c in token.lefts)
 
 
@@ -437,6 +438,10 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
             subj = [c for c in verb.children if c.dep_ in subject_deps]
             if subj:
                 for s in subj:
+                    if s.pos_ == "PRON" and s.lower_ in {"it", "they"} and verb.dep_ == "ccomp":
+                        # "Wagner said that it was leaving Mali": the speaker
+                        candidates.extend(t for c in verb.head.children if c.dep_ == "nsubj"
+                                          for t in c.subtree)
                     if s.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
                         candidates.append(verb.head)  # "the regime that overthrew", "Goita, who seized"
                         candidates.extend(c for c in verb.head.subtree if c.i < verb.head.i)
@@ -528,17 +533,29 @@ def _future(trigger: Token) -> bool:
     return False
 
 
-def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> str | None:
-    """The date phrase of the trigger's own clause, or of a clause it is the complement of."""
+def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None,
+              alone: bool = False) -> str | None:
+    """The date phrase of the trigger's own clause (or of a verb joined to it: 'were killed and
+    17 wounded on Wednesday'), else of a clause it is the complement of; with ``alone`` (the
+    sentence has one event and one date), that date."""
     verb = _clause_verb(trigger)
+    own = {verb.i} | {c.i for c in verb.conjuncts}
     ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" else set()
+    ranked = []
     for span, value in dates:
         date_verb = _clause_verb(span.root)
-        if date_verb.i == verb.i or date_verb.i in ancestors or span.root.head.i == trigger.i:
-            if _future(trigger):
-                return resolve_date(span.text, published, future=True) or value
-            return value
-    return None
+        if date_verb.i in own or span.root.head.i == trigger.i:
+            ranked.append((0, span, value))
+        elif date_verb.i in ancestors:
+            ranked.append((1, span, value))
+    if not ranked and alone and len(dates) == 1:
+        ranked.append((2, *dates[0]))
+    if not ranked:
+        return None
+    _, span, value = min(ranked, key=lambda r: r[0])
+    if _future(trigger):
+        return resolve_date(span.text, published, future=True) or value
+    return value
 
 
 class EventReader:
@@ -583,7 +600,7 @@ class EventReader:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
         for type_, trig in by_type.items():
             self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [],
-                        _date_for(trig.token, dates, self.published))
+                        _date_for(trig.token, dates, self.published, alone=len(by_type) == 1))
         # remember places for "the same region"
         for m in ents.in_span(sent):
             if m.type in PLACE_RANK:
@@ -624,6 +641,12 @@ class EventReader:
                                  trig.token.sent.start != previous.sent_index and
                                  date != previous.event.date):
                     previous = None
+        if previous is not None:
+            for role in ("participants", "perpetrators"):
+                mine, theirs = set(roles.get(role, [])), set(getattr(previous.event, role))
+                if mine and theirs and not mine & theirs:
+                    previous = None  # "the US withdrawal" after France's: another event
+                    break
         if previous is not None:
             ev = previous.event
             place_root = sent.doc[place.start:place.end].root if place else None
