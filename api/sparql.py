@@ -534,10 +534,13 @@ def one(values: list[str], what: str) -> str:
 
 # ------------------------------------------------------------------ router
 def sparql_router(store: Any, settings: Settings) -> APIRouter:
-    """The SPARQL 1.1 Protocol over ``store.ox`` (an embedded pyoxigraph store)."""
+    """The SPARQL 1.1 Protocol over ``store.ox`` (an embedded pyoxigraph store), or passed
+    through to a remote store's endpoints (:class:`kg.remote.RemoteStore`: same checks
+    before forwarding; the server's status, content type and body are answered as they are)."""
     ox_store: ox.Store = getattr(store, "ox", None)  # type: ignore[assignment]
-    if not isinstance(ox_store, ox.Store):
-        raise TypeError("the SPARQL endpoint needs an embedded (pyoxigraph) store")
+    forward = getattr(store, "forward_query", None)
+    if not isinstance(ox_store, ox.Store) and forward is None:
+        raise TypeError("the SPARQL endpoint needs an embedded (pyoxigraph) store or a remote one")
     router = APIRouter()
     workers = Workers(MAX_QUERY_THREADS)
     update_workers = Workers(2)
@@ -561,6 +564,8 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
                  base: str, cancel: threading.Event) -> Answer:
         analysis = analyse(query, False)
         refuse_remote(analysis)
+        if forward is not None:
+            return evaluate_remote(query, dataset, accept, base)
         kwargs: dict[str, Any] = {"base_iri": base, "prefixes": PREFIXES}
         if dataset is not None:
             kwargs["default_graph"] = dataset["default-graph-uri"]
@@ -580,6 +585,23 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+    def evaluate_remote(query: str, dataset: dict[str, list[ox.NamedNode]] | None,
+                        accept: str | None, base: str) -> Answer:
+        from kg.errors import StoreError, UsageError
+
+        graphs = None if dataset is None else {k: [n.value for n in v] for k, v in dataset.items()}
+        try:
+            status, content_type, body = forward(query, graphs, accept, base,  # type: ignore[misc]
+                                                 None if timeout is None else timeout + 1)
+        except UsageError as exc:
+            raise bad(str(exc)) from None
+        except StoreError as exc:
+            raise ProtocolError(502, str(exc)) from None
+        if status != 200:
+            message = body.decode("utf-8", "replace").strip() or f"the SPARQL server answered {status}"
+            raise ProtocolError(status, message)
+        return Answer(body, content_type)
 
     def materialise(result: Any, accept: str | None,
                     cancel: threading.Event) -> Answer | Exception:
@@ -663,6 +685,16 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
                 graph_nodes(params, k)  # validates the IRIs
             update = add_using(update, analysis, params.get("using-graph-uri", []),
                                params.get("using-named-graph-uri", []))
+        if forward is not None:
+            from kg.errors import StoreError, UsageError
+
+            try:
+                store.update(f"BASE <{base}>\n{update}")
+            except UsageError as exc:
+                raise bad(str(exc)) from None
+            except StoreError as exc:
+                raise ProtocolError(502, str(exc)) from None
+            return
         try:
             ox_store.update(update, base_iri=base, prefixes=PREFIXES)
         except SyntaxError as exc:

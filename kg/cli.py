@@ -38,12 +38,13 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 StoreOpt = Annotated[Optional[str], typer.Option(
-    "--store", "-s", help="A folder (embedded store) or an http(s):// SPARQL endpoint. [env: KG_STORE; default: ./kg-store]",
+    "--store", "-s", help="A folder (embedded store) or an http(s):// SPARQL query endpoint; credentials only from "
+         "KG_REMOTE_USER/KG_REMOTE_PASSWORD or KG_REMOTE_TOKEN. [env: KG_STORE; default: ./kg-store]",
     show_default=False)]
 UpdateUrlOpt = Annotated[Optional[str], typer.Option(
-    "--update-url", help="SPARQL Update endpoint of a remote store. [env: KG_UPDATE_URL]")]
+    "--update-url", help="SPARQL Update endpoint of a remote store (default: the --store URL). [env: KG_UPDATE_URL]")]
 GraphStoreUrlOpt = Annotated[Optional[str], typer.Option(
-    "--graph-store-url", help="Graph Store Protocol endpoint of a remote store. [env: KG_GRAPH_STORE_URL]")]
+    "--graph-store-url", help="Graph Store Protocol endpoint of a remote store (default: the --store URL). [env: KG_GRAPH_STORE_URL]")]
 
 
 def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,

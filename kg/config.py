@@ -15,6 +15,15 @@ class Settings(BaseSettings):
     store: str = "./kg-store"
     update_url: str | None = None
     graph_store_url: str | None = None
+    #: HTTP basic authentication for a remote store (user and password)
+    remote_user: str | None = None
+    remote_password: SecretStr | None = None
+    #: bearer token for a remote store (instead of basic authentication)
+    remote_token: SecretStr | None = None
+    #: seconds a remote store may take to answer one request
+    remote_timeout: float = 60.0
+    #: retries (with exponential backoff) on connection errors and 5xx answers of a remote store
+    remote_retries: int = 3
     #: bearer token that allows SPARQL updates over HTTP; updates are off without it
     api_token: SecretStr | None = None
     host: str = "127.0.0.1"

@@ -203,8 +203,9 @@ def ingest(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-    if pending or summary.quads_before == 0:
-        ensure_ontology(store)
-        derive(store)
+    # always, even with nothing new: a run that stopped after its last document but before
+    # this point left the ontology or the derived graph behind
+    ensure_ontology(store)
+    derive(store)
     summary.quads_after = store.count_quads()
     return summary

@@ -164,6 +164,8 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: str | Path | None, read_only: bool = False) -> None:
         self.location = str(path) if path is not None else ":memory:"
+        if str(path).startswith(("http://", "https://")):
+            raise UsageError(f"{path} is a SPARQL endpoint; this needs a folder for an embedded store")
         try:
             if path is None:
                 self.ox = ox.Store()
@@ -261,7 +263,16 @@ def open_store(location: str | None = None, *, read_only: bool = False, **remote
     settings = get_settings()
     location = location or settings.store
     if location.startswith(("http://", "https://")):
-        raise UsageError("remote stores (http(s):// endpoints) are not supported yet")
+        from kg.remote import RemoteStore
+
+        def secret(value: object) -> str | None:
+            return value.get_secret_value() or None if value is not None else None  # type: ignore[attr-defined]
+
+        return RemoteStore(location, remote.get("update_url") or settings.update_url,
+                           remote.get("graph_store_url") or settings.graph_store_url,
+                           user=settings.remote_user, password=secret(settings.remote_password),
+                           token=secret(settings.remote_token), timeout=settings.remote_timeout,
+                           retries=settings.remote_retries)
     return EmbeddedStore(location, read_only=read_only)
 
 

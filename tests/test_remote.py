@@ -1,0 +1,239 @@
+"""The whole command line on a remote store: a real Oxigraph server (`oxigraph serve`), no mocks.
+
+Exports are compared as sorted N-Quads after canonicalising blank nodes: a blank
+node gets a fresh label each time it is written (the ontology's OWL restrictions and
+the SHACL reports in quarantine graphs), so quads without blank nodes must be equal
+line for line and quads with blank nodes are compared by their number per graph.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEV, KG, ROOT, OxigraphServer, run_kg
+from tests.test_cli import PARTNERS
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+DOCS = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a "
+        "<https://w3id.org/conflict-kg/ontology#Document> } }")
+
+
+def count(*store_args: str, env: dict[str, str] | None = None) -> int:
+    result = run_kg("query", COUNT, "--format", "csv", *store_args, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    return int(result.stdout.split()[-1])
+
+
+def canonical(nquads: bytes) -> tuple[list[str], Counter[str]]:
+    """Sorted quads without blank nodes, and the number of quads with blank nodes per graph."""
+    plain, blank = [], Counter()
+    for line in nquads.decode("utf-8").splitlines():
+        if not line.strip():
+            continue
+        if re.search(r"(^|\s)_:", line):
+            blank[line.rsplit(" ", 2)[-2]] += 1
+        else:
+            plain.append(line)
+    return sorted(plain), blank
+
+
+def export(*store_args: str) -> tuple[list[str], Counter[str]]:
+    result = run_kg("export", "--format", "nquads", *store_args)
+    assert result.returncode == 0, result.stderr.decode()
+    return canonical(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def remote_dev(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The dev corpus ingested once into an Oxigraph server, by the three URLs as options."""
+    server = OxigraphServer(tmp_path_factory.mktemp("remote-dev") / "db").start()
+    try:
+        result = run_kg("ingest", "../shared/corpus/dev.jsonl", *server.args, "-q")
+        assert result.returncode == 0, result.stderr.decode()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_remote_ingest_matches_the_embedded_store(remote_dev, dev_store):
+    assert count(*remote_dev.args) == count("--store", str(dev_store)) > 1000
+    answers = [run_kg("query", PARTNERS, "--format", "json", *args)
+               for args in (remote_dev.args, ("--store", str(dev_store)))]
+    assert all(a.returncode == 0 for a in answers), [a.stderr for a in answers]
+    rows = [json.loads(a.stdout)["results"]["bindings"] for a in answers]
+    assert rows[0] == rows[1] and len(rows[0]) >= 5
+    assert export(*remote_dev.args) == export("--store", str(dev_store))
+
+
+def test_urls_from_the_environment_and_load(oxigraph_server, dev_store, tmp_path):
+    server = oxigraph_server()
+    result = run_kg("ingest", str(DEV), "-q", env=server.env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert count(env=server.env) == count("--store", str(dev_store))
+    rdf = tmp_path / "note.ttl"
+    rdf.write_text('<https://w3id.org/conflict-kg/id/note/1> '
+                   '<http://www.w3.org/2000/01/rdf-schema#label> "a \\"quoted\\" note"@en .\n')
+    result = run_kg("load", str(rdf), "--graph", "https://example.org/graph/note", env=server.env)
+    assert result.returncode == 0, result.stderr.decode()
+    result = run_kg("query", 'SELECT ?l WHERE { GRAPH <https://example.org/graph/note> { ?s ?p ?l } }',
+                    "--format", "json", env=server.env)
+    binding = json.loads(result.stdout)["results"]["bindings"][0]["l"]
+    assert binding == {"type": "literal", "value": 'a "quoted" note', "xml:lang": "en"}
+
+
+def test_two_shards_at_once_equal_one_sequential_run(oxigraph_server, remote_dev, tmp_path):
+    lines = [line for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    halves = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    halves[0].write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
+    halves[1].write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    server = oxigraph_server()
+    procs = [subprocess.Popen([*KG, "ingest", str(h), *server.args, "-q"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for h in halves]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    plain, blank = export(*server.args)
+    want_plain, want_blank = export(*remote_dev.args)
+    assert plain == want_plain
+    # the ontology (with its blank nodes) is written once, not once per process
+    assert blank == want_blank
+
+
+def bench_articles(n: int) -> list[dict]:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # dataclasses look it up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.make_corpus(n, 7, DEV)
+
+
+def documents(server: OxigraphServer) -> int:
+    try:
+        r = httpx.post(f"{server.base}/query", content=DOCS, timeout=5,
+                       headers={"Content-Type": "application/sparql-query",
+                                "Accept": "application/sparql-results+json"})
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+    except (httpx.HTTPError, KeyError, ValueError):
+        return 0
+
+
+def test_server_stopped_mid_ingest_then_rerun(oxigraph_server, tmp_path):
+    corpus = tmp_path / "bench.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in bench_articles(60)), encoding="utf-8")
+    server = oxigraph_server()
+    env = {"KG_REMOTE_RETRIES": "1"}
+    proc = subprocess.Popen([*KG, "ingest", str(corpus), *server.args, "-q"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **env})
+    deadline = time.monotonic() + 240
+    while documents(server) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    server.stop()
+    _, err = proc.communicate(timeout=240)
+    text = err.decode()
+    assert proc.returncode not in (0, None), text
+    assert "Traceback" not in text
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("kg: error: cannot reach the SPARQL endpoint"), text
+    assert "while writing https://w3id.org/conflict-kg/id/document/" in last
+    server.start()  # same location, same port
+    stored = documents(server)
+    assert 3 <= stored < 60
+    result = run_kg("ingest", str(corpus), *server.args, "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"{stored} unchanged" in result.stderr.decode()
+    clean = tmp_path / "clean"
+    assert run_kg("ingest", str(corpus), "--store", str(clean), "-q").returncode == 0
+    assert export(*server.args) == export("--store", str(clean))
+
+
+def test_export_validate_and_serve_on_the_remote_store(remote_dev, tmp_path):
+    import rdflib
+
+    out = tmp_path / "all.trig"
+    result = run_kg("export", "--format", "trig", "-o", str(out), *remote_dev.args)
+    assert result.returncode == 0, result.stderr.decode()
+    ds = rdflib.Dataset()
+    ds.parse(out, format="trig")
+    assert len(list(ds.quads((None, None, None, None)))) == count(*remote_dev.args)
+    assert "nonNegativeInteger" in out.read_text(encoding="utf-8")  # ckg:count keeps its type
+    result = run_kg("validate", *remote_dev.args, "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    assert "0 problem(s)" in result.stderr.decode()
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    serve = subprocess.Popen([*KG, "serve", "--port", str(port), *remote_dev.args], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and serve.poll() is None, "kg serve did not start"
+            time.sleep(0.2)
+        r = httpx.post(f"{base}/sparql", data={"query": "SELECT ?l WHERE { ?s a ckg:State ; rdfs:label ?l } ORDER BY ?l"},
+                       headers={"Accept": "text/csv"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        assert "Niger" in r.text.splitlines()
+        r = httpx.post(f"{base}/sparql", data={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
+        assert r.status_code == 400
+        r = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE {"})
+        assert r.status_code == 400
+        r = httpx.get(f"{base}/partnerships", params={"actor": "Niger"})
+        assert r.status_code == 200, r.text
+        partners = {p["label"] for item in r.json()["items"] for p in item["partners"]}
+        assert {"Niger", "Russia", "Mali"} <= partners
+    finally:
+        serve.terminate()
+        serve.wait(10)
+
+
+def test_server_down_is_one_line():
+    result = run_kg("query", "ASK {}", "--store", "http://127.0.0.1:9/query",
+                    env={"KG_REMOTE_RETRIES": "1"})
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().splitlines() == [
+        "kg: error: cannot reach the SPARQL endpoint at http://127.0.0.1:9/query: connection refused"]
+
+
+def test_bindings_are_escaped_not_formatted(remote_dev):
+    from kg.remote import RemoteStore, bind_values
+
+    query = 'SELECT DISTINCT ?l WHERE { ?s rdfs:label ?l }'
+    assert bind_values(query, {"l": 'x" } ; DROP ALL #'}).count("VALUES") == 1
+    with RemoteStore(f"{remote_dev.base}/query") as store:
+        assert store.select(query, l='Niger"} #') == []
+        assert store.select(query, l="Niger") == [{"l": "Niger"}]
+        rows = store.select("SELECT ?s WHERE { ?s rdfs:label ?l }", l="Niger")
+        assert {r["s"] for r in rows} >= {"https://w3id.org/conflict-kg/id/state/niger"}
+
+
+@pytest.mark.skipif(not os.environ.get("KG_TEST_VIRTUOSO"), reason="make test-virtuoso sets KG_TEST_VIRTUOSO")
+def test_virtuoso_ingest_query_export(dev_store, tmp_path):
+    """A second engine: Virtuoso's /sparql (updates granted to SPARQL), no graph store protocol."""
+    url = os.environ["KG_TEST_VIRTUOSO"]
+    args = ("--store", url)
+    result = run_kg("ingest", str(DEV), *args, "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    answers = [run_kg("query", PARTNERS, "--format", "json", *a) for a in (args, ("--store", str(dev_store)))]
+    rows = [json.loads(a.stdout)["results"]["bindings"] for a in answers]
+    assert rows[0] == rows[1]
+    ours = [line for line in export(*args)[0] if "conflict-kg" in line.rsplit(" ", 2)[-2]]
+    assert ours == export("--store", str(dev_store))[0]
