@@ -175,9 +175,11 @@ def ingest(
             summary.partnerships += len(extraction.partnerships)
             on_done(article)
 
-        # The SHACL gate runs in a forked process on the other core while this one parses
-        # the next documents; results are written here, in order: the store has one writer.
-        pool = _gate_pool(validate, len(pending))
+        # With several workers the worker processes map and validate too; with one, the SHACL
+        # gate runs in a forked process on the other core while this one parses the next
+        # documents. Results are written here, in order: the store has one writer.
+        in_workers = validate and workers > 1
+        pool = None if in_workers else _gate_pool(validate, len(pending))
         waiting: deque[tuple[Article, Extraction, Future[Gated] | Gated]] = deque()
 
         def settle(block: bool) -> None:
@@ -188,13 +190,17 @@ def ingest(
                 finish(article, extraction, write_document(store, article, gated))
 
         try:
-            for article, extraction, failure in extractor.extract_many(pending, n_process=workers):
+            for article, extraction, failure, ready in extractor.extract_many(
+                    pending, n_process=workers, gate=in_workers):
                 settle(block=False)
                 if extraction is None:
                     error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
                     summary.errors.append(error)
                     on_error(error)
                     on_done(article)
+                    continue
+                if ready is not None:
+                    waiting.append((article, extraction, ready))
                     continue
                 _, graph = document_graph(article, extraction)
                 gated = pool.submit(gate_ntriples, ntriples(graph)) if pool else gate_graph(graph, validate)

@@ -9,8 +9,10 @@ of :mod:`kg.extract.entities`, :mod:`kg.extract.events` and
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import spacy
 from spacy.language import Language
@@ -21,6 +23,9 @@ from kg.extract.events import read_events
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.relations import read_partnerships, read_relations
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
+
+if TYPE_CHECKING:
+    from kg.ingest import Gated
 
 #: pipes we do not need: none today; the lemmatizer feeds the trigger lexicon
 DISABLED: tuple[str, ...] = ()
@@ -50,10 +55,13 @@ class ExtractionError(Exception):
 class ReaderComponent:
     """Reads entities, events, partnerships and relations off a parsed doc.
 
-    The article's publication date travels in ``doc.user_data["published"]``
-    (an ISO string); the result is left in ``doc.user_data["ckg"]`` as plain
-    data (:func:`kg.model.extraction_to_data`), so it is computed in the worker processes
-    when ``nlp.pipe`` runs with ``n_process`` > 1.
+    The article's metadata travels in ``doc.user_data["article"]`` (the
+    :class:`~kg.model.Article` fields; the publication date resolves relative
+    dates); the result is left in ``doc.user_data["ckg"]`` as plain data
+    (:func:`kg.model.extraction_to_data`), so it is computed in the worker
+    processes when ``nlp.pipe`` runs with ``n_process`` > 1. With
+    ``doc.user_data["gate"]`` the document's RDF graph is also built and passed
+    through the SHACL gate there (``doc.user_data["gated"]``).
     """
 
     def __init__(self, nlp: Language, name: str = "ckg_reader") -> None:
@@ -61,9 +69,18 @@ class ReaderComponent:
         self.gaz = load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        article = Article(text=doc.text, published=doc.user_data.get("published"))
+        fields = dict(doc.user_data.get("article") or {})
+        article = Article(**{"text": doc.text, **fields})
         try:
             extraction = read_doc(doc, article, self.gaz)
+            if doc.user_data.get("gate"):
+                # mapping and the SHACL gate too, here in the worker process
+                from kg.ingest import gate_graph
+                from kg.rdfmap import document_graph
+
+                gated = gate_graph(document_graph(article, extraction)[1])
+                doc.user_data["gated"] = [gated.clean, gated.quarantined, gated.stored.triples,
+                                          gated.stored.quarantined, gated.stored.problems]
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
             # (nor hang spaCy's worker processes): the caller reports it and skips the article
             doc.user_data["ckg_error"] = f"{type(exc).__name__}: {exc}"
@@ -121,9 +138,14 @@ class Extractor:
         self.nlp = nlp or build_nlp()
         self.max_chars = max_chars
 
-    def _doc(self, article: Article) -> Doc:
+    def _doc(self, article: Article, gate: bool = False) -> Doc:
         doc = self.nlp.make_doc(body(article, self.max_chars))
-        doc.user_data["published"] = article.published
+        doc.user_data["article"] = {"published": article.published, "id": article.id,
+                                    "title": article.title, "url": article.url,
+                                    "source": article.source}
+        if gate:
+            doc.user_data["article"]["text"] = article.text  # the document's hash is of the whole text
+            doc.user_data["gate"] = True
         return doc
 
     def extract(self, article: Article) -> Extraction:
@@ -132,19 +154,57 @@ class Extractor:
             raise ExtractionError(doc.user_data["ckg_error"])
         return extraction_from_data(doc.user_data["ckg"])
 
-    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 4
-                     ) -> Iterator[tuple[Article, Extraction | None, str | None]]:
-        """Extract in order: (article, extraction, None), or (article, None, error) when the
-        rules failed on it. With ``n_process`` > 1, spaCy and our reader run in worker processes."""
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 4,
+                     gate: bool = False) -> Iterator[tuple[Article, Extraction | None, str | None, Gated | None]]:
+        """Extract in order: (article, extraction, None, gated), or (article, None, error, None)
+        when the rules failed on it. With ``gate``, the mapping to RDF and the SHACL gate run
+        with the reader (``gated``). With ``n_process`` > 1, batches go to forked worker
+        processes that send back only these results, not the parsed documents."""
         items = list(articles)
-        docs = self.nlp.pipe((self._doc(a) for a in items), batch_size=batch_size,
-                             n_process=max(1, n_process))
-        for article, doc in zip(items, docs, strict=True):
-            error = doc.user_data.get("ckg_error")
-            if error:
-                yield article, None, error
-            else:
-                yield article, extraction_from_data(doc.user_data["ckg"]), None
+        if n_process > 1:
+            batch_size = max(batch_size, 8)  # fewer round trips to the workers
+        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
+        if n_process > 1 and len(batches) > 1 and "fork" in mp.get_all_start_methods():
+            global _WORKER_EXTRACTOR
+            _WORKER_EXTRACTOR = self  # inherited by the forked workers, with the loaded model
+            with mp.get_context("fork").Pool(n_process) as pool:
+                for batch, results in zip(batches, pool.imap(_work, [(b, gate) for b in batches]),
+                                          strict=True):
+                    yield from _unpack(batch, results)
+            return
+        for batch in batches:
+            yield from _unpack(batch, self._read(batch, gate))
+
+    def _read(self, batch: list[Article], gate: bool) -> list[tuple]:
+        """Plain results for a batch: (error, extraction data, gated data)."""
+        out = []
+        for doc in self.nlp.pipe(self._doc(a, gate) for a in batch):
+            out.append((doc.user_data.get("ckg_error"), doc.user_data["ckg"], doc.user_data.get("gated")))
+        return out
+
+
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _work(job: tuple[list[Article], bool]) -> list[tuple]:
+    batch, gate = job
+    assert _WORKER_EXTRACTOR is not None
+    return _WORKER_EXTRACTOR._read(batch, gate)
+
+
+def _unpack(batch: list[Article], results: list[tuple]
+            ) -> Iterator[tuple[Article, Extraction | None, str | None, Gated | None]]:
+    from kg.ingest import Gated, Stored
+
+    for article, (error, data, gated_data) in zip(batch, results, strict=True):
+        if error:
+            yield article, None, error, None
+            continue
+        gated = None
+        if gated_data is not None:
+            clean, kept_apart, triples, quarantined, problems = gated_data
+            gated = Gated(clean, kept_apart, Stored(triples, quarantined, list(problems)))
+        yield article, extraction_from_data(data), None, gated
 
 
 def blank_nlp() -> Language:
