@@ -59,6 +59,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from kg.config import Settings
 from kg.namespaces import PREFIXES
+from kg.sparqltext import TOKENS
 
 log = logging.getLogger(__name__)
 
@@ -202,20 +203,6 @@ def not_acceptable(offers: tuple[Offer, ...]) -> ProtocolError:
 
 
 # ------------------------------------------------------------ lexing SPARQL
-_TOKENS = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              | '''(?:[^'\\]|\\.|'(?!''))*'''
-              | "(?:[^"\\\n\r]|\\.)*"
-              | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$][^\s{}()<>"'.,;\[\]]*)
-  | (?P<word>[^\W\d][\w\-.]*(?::[\w\-.:%\\]*)?|[\d][\w\-.]*|:[\w\-.:%\\]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -240,7 +227,7 @@ class Token:
 def lex(text: str) -> list[Token]:
     """Significant tokens with their brace depth (whitespace and comments dropped)."""
     tokens, depth = [], 0
-    for m in _TOKENS.finditer(text):
+    for m in TOKENS.finditer(text):
         kind = m.lastgroup or "other"
         if kind in ("ws", "comment"):
             continue

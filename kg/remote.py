@@ -46,7 +46,8 @@ from rdflib.compare import isomorphic
 
 from kg.errors import StoreError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from kg.store import EXPORT_FORMATS, QueryResult, Store, _restore, _term_text, ntriples
+from kg.sparqltext import TOKENS
+from kg.store import QueryResult, Store, _restore, _term_text, export_format, ntriples
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -60,19 +61,6 @@ SHARED_GRAPHS = frozenset({ONTOLOGY_GRAPH})
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
-_TOKENS = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              | '''(?:[^'\\]|\\.|'(?!''))*'''
-              | "(?:[^"\\\n\r]|\\.)*"
-              | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<var>[?$][^\s{}()<>"'.,;\[\]]*)
-  | (?P<word>[^\W\d][\w\-.]*(?::[\w\-.:%\\]*)?|[\d][\w\-.]*|:[\w\-.:%\\]*)
-  | (?P<open>\{)
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
 
 #: "DROP SILENT GRAPH <G> ; INSERT { GRAPH <G> { T } } WHERE { B }": an update that recomputes one graph
 _RECOMPUTE = re.compile(
@@ -98,7 +86,7 @@ def sparql_term(value: str) -> str:
 def _where_brace(query: str) -> tuple[int, bool]:
     """Offset of the '{' opening the query's WHERE clause, and whether a FROM clause comes before it."""
     has_from = False
-    for m in _TOKENS.finditer(query):
+    for m in TOKENS.finditer(query):
         kind = m.lastgroup
         if kind == "word" and m.group().upper() == "FROM":
             has_from = True
@@ -474,11 +462,7 @@ class RemoteStore(Store):
                 yield ox.Quad(t.subject, t.predicate, t.object, node)
 
     def export(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
-        try:
-            rdf_format, with_graphs = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        rdf_format, with_graphs, prefixes = export_format(fmt)
         statements: Iterator[Any]
         if graph is not None:
             name = ox.NamedNode(graph)

@@ -30,6 +30,16 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
 }
 
 
+def export_format(fmt: str) -> tuple[ox.RdfFormat, bool, dict[str, str] | None]:
+    """(pyoxigraph format, holds named graphs, prefixes to write) of an export format name."""
+    try:
+        rdf_format, with_graphs = EXPORT_FORMATS[fmt]
+    except KeyError:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return rdf_format, with_graphs, prefixes
+
+
 def ntriples(graph: Graph) -> str:
     data = graph.serialize(format="nt")
     return data if isinstance(data, str) else data.decode("utf-8")
@@ -228,11 +238,7 @@ class EmbeddedStore(Store):
         return self.ox.quads_for_pattern(None, None, None, g)
 
     def export(self, fmt: str, output: IO[bytes], graph: str | None = None) -> None:
-        try:
-            rdf_format, with_graphs = EXPORT_FORMATS[fmt]
-        except KeyError:
-            raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
-        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        rdf_format, with_graphs, prefixes = export_format(fmt)
         if with_graphs and graph is None:
             quads = self.ox.quads_for_pattern(None, None, None)
             ox.serialize((_restore(q) for q in quads), output, rdf_format, prefixes=prefixes)
