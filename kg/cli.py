@@ -88,7 +88,7 @@ def ingest(
     with _open(store, update_url, graph_store_url) as kg_store:
         progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("{task.description}"),
-                            console=err, disable=quiet or not err.is_terminal and False,
+                            console=err, disable=quiet,
                             transient=False)
         task = None
 

@@ -572,7 +572,9 @@ class EventReader:
         last_category: str | None = None
         for index, sent in enumerate(self.doc.sents):
             last_category = self._sentence(index, sent, last_category)
-        return [self._finish(d) for d in self.drafts if self._keep(d)]
+        events = [self._finish(d) for d in self.drafts if self._keep(d)]
+        # an attack with nowhere to put it, not even the article's country, is not kept
+        return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
 
     # ------------------------------------------------------------------
     def _latest(self, type_: str, within: int | None, index: int) -> _Draft | None:
@@ -770,7 +772,7 @@ class EventReader:
                 if junta_key:
                     ev.perpetrators.append(junta_key)
         if ev.place is None and ev.type != "Agreement":
-            if ev.type in {"Withdrawal", "Deployment", "Coup"} or ev.casualties:
+            if ev.type in {"Withdrawal", "Deployment", "Coup", "Attack"}:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
                 if hosts:
                     ev.place = hosts[0]
