@@ -88,6 +88,15 @@ class Page:
         self.context.close()
 
 
+def screenshot_and_check(page: Page, name: str) -> None:
+    """Save a full-page screenshot under tests/output/; the page asked no other host and
+    logged no script error."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.page.screenshot(path=str(OUTPUT / name), full_page=True)
+    assert not page.foreign, f"the page asked other hosts: {page.foreign}"
+    assert not page.errors, page.errors
+
+
 @pytest.fixture
 def page(browser: Any, base_url: str) -> Iterator[Page]:
     p = Page(browser, base_url)
@@ -201,10 +210,7 @@ def test_query_page_runs_nigers_partners(page: Page, base_url: str) -> None:
     expect(table).to_contain_text("France")
     russia = panel.locator(".yasr table.dataTable tbody tr", has_text="Russia")
     expect(russia).to_contain_text("Active")
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(OUTPUT / "query-page.png"), full_page=True)
-    assert not page.foreign, f"the page asked other hosts: {page.foreign}"
-    assert not page.errors, page.errors
+    screenshot_and_check(page, "query-page.png")
 
 
 def test_entity_page_draws_the_network(page: Page, base_url: str) -> None:
@@ -220,10 +226,7 @@ def test_entity_page_draws_the_network(page: Page, base_url: str) -> None:
     edges = p.evaluate("window.ckgCy.edges('[kind = \"partnership\"]').map("
                        "e => [e.target().data('label'), e.style('line-color')])")
     assert ["Russia", "rgb(46,125,50)"] in edges and ["France", "rgb(198,40,40)"] in edges
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    p.screenshot(path=str(OUTPUT / "entity-page.png"), full_page=True)
-    assert not page.foreign, f"the page asked other hosts: {page.foreign}"
-    assert not page.errors, page.errors
+    screenshot_and_check(page, "entity-page.png")
 
 
 def test_api_docs_render_offline(page: Page, base_url: str) -> None:
