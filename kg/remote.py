@@ -2,9 +2,10 @@
 
 :class:`RemoteStore` implements :class:`kg.store.Store` with
 
-* SPARQL 1.1 Query and Update over the SPARQL 1.1 Protocol (``POST`` with a
-  direct ``application/sparql-query`` / ``application/sparql-update`` body, or a
-  form when protocol parameters must travel with it);
+* SPARQL 1.1 Query and Update over the SPARQL 1.1 Protocol, always as a
+  ``POST`` of a form (``query=`` / ``update=``, URL-encoded): every server has
+  that, while Virtuoso 7.2 never answers a direct ``application/sparql-query``
+  body;
 * the SPARQL 1.1 Graph Store HTTP Protocol, where the server has it, for reading
   whole graphs and the whole dataset (``kg export``, ``kg validate``).
 
@@ -260,11 +261,8 @@ class RemoteStore(Store):
                 graphs = self.graph_names()
                 params["default-graph-uri"] = graphs
                 params["named-graph-uri"] = graphs
-        headers = {"Accept": accept}
-        if params:  # a form: the protocol parameters travel with the query
-            return {"data": {"query": text, **params}, "headers": headers}
-        return {"content": text.encode("utf-8"),
-                "headers": {**headers, "Content-Type": "application/sparql-query; charset=utf-8"}}
+        # a form, with the protocol parameters beside the query
+        return {"data": {"query": text, **params}, "headers": {"Accept": accept}}
 
     def _select_json(self, query: str, union: bool = True) -> dict[str, Any]:
         body = self._post(self.query_url, "query", **self._query_request(query, SPARQL_JSON, union))
@@ -478,8 +476,7 @@ class RemoteStore(Store):
 
     # ------------------------------------------------------------------ writes
     def _update(self, update: str, what: str = "update") -> None:
-        self._post(self.update_url, what, content=(_PROLOGUE + update).encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        self._post(self.update_url, what, data={"update": _PROLOGUE + update})
 
     def update(self, update: str) -> None:
         self._update(update)
@@ -509,7 +506,13 @@ class RemoteStore(Store):
         drops = " ;\n".join(f"DROP SILENT GRAPH {sparql_term(iri)}" for iri in graphs)
         inserts = "\n".join(f"GRAPH {sparql_term(iri)} {{\n{body}\n}}"
                             for iri, body in graphs.items() if body and body.strip())
-        return drops + (f" ;\nINSERT DATA {{\n{inserts}\n}}" if inserts else "")
+        if not inserts:
+            return drops
+        if "_:" in inserts:
+            # blank nodes: INSERT DATA may hold them, but Virtuoso refuses them there; a
+            # template with an empty WHERE makes the same fresh nodes on every server
+            return drops + f" ;\nINSERT {{\n{inserts}\n}} WHERE {{}}"
+        return drops + f" ;\nINSERT DATA {{\n{inserts}\n}}"
 
     def replace_graphs(self, graphs: dict[str, Graph | str | None]) -> None:
         """Replace named graphs; all of them in one update request unless they pass
@@ -576,14 +579,23 @@ _INTEGERS = {_XSD + n for n in ("integer", "nonNegativeInteger", "positiveIntege
 
 
 def _same(stored: Graph, wanted: Graph) -> bool:
-    """Isomorphic, once integer literals of every integer type are compared as xsd:integer."""
+    """Isomorphic, once numbers are compared by value: servers store derived integer types as
+    xsd:integer (Oxigraph) and whole decimals as integers (Virtuoso)."""
+    from decimal import Decimal, InvalidOperation
+
     from rdflib import Literal, URIRef
+
+    numeric = _INTEGERS | {_XSD + "decimal"}
 
     def plain(graph: Graph) -> Graph:
         out = Graph()
         for s, p, o in graph:
-            if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in _INTEGERS:
-                o = Literal(str(o), datatype=URIRef(_XSD + "integer"))
+            if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in numeric:
+                try:
+                    value = Decimal(str(o))
+                    o = Literal(format(value.normalize(), "f"), datatype=URIRef(_XSD + "decimal"))
+                except InvalidOperation:
+                    pass
             out.add((s, p, o))
         return out
 
