@@ -192,19 +192,15 @@ class EmbeddedStore(Store):
     def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
         subs = {ox.Variable(k): ox.NamedNode(v) if v.startswith(("http://", "https://"))
                 else ox.Literal(v) for k, v in bindings.items()}
-        try:
-            solutions = self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=True,
-                                      substitutions=subs or None)
-        except SyntaxError as exc:
-            raise UsageError(f"bad SPARQL: {exc}") from None
+        solutions = self._query(query, subs or None)
         names = [v.value for v in solutions.variables]
         return [{n: _term_text(row[n]) for n in names} for row in solutions]
 
     def ask(self, query: str) -> bool:
-        return bool(self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+        return bool(self._query(query))
 
     def run_query(self, query: str) -> QueryResult:
-        result = self.raw_query(query)
+        result = self._query(query)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -215,10 +211,12 @@ class EmbeddedStore(Store):
         rows = [{n: _term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
-    def raw_query(self, query: str, use_union: bool = True) -> object:
-        """The pyoxigraph result of any query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+    def _query(self, query: str, substitutions: dict | None = None):  # type: ignore[no-untyped-def]
+        """The pyoxigraph result of any query over the union of all graphs; bad SPARQL is a
+        usage error."""
         try:
-            return self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=use_union)
+            return self.ox.query(query, prefixes=PREFIXES, use_default_graph_as_union=True,
+                                 substitutions=substitutions)
         except SyntaxError as exc:
             raise UsageError(f"bad SPARQL: {exc}") from None
 

@@ -465,20 +465,17 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     found = _actors_in(candidates, ents)
     if found:
         return found
-    for tok in candidates:
-        state = ents.demonym_state(tok)
-        if state:
-            key = ents._state_entity(state)
-            if key:
-                return [Mention(tok.i, tok.i + 1, key, "State", "pattern")]
-    return []
+    by_demonym = _demonym_actor(candidates, ents)
+    return [by_demonym] if by_demonym else []
 
 
-def _demonym_actor(tokens: list[Token], ents: DocEntities) -> str | None:
+def _demonym_actor(tokens: list[Token], ents: DocEntities) -> Mention | None:
+    """The state of the first demonym among ``tokens`` ('French troops'), as a mention."""
     for tok in tokens:
         state = ents.demonym_state(tok)
-        if state:
-            return ents._state_entity(state)
+        key = ents._state_entity(state) if state else None
+        if key:
+            return Mention(tok.i, tok.i + 1, key, "State", "pattern")
     return None
 
 
@@ -734,9 +731,9 @@ class EventReader:
                 # "a US contingent", "French troops": the forces' owner
                 moved = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
                 for c in moved:
-                    key = _demonym_actor(list(c.subtree), ents)
-                    if key:
-                        roles["participants"].append(key)
+                    mention = _demonym_actor(list(c.subtree), ents)
+                    if mention:
+                        roles["participants"].append(mention.key)
         return roles
 
     @staticmethod

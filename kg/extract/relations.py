@@ -76,13 +76,9 @@ def _actor_of(token: Token, ents: DocEntities) -> str | None:
     """The actor a noun phrase names: the token itself or a name inside its compounds."""
     for tok in [token, *[c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod", "poss"}]]:
         m = ents.at(tok)
-        if m is not None:
-            key = m.actor_key
-            etype = ents.entities[key].type
-            if etype in {"MilitaryJunta", "ArmedForces"}:
-                return ents.state_of(key)
-            if etype in PARTNER_TYPES:
-                return key
+        key = _partner_key(m, ents) if m is not None else None
+        if key:
+            return key
         state_key = ents.demonym_state(tok)
         if state_key:
             return ents._state_entity(state_key)
