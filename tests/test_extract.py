@@ -121,3 +121,48 @@ def test_the_two_countries_are_the_states_named_last(extractor):
                         "The two countries signed a security agreement in Juba.")
     agreements = [e for e in x.events if e.type == "Agreement"]
     assert agreements and sorted(agreements[0].participants) == ["state/south-sudan", "state/sudan"]
+
+
+def test_soldiers_detaining_a_president_is_a_coup(extractor):
+    x = read(extractor, "Renegade soldiers arrested President Alpha Conde in Conakry on September 5, "
+                        "state television said.", published="2021-09-07")
+    coups = [e for e in x.events if e.type == "Coup"]
+    assert len(coups) == 1
+    assert coups[0].date == "2021-09-05"
+    assert coups[0].targets == ["person/alpha-conde"]
+    # the police detaining a suspect is not a coup
+    x = read(extractor, "Police arrested a suspect in Conakry on Monday.")
+    assert [e for e in x.events if e.type == "Coup"] == []
+
+
+def test_one_coup_for_each_joined_year(extractor):
+    x = read(extractor, "Guinea's junta, which has governed since coups in 2008 and 2021, "
+                        "postponed the vote.")
+    assert sorted(e.date for e in x.events if e.type == "Coup") == ["2008", "2021"]
+
+
+def test_coup_in_passing_is_placed_by_its_junta(extractor):
+    x = read(extractor, "Mali's junta leader accused Algeria of harbouring rebels and has kept "
+                        "Senegal at arm's length since the 2021 coup.")
+    coups = [e for e in x.events if e.type == "Coup"]
+    assert [(e.place, e.date) for e in coups] == [("state/mali", "2021")]
+
+
+def test_possessive_pronoun_names_who_withdraws(extractor):
+    # the clause's subject ...
+    x = read(extractor, "Germany will finish the withdrawal of its soldiers from Mali by December 31, "
+                        "officials said.", published="2023-08-01")
+    withdrawals = [e for e in x.events if e.type == "Withdrawal"]
+    assert [(e.participants, e.place, e.date) for e in withdrawals] == \
+        [(["state/germany"], "state/mali", "2023-12-31")]
+    # ... or, for a pronoun opening the sentence, the last sentence's subject
+    x = read(extractor, "Officials said the European Union ended its training mission in Niamey. "
+                        "Its departure from Niger was completed in December.", published="2024-02-01")
+    withdrawals = [e for e in x.events if e.type == "Withdrawal"]
+    assert withdrawals and withdrawals[-1].participants == ["international-organization/european-union"]
+
+
+def test_rebels_pulling_out_of_a_town_is_not_a_withdrawal(extractor):
+    x = read(extractor, "The rebels of the Movement for the Salvation of Azawad said its fighters "
+                        "had pulled out of Menaka to spare civilians.")
+    assert [e for e in x.events if e.type == "Withdrawal"] == []

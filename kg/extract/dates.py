@@ -453,12 +453,15 @@ def resolve_date(text: str, published: Any = None, future: bool = False) -> str 
 # ----------------------------------------------------------- spaCy helpers
 
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "ll"}
+_YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 
 
 def is_future_context(span: Any) -> bool:
     """True when the clause governing ``span`` is in the future tense
     ("will be held in May", "is going to vote on Tuesday")."""
     tok = span.root if hasattr(span, "root") else span
+    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and not _YEAR_RE.search(span.text):
+        return True  # a deadline: "must leave by December 31", "agreed to pull out by September 15"
     seen = 0
     while seen < 6:
         seen += 1

@@ -75,6 +75,7 @@ class DocEntities:
         self.main_state: str | None = None
         self.base_places: dict[str, str] = {}  # military base key -> the place it is named after
         self.groups: dict[int, list[str]] = {}  # "the three countries" (token index) -> state keys
+        self.pronouns: dict[int, Mention] = {}  # "its", "they" (token index) -> the actor
         self._find()
 
     # ------------------------------------------------------------------ API
@@ -210,6 +211,8 @@ class DocEntities:
         # 4. descriptions that refer back ("the junta", "the army", "the group")
         self._find_descriptions()
         self.mentions.sort(key=lambda m: m.start)
+        # 5. pronouns that stand for an actor ("its withdrawal", "their troops"), kept apart
+        self._find_pronouns()
 
     def _is_part_of_longer_name(self, span: Span) -> bool:
         """'Dosso' in 'Dosso Kouregou', 'Niger' in 'Niger Delta Avengers': a longer name, not ours."""
@@ -220,6 +223,11 @@ class DocEntities:
                     "region", "province", "state", "district", "department", "county"} and \
                 not any(s.start == span.end for s in doc.spans.get("ckg_gaz", [])):
             return True
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if span.label_ in {"Settlement", "Region"} and prev is not None and prev.pos_ == "PROPN" and \
+                prev.ent_type_ == "PERSON" and span.root.ent_type_ == "PERSON" and \
+                not any(s.end == span.start for s in doc.spans.get("ckg_gaz", [])):
+            return True  # "Alpha Conde": a surname that is also a town's name
         for ent in self.doc.ents:
             if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
                 if ent.label_ in {"ORG", "FAC"} and not any(
@@ -514,7 +522,7 @@ class DocEntities:
             two = doc[t.i:t.i + 2].text.lower()
             if two in lx.JUNTA_NOUNS or (lower == "junta" and t.tag_ == "NN") or \
                     lower in {"putschists"}:
-                state = self._context_state(last, t)
+                state = self._possessor_state(t) or self._context_state(last, t)
                 if state:
                     length = 2 if two in lx.JUNTA_NOUNS else 1
                     key = self.junta(state, None, "coref")
@@ -523,7 +531,8 @@ class DocEntities:
             elif det and lower in {"army", "military"} and t.tag_ == "NN" and \
                     not any(c.dep_ in {"compound", "amod"} and not c.lower_ in {"national"}
                             for c in t.lefts):
-                state = last.get("ArmedForces") and self.state_of(last["ArmedForces"])
+                state = self._possessor_state(t) or \
+                    (last.get("ArmedForces") and self.state_of(last["ArmedForces"]))
                 state = state or self._context_state(last, t)
                 if state:
                     key = self.armed_forces(state, None, "coref")
@@ -535,6 +544,80 @@ class DocEntities:
                 if state:
                     self._mention(t.i, t.i + 1, state, "State", "coref")
 
+    def pronoun(self, token: Token) -> Mention | None:
+        """The actor a pronoun stands for ('its', 'they'), if we could tell."""
+        return self.pronouns.get(token.i)
+
+    def _find_pronouns(self) -> None:
+        """'The United States will complete the withdrawal of its forces' (the clause's subject);
+        'MINUSMA handed over its camp. Its withdrawal from Mali ...' (the last sentence's subject).
+        'it'/'its' stand for one state, organisation, junta, army or group; 'they'/'their' for a
+        group of fighters or an army. Kept out of :attr:`mentions`: only event roles read them."""
+        singular = {"it", "its"}
+        plural = {"they", "their", "them"}
+        previous_subject: Mention | None = None
+        for sent in self.doc.sents:
+            for t in sent:
+                lower = t.lower_
+                if t.pos_ != "PRON" or lower not in singular | plural:
+                    continue
+                found = self._clause_subject(t)
+                if found is None and t.i == sent.start:
+                    found = previous_subject  # "Its withdrawal from Mali ...": the last subject
+                if found is None:
+                    continue
+                etype = self.entities[found.actor_key].type
+                if lower in plural and etype not in {"ArmedGroup", "ArmedForces"}:
+                    continue
+                if etype not in ACTOR_TYPES:
+                    continue
+                self.pronouns[t.i] = Mention(t.i, t.i + 1, found.actor_key, etype, "coref")
+            # the subject of the sentence's last clause with an actor for subject
+            previous_subject = None
+            for t in sent:
+                if t.pos_ in {"VERB", "AUX"}:
+                    previous_subject = self._clause_subject(t, own=True, climb=False) or previous_subject
+
+    def _clause_subject(self, token: Token, own: bool = False, climb: bool = True) -> Mention | None:
+        """The actor in the subject of the clause ``token`` belongs to (``own``: of the verb
+        ``token`` itself), not counting ``token``'s own subject phrase; ``climb``: else the
+        subject of the clause that one depends on."""
+        verb = token
+        for _ in range(8):
+            if verb.pos_ in {"VERB", "AUX"} and (own or verb.i != token.i):
+                break
+            if verb.head.i == verb.i:
+                break
+            verb = verb.head
+        for _ in range(3):
+            for c in verb.children:
+                if c.dep_ not in {"nsubj", "nsubjpass"} or token.i in {x.i for x in c.subtree}:
+                    continue
+                head = c
+                if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+                    head = verb.head  # "MINUSMA, which handed over its camp"
+                return self._near_actor(head)
+            if verb.dep_ == "acl" and (own or verb.i != token.i):
+                # "the mission, MINUSMA, handed over its camp" parsed as a modifier of "mission"
+                m = self._near_actor(verb.head)
+                if m is not None:
+                    return m
+            if climb and verb.dep_ in {"xcomp", "ccomp", "conj", "advcl", "relcl"} and verb.head.i != verb.i:
+                verb = verb.head
+            else:
+                break
+        return None
+
+    def _near_actor(self, head: Token) -> Mention | None:
+        """The actor a noun phrase names: its head, a name in apposition, a name close below."""
+        near = [head] + [x for x in head.children if x.dep_ == "appos"] + \
+            [x for x in head.subtree if x.head.i == head.i or x.head.head.i == head.i]
+        for x in near:
+            m = self.at(x)
+            if m is not None and self.entities[m.actor_key].type in ACTOR_TYPES:
+                return m
+        return None
+
     @staticmethod
     def _group_size(t: Token) -> int:
         if t.lemma_.lower() not in {"country", "nation", "state", "neighbour", "neighbor", "junta",
@@ -545,6 +628,17 @@ class DocEntities:
             if c.lower_ in numbers:
                 return numbers[c.lower_]
         return 0
+
+    def _possessor_state(self, token: Token) -> str | None:
+        """"Niger's junta", "Mali's military government": the state named as the owner."""
+        i = token.i - 1
+        while i > 0 and self.doc[i].pos_ == "ADJ":
+            i -= 1
+        if i > 0 and self.doc[i].tag_ == "POS":
+            m = self.at(i - 1)
+            if m is not None:
+                return self.state_of(m.actor_key)
+        return None
 
     def _context_state(self, last: dict[str, str], token: Token) -> str | None:
         """The state a bare 'the junta' or 'the army' belongs to: the junta last named, else

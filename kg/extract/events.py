@@ -113,6 +113,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
         if lemma in {"seize", "grab", "take"} and any(c.lemma_.lower() == "power" for c in t.children):
             found.append(Trigger("Coup", t, False))
             continue
+        if lemma in SEIZE_VERBS and _seizes_leader(t):
+            found.append(Trigger("Coup", t, False))
+            continue
         for type_, _, verbs in TRIGGERS:
             if lemma in verbs:
                 if type_ == "Coup" and lemma in {"seize", "remove", "grab"}:
@@ -145,6 +148,21 @@ def find_triggers(sent: Span) -> list[Trigger]:
             continue
         out.append(trig)
     return out
+
+
+#: verbs that make a coup when soldiers do them to a head of state ("mutinous soldiers detained
+#: President X")
+SEIZE_VERBS = {"detain", "arrest", "seize", "capture", "kidnap", "hold", "remove", "sequester"}
+PUTSCH_NOUNS = lx.SOLDIER_NOUNS | {"mutineer", "putschist", "junta", "officer", "guard", "coup-maker",
+                                   "plotter"}
+
+
+def _seizes_leader(verb: Token) -> bool:
+    """Soldiers (or 'the military') do it to a president or prime minister."""
+    soldiers = any(c.dep_ == "nsubj" and c.lemma_.lower() in PUTSCH_NOUNS for c in verb.children)
+    leader = any(c.dep_ in {"dobj", "nsubjpass"} and any(
+        w.lower_ in lx.HEAD_OF_TITLES - {"head", "chief", "leader"} for w in c.subtree) for c in verb.children)
+    return soldiers and leader
 
 
 def _forces_move(verb: Token) -> bool:
@@ -409,13 +427,13 @@ def _linked(tok: Token) -> bool:
 
 
 def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TYPES,
-               top: Token | None = None) -> list[Mention]:
+               top: Token | None = None, pronouns: bool = False) -> list[Mention]:
     seen: list[Mention] = []
     for tok in tokens:
         for key in ents.groups.get(tok.i, []):
             if "State" in types:
                 seen.append(Mention(tok.i, tok.i + 1, key, "State", "coref"))
-        m = ents.at(tok)
+        m = ents.at(tok) or (ents.pronoun(tok) if pronouns else None)
         if m and top is not None and (_in_locative(tok, top) or _linked(tok.doc[m.end - 1])):
             continue
         if m and ents.entities[m.actor_key].type in types:
@@ -425,7 +443,7 @@ def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TY
 
 
 def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TYPES,
-                    passive: bool = True) -> list[Mention]:
+                    passive: bool = True, pronouns: bool = False) -> list[Mention]:
     """Actors in the subject of a verb (and of the verb it is a complement of), or the agent of a
     noun. ``passive=False``: a passive subject is the patient ('soldiers were killed'), not the
     actor; only 'by X' counts."""
@@ -453,7 +471,7 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
                 verb = verb.head
             else:
                 break
-        return _actors_in(candidates, ents, types, top=verb)
+        return _actors_in(candidates, ents, types, top=verb, pronouns=pronouns)
     # a noun: "France's withdrawal", "the withdrawal of French troops", "an attack by ISWAP"
     for c in t.children:
         if c.dep_ in {"poss", "compound"}:
@@ -462,7 +480,7 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
             candidates.append(c)
         if c.dep_ == "prep" and (c.lower_ == "by" or c.lower_ == "of" and t.lemma_.lower() not in lx.ATTACK_NOUNS):
             candidates.extend(c.subtree)
-    found = _actors_in(candidates, ents)
+    found = _actors_in(candidates, ents, pronouns=pronouns)
     if found:
         return found
     by_demonym = _demonym_actor(candidates, ents)
@@ -479,15 +497,15 @@ def _demonym_actor(tokens: list[Token], ents: DocEntities) -> Mention | None:
     return None
 
 
-def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str], objects: bool = True
-                    ) -> list[Mention]:
+def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str], objects: bool = True,
+                    pronouns: bool = False) -> list[Mention]:
     tokens: list[Token] = []
     for c in trigger.children:
         if objects and c.dep_ in {"dobj", "nsubjpass"}:
             tokens.extend(c.subtree)
         if c.dep_ == "prep" and c.lower_ in preps:
             tokens.extend(c.subtree)
-    return [m for m in _actors_in(tokens, ents, top=trigger)
+    return [m for m in _actors_in(tokens, ents, top=trigger, pronouns=pronouns)
             if not (m.type == "State" and trigger.doc[m.start:m.end].root.dep_ in {"poss", "compound"})]
 
 
@@ -555,6 +573,23 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     return value
 
 
+def _same_time(a: str | None, b: str | None) -> bool:
+    """'2023-07' and '2023-07-26' can be one time; '2020' and '2021' cannot."""
+    return not a or not b or a.startswith(b) or b.startswith(a)
+
+
+def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> list[str]:
+    """'coups in 2020 and 2021': the trigger's date and the dates joined to it, when there are
+    several; else []."""
+    first = _date_for(trigger, dates, published)
+    if first is None:
+        return []
+    span = next(span for span, value in dates if value == first)
+    joined = {c.i for c in span.root.conjuncts}
+    values = [first] + [value for other, value in dates if other.root.i in joined and value != first]
+    return values if len(values) > 1 else []
+
+
 class EventReader:
     """Reads the events of one parsed article."""
 
@@ -587,7 +622,10 @@ class EventReader:
         dates = dates_in_sentence(sent, self.published)
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
-            if trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
+            if trig.type == "Coup" and trig.token.tag_ == "NNS" and \
+                    len(_joined_dates(trig.token, dates, self.published)) > 1:
+                pass  # "coups in 2020 and 2021": one a date
+            elif trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
                 continue  # "recent coups": not one event
             if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties:
                 continue  # "carrying out attacks in the region": a pattern, not one event
@@ -598,8 +636,12 @@ class EventReader:
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
         for type_, trig in by_type.items():
-            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [],
-                        _date_for(trig.token, dates, self.published, alone=len(by_type) == 1))
+            date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1)
+            if type_ == "Coup":
+                for value in _joined_dates(trig.token, dates, self.published) or [date]:
+                    self._event(index, sent, type_, trig, [], value)
+                continue
+            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
         # remember places for "the same region"
         for m in ents.in_span(sent):
             if m.type in PLACE_RANK:
@@ -614,6 +656,17 @@ class EventReader:
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
         places = _place_candidates(sent, ents, exclude, type_)
+        if type_ == "Coup":
+            # "accused Benin ... since the July 2023 coup": only a place said of the coup, else the
+            # country whose junta the sentence names
+            verb = _clause_verb(trig.token)
+            places = [m for m in places if _governs(trig.token, sent.doc[m.start:m.end].root) or
+                      _in_locative(sent.doc[m.start:m.end].root, verb) and
+                      _governs(verb, sent.doc[m.start:m.end].root)]
+            if not places:
+                places = [Mention(m.start, m.end, ents.state_of(m.key), "State", "coref")
+                          for m in ents.in_span(sent)
+                          if m.type == "MilitaryJunta" and ents.state_of(m.key)][:1]
         # a place attached to the trigger first, then the most specific, then the first named
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
                                            PLACE_RANK[m.type], -m.start), default=None)
@@ -621,9 +674,12 @@ class EventReader:
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         previous = None
         if type_ == "Coup":
-            previous = self._latest("Coup", None, index)  # one coup an article, unless it names two places
+            # one coup an article, unless it names two countries or two dates
+            previous = self._latest("Coup", None, index)
             if previous and place_key and previous.event.place and \
                     ents.state_of(place_key) != ents.state_of(previous.event.place):
+                previous = None
+            if previous and date and previous.dated and not _same_time(date, previous.event.date):
                 previous = None
         elif trig.definite:
             previous = self._latest(type_, None, index)
@@ -715,9 +771,10 @@ class EventReader:
                         if m and m.type == "Person":
                             roles["targets"].append(m.key)
         else:
-            actors = _subject_actors(t, ents)
+            # "its withdrawal", "they signed": pronouns stand for the actors here
+            actors = _subject_actors(t, ents, pronouns=True)
             if type_ == "Agreement":
-                actors += _objects_actors(t, ents, {"with", "between"}, objects=False)
+                actors += _objects_actors(t, ents, {"with", "between"}, objects=False, pronouns=True)
                 for c in t.children:
                     if c.dep_ == "dobj":
                         for p in c.children:
@@ -752,9 +809,16 @@ class EventReader:
             host = self.ents.state_of(ev.place) if ev.place else self.ents.main_state
             if host and all(p == host for p in ev.participants):
                 return False  # a state moving its own troops at home: not a foreign deployment
+            if all(self._insurgent(p) for p in ev.participants):
+                return False  # rebels pulling out of a town: a move in the fighting
         if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
             return False
         return True
+
+    def _insurgent(self, key: str) -> bool:
+        """An armed group that is not a hired military company (Wagner's exit is a withdrawal)."""
+        entry = self.ents.gaz.entries.get(key)
+        return self.ents.entities[key].type == "ArmedGroup" and (entry is None or entry.kind != "pmc")
 
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event
