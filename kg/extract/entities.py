@@ -100,6 +100,11 @@ class DocEntities:
             return key
         return self.states_of.get(key)
 
+    def insurgent(self, key: str) -> bool:
+        """An armed group that is not a hired military company (Wagner is hired; JNIM is fought)."""
+        entry = self.gaz.entries.get(key)
+        return self.entities[key].type == "ArmedGroup" and (entry is None or entry.kind != "pmc")
+
     def entity_type(self, key: str) -> str:
         return self.entities[key].type
 
@@ -249,6 +254,9 @@ class DocEntities:
             return False  # "Bamako's international airport": a place, not the state acting
         if root.dep_ in {"nsubj", "nsubjpass", "poss"}:
             return True
+        if root.dep_ == "pobj" and (root.head.lower_ in {"with", "towards", "toward", "against"} or
+                                    root.head.lower_ == "on" and root.head.head.lemma_ in {"turn", "rely", "call"}):
+            return True  # "ties with Washington", "turned towards Moscow": the government
         nxt = self.doc[span.end] if span.end < len(self.doc) else None
         return bool(nxt is not None and nxt.tag_ == "POS")
 

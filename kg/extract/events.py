@@ -809,16 +809,11 @@ class EventReader:
             host = self.ents.state_of(ev.place) if ev.place else self.ents.main_state
             if host and all(p == host for p in ev.participants):
                 return False  # a state moving its own troops at home: not a foreign deployment
-            if all(self._insurgent(p) for p in ev.participants):
+            if all(self.ents.insurgent(p) for p in ev.participants):
                 return False  # rebels pulling out of a town: a move in the fighting
         if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
             return False
         return True
-
-    def _insurgent(self, key: str) -> bool:
-        """An armed group that is not a hired military company (Wagner's exit is a withdrawal)."""
-        entry = self.ents.gaz.entries.get(key)
-        return self.ents.entities[key].type == "ArmedGroup" and (entry is None or entry.kind != "pmc")
 
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event

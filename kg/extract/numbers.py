@@ -583,7 +583,6 @@ def quantity_of(token: Any) -> Quantity | None:
     text = container.text
     base = container.start_char
     tok_start = token.idx - base
-    tok_end = tok_start + len(token.text)
     for m in find_quantities(text):
         if m.start <= tok_start < m.end:
             # a token of the hedge ("least" of "at least 15") is not the number

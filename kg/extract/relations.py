@@ -200,8 +200,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
             if key == host:
                 continue
             etype = ents.entities[key].type
-            entry = ents.gaz.entries.get(key)
-            if etype == "ArmedGroup" and (entry is None or entry.kind != "pmc"):
+            if ents.insurgent(key):
                 continue  # insurgents are fought, not partnered; mercenary companies are hired
             if etype == "InternationalOrganization" and host_entry is not None and \
                     key in host_entry.member_of:
@@ -226,7 +225,8 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
             for p in ev.participants:
                 state(host, p, "Active", ev.evidence, 0.75)
         elif ev.type == "Agreement":
-            ps = ev.participants
+            # a peace deal with insurgents ends fighting; it does not make them partners
+            ps = [p for p in ev.participants if not ents.insurgent(p)]
             for i, a in enumerate(ps):
                 for b in ps[i + 1:]:
                     state(a, b, "Active", ev.evidence, 0.75)
@@ -258,9 +258,12 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             if container:
                 stated.add(m.key)
                 add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.75)
+    # a capital only ever standing for its government ("Washington said") is not a place here
+    as_place = {m.key for m in ents.mentions if m.actor is None or m.actor == m.key}
     for key, entity in list(ents.entities.items()):
         entry = gaz.entries.get(key)
-        if entity.type in {"Settlement", "Region"} and entry is not None and key not in stated:
+        if entity.type in {"Settlement", "Region"} and entry is not None and key not in stated \
+                and key in as_place:
             if entity.type == "Settlement" and entry.region in keys:
                 add(key, "locatedIn", entry.region, conf=0.85)
             elif entry.country in keys:
@@ -311,28 +314,38 @@ def _container(doc: Doc, m: Mention, ents: DocEntities) -> str | None:
         heads.append(root.head)
         if root.head.head.lemma_.lower() in lx.SETTLEMENT_NOUNS:
             heads.append(root.head.head)
-    rank = PLACE_RANK[m.type]
     # "Boulkessi, in the central Mopti region": a larger place right after the name
     i = m.end
     while i < len(doc) and i < m.end + 6 and (doc[i].lower_ in {",", "in", "the", "a", "its", "of"} or
                                                 doc[i].pos_ == "ADJ"):
         i += 1
     other = ents.at(i) if i < len(doc) and i > m.end and doc[m.end:i].text.strip(", ").startswith("in") else None
-    if other and other.type in PLACE_RANK and PLACE_RANK[other.type] < rank and \
-            ents.entities[other.key].label != ents.entities[m.key].label:
+    if other and _larger(other, m, ents):
+        # "in western Niger's Tillaberi region": the most specific of the places said
+        j = other.end
+        if j < len(doc) and doc[j].tag_ == "POS":
+            j += 1
+            while j < len(doc) and doc[j].pos_ == "ADJ":
+                j += 1
+            inner = ents.at(j) if j < len(doc) else None
+            if inner and _larger(inner, m, ents) and PLACE_RANK[inner.type] > PLACE_RANK[other.type]:
+                return inner.key
         return other.key
     for h in heads:
         for c in list(h.children):
             if c.dep_ in {"prep", "appos"} and c.lower_ in {"in", "near", "of", ","} | {c.lower_}:
                 if c.dep_ == "prep" and c.lower_ not in {"in"}:
                     continue
-                for tok in c.subtree:
-                    other = ents.at(tok)
-                    if other and other.key != m.key and other.type in PLACE_RANK and \
-                            PLACE_RANK[other.type] < rank and \
-                            ents.entities[other.key].label != ents.entities[m.key].label:
-                        return other.key
+                found = [o for o in (ents.at(tok) for tok in c.subtree) if o and _larger(o, m, ents)]
+                if found:
+                    return max(found, key=lambda o: PLACE_RANK[o.type]).key
     return None
+
+
+def _larger(other: Mention, m: Mention, ents: DocEntities) -> bool:
+    """``other`` is a place of a larger kind than ``m``, with another name."""
+    return other.key != m.key and other.type in PLACE_RANK and PLACE_RANK[other.type] < PLACE_RANK[m.type] \
+        and ents.entities[other.key].label != ents.entities[m.key].label
 
 
 def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ignore[no-untyped-def]
