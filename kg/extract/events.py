@@ -672,6 +672,14 @@ class EventReader:
                                            PLACE_RANK[m.type], -m.start), default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
+        # soldiers no one names ("two soldiers were wounded near X"): the army of where it happened
+        host = ents.state_of(place_key) or ents.main_state
+        for c, _ in casualties:
+            if c.category == "Soldiers" and c.victim is None and host and \
+                    c.type in {"Killed", "Wounded", "Missing", "Abducted"}:
+                victim = ents.armed_forces(host, None, "coref")
+                if victim not in roles["perpetrators"] + roles["targets"]:
+                    roles["targets"].append(victim)
         previous = None
         if type_ == "Coup":
             # one coup an article, unless it names two countries or two dates
@@ -755,12 +763,8 @@ class EventReader:
                 for m in _objects_actors(t, ents, {"on", "against"}):
                     roles["targets"].append(m.actor_key)
             for c, _ in casualties:
-                if c.category == "Soldiers" and c.type in {"Killed", "Wounded", "Missing", "Abducted"}:
-                    victim = c.victim
-                    if victim is None and ents.main_state:
-                        victim = ents.armed_forces(ents.main_state, None, "coref")
-                    if victim and victim not in roles["perpetrators"]:
-                        roles["targets"].append(victim)
+                if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
+                    roles["targets"].append(c.victim)
         elif type_ == "Coup":
             for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}):
                 roles["perpetrators"].append(m.actor_key)

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from kg.extract.entities import DocEntities
 from kg.extract.events import read_events
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.extract.relations import read_partnerships, read_relations
+from kg.extract.relations import idle_forces, read_partnerships, read_relations
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
 
 if TYPE_CHECKING:
@@ -118,8 +118,10 @@ def read_doc(doc: Doc, article: Article, gaz: Gazetteer) -> Extraction:
     events = read_events(doc, ents, _published(article))
     partnerships = read_partnerships(doc, ents, events)
     relations = read_relations(doc, ents, events, gaz)
-    # entities the events and relations refer to must be described in this graph too
-    return Extraction(entities=ents.entities, events=events, partnerships=partnerships,
+    idle = idle_forces(ents, events, partnerships, relations)
+    entities = {k: e for k, e in ents.entities.items() if k not in idle}
+    relations = [r for r in relations if r.s not in idle]
+    return Extraction(entities=entities, events=events, partnerships=partnerships,
                       relations=relations)
 
 

@@ -472,3 +472,27 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
             other = ents.at(c)
             if other and other.type == "State" and root.i not in {t.i for t in c.subtree}:
                 add(m.key, "activeIn", other.key, text, 0.6)
+
+
+#: what the last word of "French troops" may be for the phrase to name troops, not an institution
+TROOP_LEMMAS = {"troop", "soldier", "force", "personnel", "contingent", "unit"}
+
+
+def idle_forces(ents: DocEntities, events: list[Event], partnerships: list[Partnership],
+                relations: list[Relation]) -> set[str]:
+    """Armed forces named only as "French troops" or "US forces" that take no part in an event,
+    a partnership or a relation: the article speaks of the state's presence, and the state
+    stands for it (in withdrawals, deployments and partnerships) already."""
+    used: set[str] = set()
+    for ev in events:
+        used |= set(ev.perpetrators) | set(ev.targets) | set(ev.participants)
+        used |= {c.victim for c in ev.casualties if c.victim}
+    for p in partnerships:
+        used |= set(p.partners)
+    for r in relations:
+        used |= {r.o} | ({r.s} if r.p != "armedForcesOf" else set())
+    idle = {key for key, e in ents.entities.items() if e.type == "ArmedForces"} - used
+    for m in ents.mentions:
+        if m.key in idle and ents.doc[m.end - 1].lemma_.lower() not in TROOP_LEMMAS:
+            idle.discard(m.key)  # "the Malian army": the institution itself is named
+    return idle
