@@ -573,6 +573,16 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     return value
 
 
+def _happened(noun: Token) -> bool:
+    """'the clashes took place', 'the attacks occurred': the noun is the subject of a verb of
+    happening."""
+    verb = noun.head
+    return noun.dep_ == "nsubj" and (
+        verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold"} or
+        verb.lemma_.lower() == "take" and any(c.lower_ == "place" for c in verb.children) or
+        verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
+
+
 def _same_time(a: str | None, b: str | None) -> bool:
     """'2023-07' and '2023-07-26' can be one time; '2020' and '2021' cannot."""
     return not a or not b or a.startswith(b) or b.startswith(a)
@@ -627,11 +637,18 @@ class EventReader:
                 pass  # "coups in 2020 and 2021": one a date
             elif trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
                 continue  # "recent coups": not one event
-            if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties:
+            if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties and not (
+                    trig.definite and _happened(trig.token)):
                 continue  # "carrying out attacks in the region": a pattern, not one event
+                # ("the clashes took place around X": one event told as several)
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
                     and not casualties and not trig.definite:
                 continue
+            if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS and \
+                    not dates and not _place_candidates(sent, ents, set()):
+                # "over three days of fighting", with no place or date of its own: the general
+                # word tells of the fighting just told
+                trig = Trigger(trig.type, trig.token, definite=True)
             by_type.setdefault(trig.type, trig)
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
