@@ -166,3 +166,22 @@ def test_rebels_pulling_out_of_a_town_is_not_a_withdrawal(extractor):
     x = read(extractor, "The rebels of the Movement for the Salvation of Azawad said its fighters "
                         "had pulled out of Menaka to spare civilians.")
     assert [e for e in x.events if e.type == "Withdrawal"] == []
+
+
+def test_a_base_with_a_name_of_its_own(extractor):
+    x = read(extractor, "Italian trainers left the Tabarit Kossou air base in Niamey, while others stayed "
+                        "at the Dirkou camp in the north.")
+    bases = {k: e.label for k, e in x.entities.items() if e.type == "MilitaryBase"}
+    assert "Tabarit Kossou air base" in bases.values()
+    assert any(label.startswith("Dirkou") for label in bases.values())
+    named = next(k for k, label in bases.items() if label == "Tabarit Kossou air base")
+    assert ("locatedIn", "settlement/niamey") in {(r.p, r.o) for r in x.relations if r.s == named}
+
+
+def test_weak_fighting_word_refers_back_to_the_clashes(extractor):
+    x = read(extractor, "The clashes took place last week around Bourem. Rebels said they had killed "
+                        "20 soldiers over two days of fighting.", published="2024-05-10")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].place == "settlement/bourem"
+    assert ("Killed", 20, "Soldiers") in {(c.type, c.count, c.category) for c in attacks[0].casualties}

@@ -307,10 +307,23 @@ class DocEntities:
             lemma = t.lemma_.lower()
             if lemma in {"post", "position", "checkpoint", "outpost"} and not kind_words:
                 continue
-            if lemma == "camp" and not (kind_words or any(c.lower_ in {"army", "military"} for c in mods)):
-                # "camp" alone is often a refugee camp
+            listed = [x for x in t.sent if x.i != t.i and x.lemma_.lower() in {"base", "airbase"} and
+                      not any(w.lower_ in {"refugee", "displacement", "idp"} for w in t.lefts)]
+            if lemma == "camp" and not (kind_words or listed or any(c.lower_ in {"army", "military"} for c in mods)):
+                # "camp" alone is often a refugee camp (not so in "the X air base and the Y camp")
                 if not any(m.lower_ in {"army", "military", "minusma", "un"} for m in t.lefts):
                     continue
+            # "the Adji Kossei air base": a base with a name of its own
+            j = t.i - 1
+            while j >= 0 and doc[j].lower_ in lx.BASE_MODIFIERS:
+                j -= 1
+            end = j + 1
+            while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].lower_ not in lx.BASE_MODIFIERS and \
+                    getattr(self.at(doc[j]), "type", None) not in {"State", "Region", "Settlement"} and \
+                    not self.demonym_state(doc[j]) and \
+                    doc[j].ent_type_ not in {"GPE", "NORP"}:
+                j -= 1
+            own_name = doc[j + 1:end].text if end > j + 1 else None
             place = None
             for c in mods:
                 m = self.at(c)
@@ -338,19 +351,20 @@ class DocEntities:
                                     place = m
             if place is None:
                 continue
-            place_label = self.entities[place.key].label
             kind = " ".join(kind_words + ["base" if lemma in {"base", "airbase"} else lemma])
             generic = "camp" if lemma in {"camp", "barracks", "garrison"} else "base"
-            key = entity_key("MilitaryBase", f"{place_label} {generic}")
-            label = f"{place_label} {generic}"
+            place_label = self.entities[place.key].label
+            name = own_name or place_label
+            label = f"{own_name} {kind}" if own_name else f"{place_label} {generic}"
+            key = entity_key("MilitaryBase", label)
             start = min([t.i] + [c.i for c in mods if c.dep_ != "det"])
             self._add_entity(key, "MilitaryBase", label, "pattern")
             ent = self.entities[key]
             words = kind.split()
             for i in range(len(words)):  # "military air base": also "air base", "base"
                 tail = " ".join(words[i:])
-                ent.aliases |= {f"{place_label} {tail}", f"{tail} at {place_label}",
-                                f"{tail} in {place_label}"}
+                ent.aliases |= {f"{name} {tail}", f"{tail} at {name}", f"{tail} in {name}"}
+            ent.aliases.add(f"{name} base")
             self.states_of[key] = self.state_of(place.key) or ""
             self.base_places[key] = place.key
             self._mention(start, t.i + 1, key, "MilitaryBase", "pattern")
