@@ -185,3 +185,11 @@ def test_weak_fighting_word_refers_back_to_the_clashes(extractor):
     assert len(attacks) == 1
     assert attacks[0].place == "settlement/bourem"
     assert ("Killed", 20, "Soldiers") in {(c.type, c.count, c.category) for c in attacks[0].casualties}
+
+
+def test_members_of_a_force_from_the_troops_they_send(extractor):
+    x = read(extractor, "The African Union mission, which groups troops from Kenya, Uganda and Burundi, "
+                        "lost ground. Ethiopian soldiers serve in the African Union alongside forces "
+                        "from Djibouti.")
+    members = {r.s for r in x.relations if r.p == "memberOf"}
+    assert {"state/kenya", "state/uganda", "state/burundi", "state/ethiopia", "state/djibouti"} <= members

@@ -10,6 +10,8 @@ entities an article names and from the sentence structure.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
@@ -351,6 +353,7 @@ def _larger(other: Mention, m: Mention, ents: DocEntities) -> bool:
 def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ignore[no-untyped-def]
     doc = sent.doc
     text = sent.text.strip()
+    _contributions(sent, ents, add, text)
     mentions = ents.in_span(sent)
     for m in mentions:
         etype = ents.entities[m.key].type
@@ -368,6 +371,56 @@ def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ig
                 elif other and other is not m and ents.entities[other.actor_key].type in {
                         "State", "InternationalOrganization", "ArmedForces", "ArmedGroup"}:
                     add(m.key, "operatedBy", other.actor_key, text, 0.7)
+
+
+#: verbs by which a force is made of its members' troops ("the MNJTF groups troops from ...")
+GROUPING_VERBS = {"group", "comprise", "include", "bring", "gather", "unite", "involve", "draw", "pool"}
+#: verbs by which a state's troops take part in a force ("Chadian troops serve in the MNJTF")
+SERVING_VERBS = {"serve", "contribute", "participate", "join", "deploy", "operate", "fight", "take"}
+
+
+def _states_in(tokens: Iterable[Token], ents: DocEntities) -> list[str]:
+    """The states a phrase names: 'Nigeria, Niger and Cameroon', 'Chadian troops', 'Chad's army'."""
+    out: list[str] = []
+    for tok in tokens:
+        m = ents.at(tok)
+        key = ents.state_of(m.actor_key) if m is not None and m.type in {"State", "ArmedForces"} else None
+        if key is None and ents.demonym_state(tok):
+            key = ents._state_entity(ents.demonym_state(tok))
+        if key and key not in out:
+            out.append(key)
+    return out
+
+
+def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Members of a force or mission, told by the troops they send."""
+    doc = sent.doc
+    for m in ents.in_span(sent):
+        if ents.entities[m.key].type != "InternationalOrganization":
+            continue
+        root = doc[m.start:m.end].root
+        members: list[str] = []
+        # "the MNJTF, which groups troops from Nigeria, Chad and Cameroon"
+        verbs = [c for c in root.children if c.dep_ in {"relcl", "acl"}]
+        if root.dep_ == "nsubj":
+            verbs.append(root.head)
+        for verb in verbs:
+            if verb.lemma_.lower() in GROUPING_VERBS:
+                for c in verb.children:
+                    if c.dep_ in {"dobj", "prep"} and c.i > root.i:
+                        members += _states_in(c.subtree, ents)
+        # "Chadian troops serve in the MNJTF alongside forces from Nigeria, Niger and Cameroon"
+        if root.dep_ == "pobj" and root.head.lower_ in {"in", "to", "within", "with"}:
+            verb = root.head.head
+            if verb.lemma_.lower() in SERVING_VERBS:
+                for c in verb.children:
+                    if c.dep_ in {"nsubj", "nsubjpass"} and any(
+                            t.lemma_.lower() in lx.FORCE_NOUNS | {"army"} for t in c.subtree):
+                        members += _states_in(c.subtree, ents)
+                    if c.dep_ == "prep" and c.lower_ in {"alongside", "with", "beside"}:
+                        members += _states_in(c.subtree, ents)
+        for state in members:
+            add(state, "memberOf", m.key, text, 0.7)
 
 
 def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
