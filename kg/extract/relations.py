@@ -212,26 +212,26 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
                 continue
             if etype == "InternationalOrganization" and _membership_verb(token):
                 continue  # "leaves ECOWAS", "joins the AU"
-            state(host, key, status, text, 0.7)
+            state(host, key, status, text, 0.8)
 
     for backer, backed, evidence in _backing(doc, ents):
-        state(backer, backed, "Active", evidence, 0.75)
+        state(backer, backed, "Active", evidence, 0.8)
 
     for ev in events:
         host = ents.state_of(ev.place) if ev.place else None
         if ev.type == "Withdrawal" and host:
             for p in ev.participants:
                 if p != host:
-                    state(host, p, "Ended", ev.evidence, 0.75)
+                    state(host, p, "Ended", ev.evidence, 0.8)
         elif ev.type == "Deployment" and host:
             for p in ev.participants:
-                state(host, p, "Active", ev.evidence, 0.75)
+                state(host, p, "Active", ev.evidence, 0.8)
         elif ev.type == "Agreement":
             # a peace deal with insurgents ends fighting; it does not make them partners
             ps = [p for p in ev.participants if not ents.insurgent(p)]
             for i, a in enumerate(ps):
                 for b in ps[i + 1:]:
-                    state(a, b, "Active", ev.evidence, 0.75)
+                    state(a, b, "Active", ev.evidence, 0.8)
     return [Partnership(partners=pair, status=status, evidence=evidence, confidence=conf)
             for pair, (status, evidence, conf) in sorted(stated.items())]
 
@@ -259,7 +259,7 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             container = _container(doc, m, ents)
             if container:
                 stated.add(m.key)
-                add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.75)
+                add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.85)
     # a capital only ever standing for its government ("Washington said") is not a place here
     as_place = {m.key for m in ents.mentions if m.actor is None or m.actor == m.key}
     for key, entity in list(ents.entities.items()):
@@ -267,9 +267,9 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
         if entity.type in {"Settlement", "Region"} and entry is not None and key not in stated \
                 and key in as_place:
             if entity.type == "Settlement" and entry.region in keys:
-                add(key, "locatedIn", entry.region, conf=0.85)
+                add(key, "locatedIn", entry.region, conf=0.75)
             elif entry.country in keys:
-                add(key, "locatedIn", entry.country, conf=0.85)
+                add(key, "locatedIn", entry.country, conf=0.75)
         if entity.type == "MilitaryBase":
             place = ents.base_places.get(key)
             add(key, "locatedIn", place, conf=0.85)
@@ -284,7 +284,7 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             continue
         for io in entry.member_of:
             if (key, io) in together and not io.endswith("/united-nations"):
-                add(key, "memberOf", io, conf=0.7)
+                add(key, "memberOf", io, conf=0.8)
         for parent in entry.affiliated_with:
             if parent in keys:
                 add(key, "affiliatedWith", parent, conf=0.85)
@@ -296,11 +296,11 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             state = ents.state_of(ev.place)
             for p in ev.perpetrators:
                 if ents.entities[p].type == "ArmedGroup":
-                    add(p, "activeIn", state, ev.evidence, 0.7)
+                    add(p, "activeIn", state, ev.evidence, 0.6)
         if ev.type == "Attack" and ev.place and ents.entities[ev.place].type == "MilitaryBase":
             for t in ev.targets:
                 if ents.entities[t].type == "ArmedForces":
-                    add(ev.place, "operatedBy", t, ev.evidence, 0.7)
+                    add(ev.place, "operatedBy", t, ev.evidence, 0.5)
         if ev.type in {"Withdrawal", "Deployment"} and ev.place and \
                 ents.entities[ev.place].type == "MilitaryBase":
             for p in ev.participants:
@@ -367,10 +367,10 @@ def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ig
                 state = ents.demonym_state(tok)
                 other = ents.at(tok)
                 if state:
-                    add(m.key, "operatedBy", ents._state_entity(state), text, 0.7)
+                    add(m.key, "operatedBy", ents._state_entity(state), text, 0.5)
                 elif other and other is not m and ents.entities[other.actor_key].type in {
                         "State", "InternationalOrganization", "ArmedForces", "ArmedGroup"}:
-                    add(m.key, "operatedBy", other.actor_key, text, 0.7)
+                    add(m.key, "operatedBy", other.actor_key, text, 0.5)
 
 
 #: verbs by which a force is made of its members' troops ("the MNJTF groups troops from ...")
@@ -420,7 +420,7 @@ def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # ty
                     if c.dep_ == "prep" and c.lower_ in {"alongside", "with", "beside"}:
                         members += _states_in(c.subtree, ents)
         for state in members:
-            add(state, "memberOf", m.key, text, 0.7)
+            add(state, "memberOf", m.key, text, 0.8)
 
 
 def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -478,7 +478,7 @@ def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None: 
         state = ents.main_state
         junta = _junta_of(state, ents) if state else None
         if junta and ("military" in words or "junta" in words):
-            add(m.key, "leaderOf", junta, text, 0.65)
+            add(m.key, "leaderOf", junta, text, 0.75)
 
 
 def _junta_of(state: str | None, ents: DocEntities) -> str | None:
@@ -517,7 +517,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         prep = place.head
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
                 and (_clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
-            add(m.key, "activeIn", other.key, text, 0.65)
+            add(m.key, "activeIn", other.key, text, 0.55)
     words = {t.lemma_.lower() for t in sent}
     if words & {"threat", "insurgency", "grapple", "battle", "fight", "face", "combat"}:
         subject = [c for c in sent.root.children if c.dep_ in {"nsubj", "nsubjpass"}]
