@@ -501,19 +501,6 @@ class RemoteStore(Store):
             self._update(update)
         raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run 'kg ingest' again")
 
-    @staticmethod
-    def _replace_text(graphs: dict[str, str | None]) -> str:
-        drops = " ;\n".join(f"DROP SILENT GRAPH {sparql_term(iri)}" for iri in graphs)
-        inserts = "\n".join(f"GRAPH {sparql_term(iri)} {{\n{body}\n}}"
-                            for iri, body in graphs.items() if body and body.strip())
-        if not inserts:
-            return drops
-        if "_:" in inserts:
-            # blank nodes: INSERT DATA may hold them, but Virtuoso refuses them there; a
-            # template with an empty WHERE makes the same fresh nodes on every server
-            return drops + f" ;\nINSERT {{\n{inserts}\n}} WHERE {{}}"
-        return drops + f" ;\nINSERT DATA {{\n{inserts}\n}}"
-
     def replace_graphs(self, graphs: dict[str, Graph | str | None]) -> None:
         """Replace named graphs; all of them in one update request unless they pass
         :data:`CHUNK_BYTES`, then in several, each graph wholly inside one request."""
@@ -537,7 +524,7 @@ class RemoteStore(Store):
 
     def _write_chunk(self, chunk: dict[str, str | None]) -> None:
         try:
-            self._update(self._replace_text(chunk), "write")
+            self._update(replace_text(chunk), "write")
         except StoreError as exc:
             from kg.namespaces import QUARANTINE_GRAPH
 
@@ -565,27 +552,65 @@ class RemoteStore(Store):
         self.client.close()
 
 
+#: the literals written as constants in an update: strings, which no server takes for another
+_PLAIN = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def replace_text(graphs: dict[str, str | None]) -> str:
+    """The update that replaces named graphs by N-Triples bodies (``None`` or empty: drop it).
+
+    Always ``INSERT { template } WHERE { ... }``, never ``INSERT DATA``:
+
+    * blank nodes: ``INSERT DATA`` may hold them, but Virtuoso refuses them there; a template
+      makes the same fresh nodes on every server;
+    * typed literals (other than strings) are made by ``STRDT(lexical, datatype)`` in the
+      WHERE clause, one variable per distinct literal. Virtuoso 7.2 keeps the constants of
+      one request by value and merges those equal across datatypes ("true"^^xsd:boolean and
+      "1"^^xsd:nonNegativeInteger, "1"^^xsd:int and "1"^^xsd:short: the first one written
+      wins; openlink/virtuoso-opensource issues 733 and 912), and turns a whole
+      xsd:decimal written as a constant into an xsd:integer; values computed by STRDT are
+      stored with their own datatype.
+    """
+    drops = " ;\n".join(f"DROP SILENT GRAPH {sparql_term(iri)}" for iri in graphs)
+    variables: dict[ox.Literal, str] = {}
+    blocks = []
+    for iri, body in graphs.items():
+        if not body or not body.strip():
+            continue
+        lines = []
+        for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
+            obj = t.object
+            if isinstance(obj, ox.Literal) and obj.datatype.value not in _PLAIN:
+                text = variables.setdefault(obj, f"?v{len(variables)}")
+            else:
+                text = str(obj)
+            lines.append(f"{t.subject} {t.predicate} {text} .")
+        blocks.append(f"GRAPH {sparql_term(iri)} {{\n" + "\n".join(lines) + "\n}")
+    if not blocks:
+        return drops
+    binds = "\n".join(f"BIND(STRDT({ox.Literal(lit.value)}, {lit.datatype}) AS {var})"
+                       for lit, var in variables.items())
+    return drops + " ;\nINSERT {\n" + "\n".join(blocks) + "\n} WHERE {\n" + binds + "\n}"
+
+
 def _graph_of(text: str) -> Graph:
     graph = Graph()
     graph.parse(data=text, format="nt")
     return graph
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-#: integer types some servers (Oxigraph) store as xsd:integer
-_INTEGERS = {_XSD + n for n in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                "unsignedInt", "unsignedShort", "unsignedByte")}
-
-
 def _same(stored: Graph, wanted: Graph) -> bool:
-    """Isomorphic, once numbers are compared by value: servers store derived integer types as
-    xsd:integer (Oxigraph) and whole decimals as integers (Virtuoso)."""
+    """Isomorphic, once numbers are compared by value: servers normalise numeric types (Oxigraph
+    stores the types derived from xsd:integer as xsd:integer)."""
     from decimal import Decimal, InvalidOperation
 
-    from rdflib import Literal, URIRef
+    from rdflib import Literal
+    from rdflib.namespace import XSD
 
-    numeric = _INTEGERS | {_XSD + "decimal"}
+    from kg.ontology import INTEGER_TYPES
+
+    numeric = INTEGER_TYPES | {str(XSD.integer), str(XSD.decimal)}
 
     def plain(graph: Graph) -> Graph:
         out = Graph()
@@ -593,7 +618,7 @@ def _same(stored: Graph, wanted: Graph) -> bool:
             if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in numeric:
                 try:
                     value = Decimal(str(o))
-                    o = Literal(format(value.normalize(), "f"), datatype=URIRef(_XSD + "decimal"))
+                    o = Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
                 except InvalidOperation:
                     pass
             out.add((s, p, o))
