@@ -11,9 +11,12 @@
 
 URLs: the store URL is the query endpoint; the update and graph-store endpoints
 default to it (``--update-url`` / ``--graph-store-url``, ``KG_UPDATE_URL`` /
-``KG_GRAPH_STORE_URL``). Authentication comes from the settings only
-(``KG_REMOTE_USER`` + ``KG_REMOTE_PASSWORD`` for HTTP basic, ``KG_REMOTE_TOKEN``
-for a bearer token), never from the command line.
+``KG_GRAPH_STORE_URL``). Authentication comes from the settings only, never from
+the command line (a URL holding a user or password is refused): ``KG_REMOTE_TOKEN``
+for a bearer token, or ``KG_REMOTE_USER`` + ``KG_REMOTE_PASSWORD`` for HTTP basic
+or digest authentication, whichever the server's challenge asks for (Virtuoso's
+``/sparql-auth`` asks for digest). A 401 or 403 is a one-line error naming the
+settings.
 
 Failures: connection errors and 5xx answers are retried ``remote_retries`` times
 with exponential backoff (every write ConflictKG sends is idempotent: a graph is
@@ -54,6 +57,9 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
 TRIG = "application/trig"
+#: answers of a graph store read after which the store reads by CONSTRUCT instead: any
+#: refusal but a failed authentication
+_NO_GRAPH_STORE = tuple(code for code in range(400, 600) if code not in (401, 403))
 #: an update request holds at most this many bytes of data, unless one graph alone is bigger
 CHUNK_BYTES = 4_000_000
 #: graphs every writer replaces with the same content (holding blank nodes): written only
@@ -156,6 +162,34 @@ class _StreamReader(io.RawIOBase):
         return n
 
 
+class UserAuth(httpx.Auth):
+    """A user and password, for HTTP basic or digest authentication as the server asks.
+
+    Requests go without credentials until the server answers 401; the scheme of its
+    ``WWW-Authenticate`` challenge (digest preferred) is then used for that request and
+    every later one. So the password is never sent in clear to a server that asks for
+    digest, and no scheme has to be configured.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self._schemes: dict[str, httpx.Auth] = {
+            "digest": httpx.DigestAuth(user, password), "basic": httpx.BasicAuth(user, password)}
+        self._chosen: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if self._chosen is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenges = response.headers.get_list("www-authenticate")
+            offered = {c.split(None, 1)[0].lower() for c in challenges if c.strip()}
+            chosen = next((self._schemes[s] for s in self._schemes if s in offered), None)
+            if chosen is None:
+                return  # a scheme we do not speak: the 401 stands
+            self._chosen = chosen
+        yield from self._chosen.auth_flow(request)
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (plus Graph Store Protocol where there is one)."""
 
@@ -163,6 +197,10 @@ class RemoteStore(Store):
                  graph_store_url: str | None = None, *, user: str | None = None,
                  password: str | None = None, token: str | None = None, timeout: float = 60.0,
                  retries: int = 3, chunk_bytes: int = CHUNK_BYTES) -> None:
+        for url in (query_url, update_url, graph_store_url):
+            if url and httpx.URL(url).userinfo:
+                raise UsageError("a store URL may not hold a user or password; set KG_REMOTE_USER and "
+                                 "KG_REMOTE_PASSWORD (or KG_REMOTE_TOKEN) in the environment")
         self.location = query_url
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -172,10 +210,13 @@ class RemoteStore(Store):
         self.chunk_bytes = chunk_bytes
         headers = {"User-Agent": "conflict-kg"}
         auth: httpx.Auth | None = None
+        #: the settings the credentials came from, for errors
+        self._credentials = ("KG_REMOTE_TOKEN" if token else
+                             "KG_REMOTE_USER and KG_REMOTE_PASSWORD" if user else None)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         elif user:
-            auth = httpx.BasicAuth(user, password or "")
+            auth = UserAuth(user, password or "")
         self.client = httpx.Client(
             headers=headers, auth=auth, follow_redirects=True,
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
@@ -202,6 +243,13 @@ class RemoteStore(Store):
         except httpx.HTTPError:
             message = ""
         status = f"{response.status_code} {response.reason_phrase}".strip()
+        if response.status_code in (401, 403):
+            if self._credentials is None:
+                return StoreError(f"the SPARQL endpoint at {url} refused the {what} without credentials "
+                                  f"({status}); set KG_REMOTE_USER and KG_REMOTE_PASSWORD, "
+                                  "or KG_REMOTE_TOKEN")
+            return StoreError(f"the SPARQL endpoint at {url} refused the {what} with the credentials "
+                              f"of {self._credentials} ({status})")
         if response.status_code == 400:
             return UsageError(f"bad SPARQL {what}: {message or status}")
         return StoreError(f"the SPARQL endpoint at {url} refused the {what} ({status})"
@@ -386,17 +434,8 @@ class RemoteStore(Store):
         if not self._graph_store:
             return None
         params = {"graph": graph} if graph else {}
-        try:
-            response = self._send("GET", self.graph_store_url, "graph store read", (404,),
-                                  params=params, headers={"Accept": accept})
-        except UsageError:
-            self._graph_store = False
-            return None
-        except StoreError as exc:
-            if "refused the" in str(exc):
-                self._graph_store = False
-                return None
-            raise
+        response = self._send("GET", self.graph_store_url, "graph store read", _NO_GRAPH_STORE,
+                              params=params, headers={"Accept": accept})
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         formats = {N_QUADS: ox.RdfFormat.N_QUADS, TRIG: ox.RdfFormat.TRIG,
                    N_TRIPLES: ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
@@ -404,8 +443,10 @@ class RemoteStore(Store):
             response.close()
             return iter(())
         wanted = (N_QUADS, TRIG) if graph is None else (N_TRIPLES, "text/turtle", N_QUADS)
-        if response.status_code == 404 or kind not in wanted:
+        if not response.is_success or kind not in wanted:
             response.close()
+            if response.status_code != 404:
+                self._graph_store = False  # refused: CONSTRUCT from now on
             return None
 
         def statements() -> Iterator[Any]:

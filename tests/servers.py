@@ -1,5 +1,5 @@
-"""Real servers for the HTTP tests: `kg serve`, `oxigraph serve` and Debian's Virtuoso, each on
-127.0.0.1 and free ports, started and stopped by the tests."""
+"""Real servers for the HTTP tests: `kg serve`, `oxigraph serve`, Debian's Virtuoso, and a small
+authenticating reverse proxy. Each on 127.0.0.1 and free ports, started and stopped by the tests."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -136,7 +138,7 @@ class VirtuosoServer:
 
     The configuration is Debian's ``virtuoso.ini`` with every database, log and lock file moved
     into the folder. Once it answers, SPARQL updates are granted to the anonymous ``/sparql``
-    endpoint.
+    endpoint; ``/sparql-auth`` takes HTTP digest authentication for the users of :meth:`add_user`.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -153,6 +155,11 @@ class VirtuosoServer:
     def url(self) -> str:
         """The anonymous SPARQL endpoint (queries and, once granted, updates)."""
         return f"{self.base}/sparql"
+
+    @property
+    def auth_url(self) -> str:
+        """The SPARQL endpoint behind HTTP digest authentication."""
+        return f"{self.base}/sparql-auth"
 
     def config(self) -> str:
         text, moved = _VIRTUOSO_FILES.subn(lambda m: f"{m[1]}{m[2]}{self.folder / m[3]}",
@@ -189,7 +196,67 @@ class VirtuosoServer:
             raise RuntimeError(f"isql-vt {statement!r} failed: {out.strip()}")
         return out
 
+    def add_user(self, name: str, password: str) -> None:
+        """A SQL user that may query and update over ``/sparql-auth``."""
+        self.isql(f"DB.DBA.USER_CREATE('{name}', '{password}')")
+        self.isql(f'GRANT SPARQL_UPDATE TO "{name}"')
+
     def stop(self) -> None:
         if self.process is not None:
             stop_process(self.process)
         self.process = None
+
+
+# ------------------------------------------------------- authenticating proxy
+class AuthProxy:
+    """A reverse proxy on 127.0.0.1 and a free port that forwards to ``target`` only requests that
+    carry ``Authorization: <authorization>``, and answers any other with 401 and the challenge
+    ``WWW-Authenticate: <challenge>``. A stand-in for a server's own HTTP basic or bearer
+    authentication (Fuseki, GraphDB, Stardog, …) where none of the servers tested has it.
+    """
+
+    def __init__(self, target: str, authorization: str, challenge: str) -> None:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server names
+                self.forward()
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.forward()
+
+            def forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.seen.append(self.headers.get("Authorization"))
+                if self.headers.get("Authorization") != authorization:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", challenge)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() in ("accept", "content-type")}
+                answer = httpx.request(self.command, target + self.path, content=body, headers=headers,
+                                       timeout=60)
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        #: the Authorization header of every request received, in order (None: none sent)
+        self.seen: list[str | None] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> AuthProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

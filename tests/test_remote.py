@@ -7,7 +7,7 @@ line for line and quads with blank nodes are compared with every label replaced 
 ``_:b``.
 
 A second engine, Virtuoso (Debian's virtuoso-opensource, started by the ``virtuoso``
-fixture), is held to the same exports.
+fixture), is held to the same exports, and to HTTP digest authentication.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEV, KG, ROOT, run_kg
-from tests.servers import OxigraphServer, VirtuosoServer, start_server, stop_server
+from tests.servers import AuthProxy, OxigraphServer, VirtuosoServer, start_server, stop_server
 from tests.test_cli import PARTNERS
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -265,3 +265,65 @@ def test_virtuoso_ingest_query_export_validate(virtuoso_dev, dev_store):
     result = run_kg("validate", *args, "-q")
     assert result.returncode == 0, result.stderr.decode()
     assert "0 problem(s)" in result.stderr.decode()
+
+
+def test_virtuoso_digest_authentication(virtuoso_dev):
+    """Virtuoso's /sparql-auth asks for HTTP digest: the user and password of the environment
+    are sent as its challenge asks, for reads and writes alike."""
+    virtuoso_dev.add_user("kg-writer", "digest-secret")
+    store = ("--store", virtuoso_dev.auth_url)
+    user = {"KG_REMOTE_USER": "kg-writer", "KG_REMOTE_PASSWORD": "digest-secret"}
+    result = run_kg("ingest", str(DEV), *store, "-q", env=user)  # reads, then rewrites the derived graph
+    assert result.returncode == 0, result.stderr.decode()
+    articles = sum(1 for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert f"{articles} unchanged" in result.stderr.decode()
+    assert export(*store, graphs=OURS, env=user) == export("--store", virtuoso_dev.url, graphs=OURS)
+
+    for env, reason in (({**user, "KG_REMOTE_PASSWORD": "wrong"}, "with the credentials of KG_REMOTE_USER"),
+                        ({}, "without credentials")):
+        result = run_kg("query", "ASK {}", *store, env={"KG_REMOTE_RETRIES": "0", **env})
+        assert result.returncode == 2
+        lines = result.stderr.decode().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(
+            f"kg: error: the SPARQL endpoint at {virtuoso_dev.auth_url} refused the query {reason}"), lines
+        assert "wrong" not in lines[0] and "401" in lines[0]
+
+
+def test_bearer_and_basic_authentication(oxigraph_server, tmp_path):
+    """Bearer tokens and HTTP basic, from the environment, through a real authenticating reverse
+    proxy: neither Oxigraph nor Virtuoso takes them, so :class:`tests.servers.AuthProxy` (a few
+    lines of http.server) checks the Authorization header and forwards to a real `oxigraph serve`."""
+    import base64
+
+    server = oxigraph_server()
+    rdf = tmp_path / "note.ttl"
+    note = '<https://w3id.org/conflict-kg/id/note/1> <http://www.w3.org/2000/01/rdf-schema#label> "note"'
+    rdf.write_text(f"{note} .\n")
+    basic = "Basic " + base64.b64encode(b"alice:s3cret").decode()
+    cases = [("Bearer t0ken", 'Bearer realm="kg"',
+              {"KG_REMOTE_TOKEN": "t0ken"}, {"KG_REMOTE_TOKEN": "other"}),
+             (basic, 'Basic realm="kg"', {"KG_REMOTE_USER": "alice", "KG_REMOTE_PASSWORD": "s3cret"},
+              {"KG_REMOTE_USER": "alice", "KG_REMOTE_PASSWORD": "wrong"})]
+    for authorization, challenge, good, bad in cases:
+        with AuthProxy(server.base, authorization, challenge) as proxy:
+            args = [a.replace(server.base, proxy.base) for a in server.args]
+            result = run_kg("load", str(rdf), "--graph", "https://example.org/graph/note", *args, env=good)
+            assert result.returncode == 0, result.stderr.decode()
+            plain, _ = export(*args, graphs="https://example.org/", env=good)
+            assert plain == [f"{note} <https://example.org/graph/note> ."]
+            if authorization.startswith("Basic"):  # each process sends no password before asked for it
+                assert proxy.seen[0] is None and set(proxy.seen) == {None, basic}
+            else:
+                assert set(proxy.seen) == {authorization}
+            result = run_kg("query", "ASK {}", *args, env={"KG_REMOTE_RETRIES": "0", **bad})
+            assert result.returncode == 2 and "Traceback" not in result.stderr.decode()
+            assert result.stderr.decode().strip().splitlines() == [
+                f"kg: error: the SPARQL endpoint at {proxy.base}/query refused the query with the "
+                f"credentials of {' and '.join(k for k in bad)} (401 Unauthorized)"]
+
+
+def test_no_credentials_in_urls():
+    result = run_kg("query", "ASK {}", "--store", "http://alice:s3cret@127.0.0.1:9/query")
+    assert result.returncode == 2
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "may not hold a user or password" in lines[0] and "s3cret" not in lines[0]
