@@ -127,15 +127,29 @@ def has_dataset_clause(query: str) -> bool:
         return False
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The RDF term of a SPARQL JSON binding.
+
+    Two liberties servers take are undone: blank node labels that are not valid ones
+    (Virtuoso's ``nodeID://b10003``) are written in hex, and xsd:boolean values given as
+    ``1`` and ``0`` (Virtuoso) are given their canonical form, ``true`` and ``false``.
+    """
     kind, value = binding.get("type"), binding.get("value", "")
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        try:
+            return ox.BlankNode(value)
+        except ValueError:
+            return ox.BlankNode(value.encode("utf-8").hex())
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
+        if binding["datatype"] == _BOOLEAN:
+            value = {"1": "true", "0": "false"}.get(value, value)
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
 
@@ -355,7 +369,7 @@ class RemoteStore(Store):
     def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
         result = self._select_json(bind_values(query, bindings))
         names = result.get("head", {}).get("vars", [])
-        return [{n: row[n]["value"] if n in row else None for n in names}
+        return [{n: _term_text(_term(row[n])) if n in row else None for n in names}
                 for row in result.get("results", {}).get("bindings", [])]
 
     def ask(self, query: str) -> bool:

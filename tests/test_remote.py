@@ -261,6 +261,15 @@ def test_virtuoso_ingest_query_export_validate(virtuoso_dev, dev_store):
     assert all(a.returncode == 0 for a in answers), [a.stderr for a in answers]
     rows = [json.loads(a.stdout)["results"]["bindings"] for a in answers]
     assert rows[0] == rows[1] and len(rows[0]) >= 5
+    # booleans (Virtuoso answers 1 and 0) and blank nodes (labelled nodeID://…) as from any server
+    answers = [run_kg("query", "SELECT ?c ?n ?m WHERE { ?c ckg:count ?n ; ckg:isMinimum ?m } ORDER BY ?c",
+                      "--format", "csv", *a) for a in (args, ("--store", str(dev_store)))]
+    assert answers[0].stdout == answers[1].stdout and b",true" in answers[0].stdout, answers[0].stderr
+    answers = [run_kg("query", "SELECT ?r WHERE { ?r a owl:Restriction }", "--format", "json", *a)
+               for a in (args, ("--store", str(dev_store)))]
+    assert answers[0].returncode == 0, answers[0].stderr.decode()
+    kinds = [[r["r"]["type"] for r in json.loads(a.stdout)["results"]["bindings"]] for a in answers]
+    assert kinds[0] == kinds[1] == ["bnode"] * len(kinds[1]) and kinds[1]
     assert export(*args, graphs=OURS) == export("--store", str(dev_store), graphs=OURS)
     result = run_kg("validate", *args, "-q")
     assert result.returncode == 0, result.stderr.decode()
