@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench web chromium test-virtuoso
+.PHONY: install run test serve clean lock bench web chromium virtuoso test-virtuoso
 
 install: $(STAMP) web
 
@@ -34,22 +34,16 @@ run: install
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 ## the whole test suite
-test: install chromium
+test: install chromium virtuoso
 	$(BIN)/python -m pytest -q
 
-## the remote-store tests against Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1, beside Oxigraph
-VIRTUOSO_DIR ?= /tmp/kg-virtuoso
-test-virtuoso: install
-	@command -v virtuoso-t >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
-	rm -rf $(VIRTUOSO_DIR) && mkdir -p $(VIRTUOSO_DIR)
-	sed -e 's#^\(DatabaseFile\|TransactionFile\|ErrorLogFile\|xa_persistent_file\)\s*=\s*.*/\([^/]*\)$$#\1 = $(VIRTUOSO_DIR)/\2#' \
-	    -e 's#^ServerPort\s*=\s*1111#ServerPort = 127.0.0.1:1111#' -e 's#^ServerPort\s*=\s*8890#ServerPort = 127.0.0.1:8890#' \
-	    /etc/virtuoso-opensource-7/virtuoso.ini > $(VIRTUOSO_DIR)/virtuoso.ini
-	cd $(VIRTUOSO_DIR) && (virtuoso-t +configfile virtuoso.ini +foreground > virtuoso.out 2>&1 & echo $$! > pid)
-	for i in $$(seq 60); do curl -sf -o /dev/null 'http://127.0.0.1:8890/sparql?query=ASK%7B%7D' && break; sleep 1; done
-	isql-vt 127.0.0.1:1111 dba dba exec='GRANT SPARQL_UPDATE TO "SPARQL";'
-	KG_TEST_VIRTUOSO=http://127.0.0.1:8890/sparql $(BIN)/python -m pytest -q tests/test_remote.py -k virtuoso; \
-	  status=$$?; kill $$(cat $(VIRTUOSO_DIR)/pid); exit $$status
+## Debian's Virtuoso (virtuoso-opensource 7.2), the second SPARQL server of the remote-store tests
+virtuoso:
+	@command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
+
+## just the remote-store tests against Virtuoso (the tests start and stop it on 127.0.0.1 and free ports)
+test-virtuoso: install virtuoso
+	$(BIN)/python -m pytest -q tests/test_remote.py -k virtuoso
 
 bench: install
 	$(BIN)/python bench/ingest.py

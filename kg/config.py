@@ -15,10 +15,10 @@ class Settings(BaseSettings):
     store: str = "./kg-store"
     update_url: str | None = None
     graph_store_url: str | None = None
-    #: HTTP basic authentication for a remote store (user and password)
+    #: user and password for a remote store: HTTP basic or digest, as the server's challenge asks
     remote_user: str | None = None
     remote_password: SecretStr | None = None
-    #: bearer token for a remote store (instead of basic authentication)
+    #: bearer token for a remote store (instead of a user and password)
     remote_token: SecretStr | None = None
     #: seconds a remote store may take to answer one request
     remote_timeout: float = 60.0

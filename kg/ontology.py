@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.namespaces import CKG, ONTOLOGY_GRAPH
 
@@ -111,3 +112,25 @@ def load_into(store: ox.Store, graph_name: str = ONTOLOGY_GRAPH) -> int:
         store.clear_graph(name)
     store.load(input=ontology_turtle(), format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI, to_graph=name)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
+
+
+
+#: the datatypes derived from xsd:integer (XML Schema 1.1 part 2, section 3.4)
+INTEGER_TYPES = frozenset(str(XSD[n]) for n in (
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int",
+    "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+#: OWL's cardinality properties, whose values are xsd:nonNegativeInteger (OWL 2 mapping to RDF)
+_CARDINALITIES = tuple(str(OWL[n]) for n in (
+    "cardinality", "minCardinality", "maxCardinality",
+    "qualifiedCardinality", "minQualifiedCardinality", "maxQualifiedCardinality"))
+
+
+@lru_cache(maxsize=1)
+def integer_ranges() -> dict[str, str]:
+    """Property IRI -> the type derived from xsd:integer that its values have: the ontology's
+    datatype properties with such an ``rdfs:range`` (``ckg:count``: xsd:nonNegativeInteger)
+    and OWL's cardinality properties."""
+    graph = load_ontology()
+    ranges = {str(p): str(r) for p in graph.subjects(RDF.type, OWL.DatatypeProperty)
+              for r in graph.objects(p, RDFS.range) if str(r) in INTEGER_TYPES}
+    return {**dict.fromkeys(_CARDINALITIES, str(XSD.nonNegativeInteger)), **ranges}

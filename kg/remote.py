@@ -11,9 +11,12 @@
 
 URLs: the store URL is the query endpoint; the update and graph-store endpoints
 default to it (``--update-url`` / ``--graph-store-url``, ``KG_UPDATE_URL`` /
-``KG_GRAPH_STORE_URL``). Authentication comes from the settings only
-(``KG_REMOTE_USER`` + ``KG_REMOTE_PASSWORD`` for HTTP basic, ``KG_REMOTE_TOKEN``
-for a bearer token), never from the command line.
+``KG_GRAPH_STORE_URL``). Authentication comes from the settings only, never from
+the command line (a URL holding a user or password is refused): ``KG_REMOTE_TOKEN``
+for a bearer token, or ``KG_REMOTE_USER`` + ``KG_REMOTE_PASSWORD`` for HTTP basic
+or digest authentication, whichever the server's challenge asks for (Virtuoso's
+``/sparql-auth`` asks for digest). A 401 or 403 is a one-line error naming the
+settings.
 
 Failures: connection errors and 5xx answers are retried ``remote_retries`` times
 with exponential backoff (every write ConflictKG sends is idempotent: a graph is
@@ -54,6 +57,9 @@ SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
 TRIG = "application/trig"
+#: answers of a graph store read after which the store reads by CONSTRUCT instead: any
+#: refusal but a failed authentication
+_NO_GRAPH_STORE = tuple(code for code in range(400, 600) if code not in (401, 403))
 #: an update request holds at most this many bytes of data, unless one graph alone is bigger
 CHUNK_BYTES = 4_000_000
 #: graphs every writer replaces with the same content (holding blank nodes): written only
@@ -121,15 +127,29 @@ def has_dataset_clause(query: str) -> bool:
         return False
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The RDF term of a SPARQL JSON binding.
+
+    Two liberties servers take are undone: blank node labels that are not valid ones
+    (Virtuoso's ``nodeID://b10003``) are written in hex, and xsd:boolean values given as
+    ``1`` and ``0`` (Virtuoso) are given their canonical form, ``true`` and ``false``.
+    """
     kind, value = binding.get("type"), binding.get("value", "")
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        try:
+            return ox.BlankNode(value)
+        except ValueError:
+            return ox.BlankNode(value.encode("utf-8").hex())
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
+        if binding["datatype"] == _BOOLEAN:
+            value = {"1": "true", "0": "false"}.get(value, value)
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
 
@@ -156,6 +176,34 @@ class _StreamReader(io.RawIOBase):
         return n
 
 
+class UserAuth(httpx.Auth):
+    """A user and password, for HTTP basic or digest authentication as the server asks.
+
+    Requests go without credentials until the server answers 401; the scheme of its
+    ``WWW-Authenticate`` challenge (digest preferred) is then used for that request and
+    every later one. So the password is never sent in clear to a server that asks for
+    digest, and no scheme has to be configured.
+    """
+
+    def __init__(self, user: str, password: str) -> None:
+        self._schemes: dict[str, httpx.Auth] = {
+            "digest": httpx.DigestAuth(user, password), "basic": httpx.BasicAuth(user, password)}
+        self._chosen: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        if self._chosen is None:
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenges = response.headers.get_list("www-authenticate")
+            offered = {c.split(None, 1)[0].lower() for c in challenges if c.strip()}
+            chosen = next((self._schemes[s] for s in self._schemes if s in offered), None)
+            if chosen is None:
+                return  # a scheme we do not speak: the 401 stands
+            self._chosen = chosen
+        yield from self._chosen.auth_flow(request)
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (plus Graph Store Protocol where there is one)."""
 
@@ -163,6 +211,10 @@ class RemoteStore(Store):
                  graph_store_url: str | None = None, *, user: str | None = None,
                  password: str | None = None, token: str | None = None, timeout: float = 60.0,
                  retries: int = 3, chunk_bytes: int = CHUNK_BYTES) -> None:
+        for url in (query_url, update_url, graph_store_url):
+            if url and httpx.URL(url).userinfo:
+                raise UsageError("a store URL may not hold a user or password; set KG_REMOTE_USER and "
+                                 "KG_REMOTE_PASSWORD (or KG_REMOTE_TOKEN) in the environment")
         self.location = query_url
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -172,10 +224,13 @@ class RemoteStore(Store):
         self.chunk_bytes = chunk_bytes
         headers = {"User-Agent": "conflict-kg"}
         auth: httpx.Auth | None = None
+        #: the settings the credentials came from, for errors
+        self._credentials = ("KG_REMOTE_TOKEN" if token else
+                             "KG_REMOTE_USER and KG_REMOTE_PASSWORD" if user else None)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         elif user:
-            auth = httpx.BasicAuth(user, password or "")
+            auth = UserAuth(user, password or "")
         self.client = httpx.Client(
             headers=headers, auth=auth, follow_redirects=True,
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
@@ -202,6 +257,13 @@ class RemoteStore(Store):
         except httpx.HTTPError:
             message = ""
         status = f"{response.status_code} {response.reason_phrase}".strip()
+        if response.status_code in (401, 403):
+            if self._credentials is None:
+                return StoreError(f"the SPARQL endpoint at {url} refused the {what} without credentials "
+                                  f"({status}); set KG_REMOTE_USER and KG_REMOTE_PASSWORD, "
+                                  "or KG_REMOTE_TOKEN")
+            return StoreError(f"the SPARQL endpoint at {url} refused the {what} with the credentials "
+                              f"of {self._credentials} ({status})")
         if response.status_code == 400:
             return UsageError(f"bad SPARQL {what}: {message or status}")
         return StoreError(f"the SPARQL endpoint at {url} refused the {what} ({status})"
@@ -307,7 +369,7 @@ class RemoteStore(Store):
     def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
         result = self._select_json(bind_values(query, bindings))
         names = result.get("head", {}).get("vars", [])
-        return [{n: row[n]["value"] if n in row else None for n in names}
+        return [{n: _term_text(_term(row[n])) if n in row else None for n in names}
                 for row in result.get("results", {}).get("bindings", [])]
 
     def ask(self, query: str) -> bool:
@@ -386,17 +448,8 @@ class RemoteStore(Store):
         if not self._graph_store:
             return None
         params = {"graph": graph} if graph else {}
-        try:
-            response = self._send("GET", self.graph_store_url, "graph store read", (404,),
-                                  params=params, headers={"Accept": accept})
-        except UsageError:
-            self._graph_store = False
-            return None
-        except StoreError as exc:
-            if "refused the" in str(exc):
-                self._graph_store = False
-                return None
-            raise
+        response = self._send("GET", self.graph_store_url, "graph store read", _NO_GRAPH_STORE,
+                              params=params, headers={"Accept": accept})
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         formats = {N_QUADS: ox.RdfFormat.N_QUADS, TRIG: ox.RdfFormat.TRIG,
                    N_TRIPLES: ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
@@ -404,8 +457,10 @@ class RemoteStore(Store):
             response.close()
             return iter(())
         wanted = (N_QUADS, TRIG) if graph is None else (N_TRIPLES, "text/turtle", N_QUADS)
-        if response.status_code == 404 or kind not in wanted:
+        if not response.is_success or kind not in wanted:
             response.close()
+            if response.status_code != 404:
+                self._graph_store = False  # refused: CONSTRUCT from now on
             return None
 
         def statements() -> Iterator[Any]:
@@ -501,19 +556,6 @@ class RemoteStore(Store):
             self._update(update)
         raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run 'kg ingest' again")
 
-    @staticmethod
-    def _replace_text(graphs: dict[str, str | None]) -> str:
-        drops = " ;\n".join(f"DROP SILENT GRAPH {sparql_term(iri)}" for iri in graphs)
-        inserts = "\n".join(f"GRAPH {sparql_term(iri)} {{\n{body}\n}}"
-                            for iri, body in graphs.items() if body and body.strip())
-        if not inserts:
-            return drops
-        if "_:" in inserts:
-            # blank nodes: INSERT DATA may hold them, but Virtuoso refuses them there; a
-            # template with an empty WHERE makes the same fresh nodes on every server
-            return drops + f" ;\nINSERT {{\n{inserts}\n}} WHERE {{}}"
-        return drops + f" ;\nINSERT DATA {{\n{inserts}\n}}"
-
     def replace_graphs(self, graphs: dict[str, Graph | str | None]) -> None:
         """Replace named graphs; all of them in one update request unless they pass
         :data:`CHUNK_BYTES`, then in several, each graph wholly inside one request."""
@@ -537,7 +579,7 @@ class RemoteStore(Store):
 
     def _write_chunk(self, chunk: dict[str, str | None]) -> None:
         try:
-            self._update(self._replace_text(chunk), "write")
+            self._update(replace_text(chunk), "write")
         except StoreError as exc:
             from kg.namespaces import QUARANTINE_GRAPH
 
@@ -565,27 +607,65 @@ class RemoteStore(Store):
         self.client.close()
 
 
+#: the literals written as constants in an update: strings, which no server takes for another
+_PLAIN = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def replace_text(graphs: dict[str, str | None]) -> str:
+    """The update that replaces named graphs by N-Triples bodies (``None`` or empty: drop it).
+
+    Always ``INSERT { template } WHERE { ... }``, never ``INSERT DATA``:
+
+    * blank nodes: ``INSERT DATA`` may hold them, but Virtuoso refuses them there; a template
+      makes the same fresh nodes on every server;
+    * typed literals (other than strings) are made by ``STRDT(lexical, datatype)`` in the
+      WHERE clause, one variable per distinct literal. Virtuoso 7.2 keeps the constants of
+      one request by value and merges those equal across datatypes ("true"^^xsd:boolean and
+      "1"^^xsd:nonNegativeInteger, "1"^^xsd:int and "1"^^xsd:short: the first one written
+      wins; openlink/virtuoso-opensource issues 733 and 912), and turns a whole
+      xsd:decimal written as a constant into an xsd:integer; values computed by STRDT are
+      stored with their own datatype.
+    """
+    drops = " ;\n".join(f"DROP SILENT GRAPH {sparql_term(iri)}" for iri in graphs)
+    variables: dict[ox.Literal, str] = {}
+    blocks = []
+    for iri, body in graphs.items():
+        if not body or not body.strip():
+            continue
+        lines = []
+        for t in ox.parse(body, ox.RdfFormat.N_TRIPLES):
+            obj = t.object
+            if isinstance(obj, ox.Literal) and obj.datatype.value not in _PLAIN:
+                text = variables.setdefault(obj, f"?v{len(variables)}")
+            else:
+                text = str(obj)
+            lines.append(f"{t.subject} {t.predicate} {text} .")
+        blocks.append(f"GRAPH {sparql_term(iri)} {{\n" + "\n".join(lines) + "\n}")
+    if not blocks:
+        return drops
+    binds = "\n".join(f"BIND(STRDT({ox.Literal(lit.value)}, {lit.datatype}) AS {var})"
+                       for lit, var in variables.items())
+    return drops + " ;\nINSERT {\n" + "\n".join(blocks) + "\n} WHERE {\n" + binds + "\n}"
+
+
 def _graph_of(text: str) -> Graph:
     graph = Graph()
     graph.parse(data=text, format="nt")
     return graph
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-#: integer types some servers (Oxigraph) store as xsd:integer
-_INTEGERS = {_XSD + n for n in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                "unsignedInt", "unsignedShort", "unsignedByte")}
-
-
 def _same(stored: Graph, wanted: Graph) -> bool:
-    """Isomorphic, once numbers are compared by value: servers store derived integer types as
-    xsd:integer (Oxigraph) and whole decimals as integers (Virtuoso)."""
+    """Isomorphic, once numbers are compared by value: servers normalise numeric types (Oxigraph
+    stores the types derived from xsd:integer as xsd:integer)."""
     from decimal import Decimal, InvalidOperation
 
-    from rdflib import Literal, URIRef
+    from rdflib import Literal
+    from rdflib.namespace import XSD
 
-    numeric = _INTEGERS | {_XSD + "decimal"}
+    from kg.ontology import INTEGER_TYPES
+
+    numeric = INTEGER_TYPES | {str(XSD.integer), str(XSD.decimal)}
 
     def plain(graph: Graph) -> Graph:
         out = Graph()
@@ -593,7 +673,7 @@ def _same(stored: Graph, wanted: Graph) -> bool:
             if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in numeric:
                 try:
                     value = Decimal(str(o))
-                    o = Literal(format(value.normalize(), "f"), datatype=URIRef(_XSD + "decimal"))
+                    o = Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
                 except InvalidOperation:
                     pass
             out.add((s, p, o))

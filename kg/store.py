@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -155,18 +156,34 @@ class Store:
         self.close()
 
 
-_COUNT = ox.NamedNode(str(CKG["count"]))
-_NON_NEGATIVE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+@lru_cache(maxsize=1)
+def _integer_ranges() -> dict[ox.NamedNode, ox.NamedNode]:
+    from kg.ontology import integer_ranges
+
+    return {ox.NamedNode(p): ox.NamedNode(t) for p, t in integer_ranges().items()}
 
 
 def _restore(statement):  # type: ignore[no-untyped-def]
-    """Oxigraph stores xsd:nonNegativeInteger as xsd:integer; give ckg:count its contract type back."""
-    if statement.predicate == _COUNT and isinstance(statement.object, ox.Literal):
-        count = ox.Literal(statement.object.value, datatype=_NON_NEGATIVE)
-        if isinstance(statement, ox.Quad):
-            return ox.Quad(statement.subject, statement.predicate, count, statement.graph_name)
-        return ox.Triple(statement.subject, statement.predicate, count)
-    return statement
+    """A statement with its integer object given back the type its property is declared with.
+
+    Oxigraph stores every type derived from xsd:integer as xsd:integer: ``ckg:count`` 15 would
+    come back as an xsd:integer, not the xsd:nonNegativeInteger of the ontology (and of the
+    contract), and so would OWL's cardinalities. Only xsd:integer literals on those properties
+    change; every other statement is given back as it is.
+    """
+    obj = statement.object
+    if not isinstance(obj, ox.Literal) or obj.datatype != _INTEGER:
+        return statement
+    datatype = _integer_ranges().get(statement.predicate)
+    if datatype is None:
+        return statement
+    typed = ox.Literal(obj.value, datatype=datatype)
+    if isinstance(statement, ox.Quad):
+        return ox.Quad(statement.subject, statement.predicate, typed, statement.graph_name)
+    return ox.Triple(statement.subject, statement.predicate, typed)
 
 
 class EmbeddedStore(Store):

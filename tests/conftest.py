@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import ISQL, OXIGRAPH, VIRTUOSO, VIRTUOSO_INI, OxigraphServer, VirtuosoServer
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "corpus" / "dev.jsonl"
@@ -47,70 +49,6 @@ def dev_eval() -> dict:
 
 
 # ------------------------------------------------------------ remote stores
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OxigraphServer:
-    """``oxigraph serve`` on 127.0.0.1 and a free port, over a folder; stop() and start() again."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def args(self) -> list[str]:
-        """The three URLs as `kg` options."""
-        return ["--store", f"{self.base}/query", "--update-url", f"{self.base}/update",
-                "--graph-store-url", f"{self.base}/store"]
-
-    @property
-    def env(self) -> dict[str, str]:
-        """The three URLs as environment variables."""
-        return {"KG_STORE": f"{self.base}/query", "KG_UPDATE_URL": f"{self.base}/update",
-                "KG_GRAPH_STORE_URL": f"{self.base}/store"}
-
-    def start(self) -> OxigraphServer:
-        import socket
-        import time
-
-        self.process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph serve did not start within 30 s")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
 @pytest.fixture
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A factory: ``oxigraph_server()`` starts a fresh Oxigraph server; all are stopped afterwards."""
@@ -125,4 +63,16 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
 
     yield start
     for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One Virtuoso server (Debian's virtuoso-opensource, `make virtuoso`) for the session."""
+    if not (VIRTUOSO and ISQL and VIRTUOSO_INI.exists()):
+        pytest.skip("Virtuoso is not installed (make virtuoso)")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server.start()
+    finally:
         server.stop()
