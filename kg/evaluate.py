@@ -196,7 +196,8 @@ ROLES_BY_CLASS = {
 _GOLD_ROLE_FIELDS = {"perpetrator": "perpetrators", "target": "targets",
                      "participant": "participants"}
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE = _RDF + "type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 _OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
@@ -1099,16 +1100,34 @@ def render_errors(report: EvalReport, sections: Iterable[str] | None = None,
 
 
 # ------------------------------------------------------------------ confidence
+_FACT_CLASSES = {f"{CKG}{c}" for c in ("Event", "Attack", "Coup", "Withdrawal", "Deployment",
+                                         "Agreement", "Partnership")} | {f"{_RDF}Statement"}
+
+
 def above_confidence(store: ox.Store, threshold: float) -> ox.Store:
-    """An in-memory copy of ``store`` without the nodes whose ``ckg:confidence`` (their highest,
-    over all articles) is below ``threshold``, nor the statements about or pointing at them."""
+    """An in-memory copy of ``store`` as a user keeping only facts (events, partnerships,
+    relations) with ``ckg:confidence`` of at least ``threshold`` sees it: without the nodes
+    whose highest confidence is below it, nor the statements about or pointing at them, nor a
+    relation triple whose reified statement is below it. An entity below the threshold stays
+    when a kept fact refers to it (an event keeps its place)."""
     query = f"""SELECT ?n WHERE {{ {{ SELECT ?n (MAX(?c) AS ?best) WHERE {{
                   GRAPH ?g {{ ?n <{CKG}confidence> ?c }} }} GROUP BY ?n }}
                 FILTER(?best < {float(threshold)!r}) }}"""
     low = {row["n"] for row in store.query(query)}
+    quads = list(store.quads_for_pattern(None, None, None))
+    facts = {q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in _FACT_CLASSES}
+    low -= {q.object for q in quads if q.subject in facts and q.subject not in low}
+    dropped: set[tuple] = set()  # relation triples whose statement is below the threshold
+    parts: dict[Any, dict[str, Any]] = defaultdict(dict)
+    for q in quads:
+        if q.subject in low and q.predicate.value.startswith(_RDF) and q.predicate.value != _RDF_TYPE:
+            parts[(q.subject, q.graph_name)][q.predicate.value] = q.object
+    for (_, graph), p in parts.items():
+        if {f"{_RDF}subject", f"{_RDF}predicate", f"{_RDF}object"} <= p.keys():
+            dropped.add((p[f"{_RDF}subject"], p[f"{_RDF}predicate"], p[f"{_RDF}object"], graph))
     out = ox.Store()
-    out.extend(q for q in store.quads_for_pattern(None, None, None)
-               if q.subject not in low and q.object not in low)
+    out.extend(q for q in quads if q.subject not in low and q.object not in low and
+               (q.subject, q.predicate, q.object, q.graph_name) not in dropped)
     return out
 
 

@@ -105,5 +105,16 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
         g.add((node, CKG.mentionedIn, doc))
 
     for relation in extraction.relations:
-        g.add((iri(relation.s), CKG[relation.p], iri(relation.o)))
+        s, p, o = iri(relation.s), CKG[relation.p], iri(relation.o)
+        g.add((s, p, o))
+        # the statement reified (RDF's own vocabulary), so it can carry how sure we are and why
+        node = iri("statement/" + stable_hash(doc_key, relation.s, relation.p, relation.o))
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        if relation.evidence:
+            g.add((node, CKG.evidence, Literal(relation.evidence)))
+        g.add((node, CKG.confidence, confidence(relation.confidence)))
+        g.add((node, CKG.mentionedIn, doc))
     return doc, g

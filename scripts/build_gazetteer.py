@@ -180,6 +180,18 @@ def plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
+def _post_key(holder: str, holders: dict[str, str], state_labels: dict[str, str]) -> str:
+    """The key of what a leader leads: a state, organisation or group by its name, or
+    '<State> Armed Forces' / '<State> military junta'."""
+    for suffix, type_ in ((" armed forces", "ArmedForces"), (" military junta", "MilitaryJunta")):
+        if norm(holder).endswith(suffix):
+            state = norm(holder)[: -len(suffix)]
+            assert state in state_labels, holder
+            return entity_key(type_, state_labels[state])  # as DocEntities.armed_forces() names it
+    assert norm(holder) in holders, holder
+    return holders[norm(holder)]
+
+
 def build() -> list[dict[str, Any]]:
     entries: dict[str, dict[str, Any]] = {}
     states = load("states.json")
@@ -243,6 +255,32 @@ def build() -> list[dict[str, Any]]:
         assert key not in entries, key
         entries[key] = e
         other_surfaces.update(norm(x) for x in [e["label"], *e["aliases"]])
+
+    # --------------------------------------------------------------- people
+    # leaders of states, juntas, armies, organisations and armed groups, with their spellings
+    # ("Tiani", "Tchiani") and their posts by year, so one person is one node across articles
+    holders = {norm(x): k for k, e in entries.items() for x in [e["label"], *e["aliases"]]}
+    state_labels = {norm(e["label"]): e["label"] for e in entries.values() if e["type"] == "State"}
+    for person in load("people.json"):
+        key = entity_key("Person", person["label"])
+        e = entry(key, "Person", person["label"], wikidata=person["wikidata"])
+        for a in person["aliases"]:
+            if norm(a) not in state_surfaces and norm(a) not in other_surfaces:
+                add_alias(e, a)
+        e["surname"] = person.get("surname")
+        e["leader_of"] = [dict(post, of=_post_key(post["of"], holders, state_labels))
+                          for post in person["leader_of"]]
+        assert key not in entries, key
+        entries[key] = e
+    # a prime minister leads a state only where no president does (parliaments, monarchies)
+    presided = [(p["of"], p["from"] or 0, p["to"] or 9999) for e in entries.values() if e["type"] == "Person"
+                for p in e["leader_of"] if "president" in p["role"].lower() and "vice" not in p["role"].lower()]
+    for e in entries.values():
+        for p in e.get("leader_of", []):
+            if re.search(r"prime minister|premier", p["role"], re.I) and any(
+                    of == p["of"] and start <= (p["to"] or 9999) and (p["from"] or 0) <= end
+                    for of, start, end in presided):
+                p["head"] = False
 
     # -------------------------------------------------------------- regions
     common = COMMON_WORDS | _english_words() | _stop_words()

@@ -621,3 +621,46 @@ def test_perfect_graph_of_the_dev_corpus_scores_one():
         assert (s.fp, s.fn) == (0, 0), (name, [e.item for e in rep.missed + rep.spurious][:10])
     assert rep.overall == 1.0
     assert rep.date_accuracy == 1.0
+
+
+def test_keeping_facts_above_a_confidence():
+    """Facts below the bar go, relation triples with their reified statement; an entity below
+    the bar stays while a kept fact refers to it."""
+    import pyoxigraph as ox
+
+    from kg.evaluate import above_confidence
+
+    def n(key: str) -> ox.NamedNode:
+        return ox.NamedNode(str(iri(key)))
+
+    ckg = str(CKG)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    doc = n("document/t")
+    conf = lambda v: ox.Literal(v, datatype=ox.NamedNode(str(XSD.decimal)))  # noqa: E731
+    town, region, weak_event = n("settlement/a"), n("region/b"), n("event/weak")
+    strong_event, statement = n("event/strong"), n("statement/s")
+    located = ox.NamedNode(ckg + "locatedIn")
+    triples = [
+        (town, ox.NamedNode(ckg + "confidence"), conf("0.6")),
+        (region, ox.NamedNode(ckg + "confidence"), conf("0.95")),
+        (strong_event, ox.NamedNode(rdf + "type"), ox.NamedNode(ckg + "Attack")),
+        (strong_event, ox.NamedNode(ckg + "occurredAt"), town),
+        (strong_event, ox.NamedNode(ckg + "confidence"), conf("0.9")),
+        (weak_event, ox.NamedNode(rdf + "type"), ox.NamedNode(ckg + "Attack")),
+        (weak_event, ox.NamedNode(ckg + "confidence"), conf("0.5")),
+        (town, located, region),
+        (statement, ox.NamedNode(rdf + "type"), ox.NamedNode(rdf + "Statement")),
+        (statement, ox.NamedNode(rdf + "subject"), town),
+        (statement, ox.NamedNode(rdf + "predicate"), located),
+        (statement, ox.NamedNode(rdf + "object"), region),
+        (statement, ox.NamedNode(ckg + "confidence"), conf("0.6")),
+    ]
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o, doc) for s, p, o in triples)
+    kept = above_confidence(store, 0.7)
+    subjects = {q.subject for q in kept}
+    assert strong_event in subjects and weak_event not in subjects
+    assert town in subjects  # the strong event's place stays
+    assert statement not in subjects
+    assert not list(kept.quads_for_pattern(town, located, region))
+    assert len(above_confidence(store, 0.5)) == len(store)

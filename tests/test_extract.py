@@ -193,3 +193,25 @@ def test_members_of_a_force_from_the_troops_they_send(extractor):
                         "from Djibouti.")
     members = {r.s for r in x.relations if r.p == "memberOf"}
     assert {"state/kenya", "state/uganda", "state/burundi", "state/ethiopia", "state/djibouti"} <= members
+
+
+def test_one_person_across_spellings(extractor):
+    a = read(extractor, "General Abdourahamane Tchiani met envoys in Niamey.", published="2024-03-01")
+    b = read(extractor, "Niger's leader Abdourahamane Tiani spoke on television.", published="2024-03-02")
+    people_a = {k for k, e in a.entities.items() if e.type == "Person"}
+    people_b = {k for k, e in b.entities.items() if e.type == "Person"}
+    assert people_a == people_b == {"person/abdourahamane-tiani"}
+
+
+def test_leaders_the_gazetteer_knows(extractor):
+    x = read(extractor, "President Emmanuel Macron said France would keep its embassy open. "
+                        "Macron spoke after a call with Nigeria's Bola Tinubu.", published="2024-02-01")
+    leads = {(r.s, r.o) for r in x.relations if r.p == "leaderOf"}
+    assert ("person/emmanuel-macron", "state/france") in leads
+    assert ("person/bola-tinubu", "state/nigeria") in leads
+    # a post held in another year is not claimed
+    x = read(extractor, "Muhammadu Buhari visited Nigeria's troops.", published="2024-02-01")
+    assert not [r for r in x.relations if r.p == "leaderOf"]
+    # a surname inside another name is not the leader
+    x = read(extractor, "Russia's deputy defence minister, Yunus-Bek Yevkurov, was in Bamako.")
+    assert "person/muhammad-yunus" not in x.entities

@@ -80,6 +80,7 @@ class DocEntities:
         self.base_places: dict[str, str] = {}  # military base key -> the place it is named after
         self.groups: dict[int, list[str]] = {}  # "the three countries" (token index) -> state keys
         self.pronouns: dict[int, Mention] = {}  # "its", "they" (token index) -> the actor
+        self._surnames: dict[str, str] = {}  # a person's family name -> the person's key
         self._find()
 
     # ------------------------------------------------------------------ API
@@ -209,6 +210,8 @@ class DocEntities:
             if entry.type == "Settlement" and capital_of and self._acts(span):
                 actor = self._state_entity(capital_of)
             self._mention(span.start, span.end, key, entry.type, "gazetteer", actor)
+            if entry.type == "Person" and entry.surname:
+                self._surnames.setdefault(entry.surname, key)  # "Deby" after "Mahamat Idriss Deby"
         counts = Counter(k for _, k in state_mentions)
         if counts:
             self.main_state = counts.most_common(1)[0][0]
@@ -376,7 +379,7 @@ class DocEntities:
 
     def _find_ner(self) -> None:
         doc = self.doc
-        persons: dict[str, str] = {}  # surname -> key
+        persons = self._surnames  # surname -> key
         for ent in doc.ents:
             if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"}:
                 continue
@@ -447,6 +450,13 @@ class DocEntities:
                 surface = doc[ent.start:ent.end + 1].text
             else:
                 surface = name
+            known = self.gaz.best(name, "Person") if type_ == "Person" else None
+            if known is not None:  # "President Tinubu": a leader the gazetteer knows by surname
+                key = self._gaz_entity(known, surface=name)
+                self._mention(ent.start, end, key, "Person", "gazetteer")
+                if known.surname:
+                    persons.setdefault(known.surname, key)
+                continue
             if type_ == "Person":
                 tokens = name.split()
                 if len(tokens) == 1 and tokens[0] in persons:

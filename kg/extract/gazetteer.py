@@ -57,6 +57,16 @@ class GazEntry:
     ambiguous: bool = False
     kind: str | None = None
     population: int | None = None
+    #: people: the family name used alone on second mention, and the posts held, each
+    #: {"of": key, "role": str, "from": year, "to": year or None}
+    surname: str | None = None
+    leader_of: list[dict] = field(default_factory=list)
+
+    def posts_in(self, year: int | None) -> list[str]:
+        """Keys of what this person led throughout ``year`` (a post ending that year may have
+        ended before the article; a prime minister under a president does not lead the state)."""
+        return [p["of"] for p in self.leader_of if p.get("head", True) and (
+            year is None or (p.get("from") or 0) <= year < (p.get("to") or 9999))]
 
     @property
     def names(self) -> list[str]:
@@ -212,6 +222,8 @@ class Gazetteer:
             if e.ambiguous and e.type == "Settlement":
                 continue  # 'Bush', 'Mobile', 'Reading': by_surface() still knows them
             for name in e.names:
+                if e.type == "Person" and " " not in name.strip():
+                    continue  # a bare surname ('Yunus' in 'Yunus-Bek Yevkurov'): only where NER sees a person
                 put(name, e.type, e.key, self._rank(e, surface_key(name)))
             # datelines and headlines: 'MOGADISHU, Somalia (AP)'
             if not is_acronym(e.label) and len(e.label) > 3 and (

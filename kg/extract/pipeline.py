@@ -117,7 +117,8 @@ def read_doc(doc: Doc, article: Article, gaz: Gazetteer) -> Extraction:
     ents = DocEntities(doc, gaz)
     events = read_events(doc, ents, _published(article))
     partnerships = read_partnerships(doc, ents, events)
-    relations = read_relations(doc, ents, events, gaz)
+    published = _published(article)
+    relations = read_relations(doc, ents, events, gaz, published.year if published else None)
     idle = idle_forces(ents, events, partnerships, relations)
     entities = {k: e for k, e in ents.entities.items() if k not in idle}
     relations = [r for r in relations if r.s not in idle]

@@ -237,7 +237,8 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
 
 
 # ------------------------------------------------------------------ relations
-def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazetteer) -> list[Relation]:
+def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazetteer,
+                   year: int | None = None) -> list[Relation]:
     out: dict[tuple[str, str, str], Relation] = {}
 
     def add(s: str | None, p: str, o: str | None, evidence: str | None = None, conf: float = 0.8) -> None:
@@ -288,6 +289,12 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
         for parent in entry.affiliated_with:
             if parent in keys:
                 add(key, "affiliatedWith", parent, conf=0.85)
+        # a leader the gazetteer knows, and what they led in the year of the article, if named;
+        # a junta leader leads the state through the junta
+        posts = [p for p in entry.posts_in(year) if p in keys]
+        for post in posts:
+            if not any(other != post and ents.state_of(other) == post for other in posts):
+                add(key, "leaderOf", post, conf=0.9)
     for sent in doc.sents:
         _sentence_relations(sent, ents, add)
     # events: perpetrators are active where they attack; bases are run by who leaves them
