@@ -215,3 +215,17 @@ def test_leaders_the_gazetteer_knows(extractor):
     # a surname inside another name is not the leader
     x = read(extractor, "Russia's deputy defence minister, Yunus-Bek Yevkurov, was in Bamako.")
     assert "person/muhammad-yunus" not in x.entities
+
+
+@pytest.mark.parametrize("text, pair, status", [
+    ("Armenia and Azerbaijan have cut diplomatic ties.", ("state/armenia", "state/azerbaijan"), "Ended"),
+    ("Kenya and Somalia signed a security pact in Nairobi.", ("state/kenya", "state/somalia"), "Active"),
+    ("China delivered armoured vehicles to Mali last month.", ("state/china", "state/mali"), "Active"),
+    ("Iraq's government, with support from Iran, launched an offensive.", ("state/iran", "state/iraq"),
+     "Active"),
+    ("Benin welcomed Rwandan troops to guard its northern border.", ("state/benin", "state/rwanda"),
+     "Active"),
+])
+def test_partnerships_in_other_phrasings(extractor, text, pair, status):
+    x = read(extractor, text)
+    assert [(p.partners, p.status) for p in x.partnerships] == [(pair, status)]

@@ -65,6 +65,15 @@ def _status_along_path(token: Token) -> str | None:
                 if any(c.lemma_.lower() in {"former", "ex", "erstwhile"} for c in node.children):
                     return "Ended"
                 return "Active"
+            if node.pos_ == "VERB" and child.dep_ in {"nsubj", "nsubjpass"}:
+                # "Ethiopia and Eritrea have cut diplomatic ties", "A and B signed a pact": the
+                # partners are the subject, the ties the object
+                ties = [c for c in node.children if c.dep_ == "dobj" and c.lemma_.lower() in lx.TIE_NOUNS]
+                if ties and lemma in {"mend", "restore", "repair", "normalise", "normalize", "review",
+                                      "reconsider", "rebuild"}:
+                    return None
+                if ties and not negated(node):
+                    return "Ended" if lemma in lx.END_VERBS else "Active"
         if node.head.i == node.i:
             break
         child, node = node, node.head
@@ -134,7 +143,25 @@ def _sentence_cue(sent: Span) -> str | None:
         if t.pos_ == "VERB" and lemma in {"ally", "partner", "cooperate", "court", "cultivate",
                                            "forge", "deepen", "strengthen"}:
             status = "Active"
+        if _given(t):
+            status = "Active"
     return status
+
+
+SUPPLY_VERBS = {"deliver", "supply", "sell", "send", "provide", "donate", "ship"}
+
+
+def _given(t: Token) -> bool:
+    """Help given from one actor to another: 'delivered drones to Burkina Faso', 'with support
+    from Turkey', 'welcomed Rwandan troops'."""
+    lemma = t.lemma_.lower()
+    if t.pos_ == "VERB" and lemma in SUPPLY_VERBS:
+        return any(c.dep_ == "dative" or c.dep_ == "prep" and c.lower_ == "to" for c in t.children)
+    if t.pos_ == "VERB" and lemma == "welcome":
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children)
+    if t.pos_ == "NOUN" and lemma in {"support", "backing", "assistance", "help", "aid"}:
+        return any(c.dep_ == "prep" and c.lower_ == "from" for c in t.children)
+    return False
 
 
 def _host(sent: Span, ents: DocEntities, token: Token | None = None) -> str | None:
