@@ -229,3 +229,23 @@ def test_leaders_the_gazetteer_knows(extractor):
 def test_partnerships_in_other_phrasings(extractor, text, pair, status):
     x = read(extractor, text)
     assert [(p.partners, p.status) for p in x.partnerships] == [(pair, status)]
+
+
+def test_roles_in_other_phrasings(extractor):
+    x = read(extractor, "Rebels of the M23 seized the town of Masisi from the Congolese army on Monday.")
+    ev = next(e for e in x.events if e.type == "Attack")
+    assert ev.perpetrators == ["armed-group/m23"]
+    assert ev.targets == ["armed-forces/democratic-republic-of-the-congo"]
+    x = read(extractor, "Fighters from the Allied Democratic Forces killed nine farmers near Beni on Sunday.")
+    ev = next(e for e in x.events if e.type == "Attack")
+    assert ev.perpetrators == ["armed-group/allied-democratic-forces"]
+    x = read(extractor, "Unknown gunmen killed 8 herders near Gusau on Friday. The Islamic State Sahel "
+                        "Province claimed responsibility for the attack.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1 and attacks[0].perpetrators == ["armed-group/islamic-state-sahel-province"]
+
+
+def test_leaving_n_dead(extractor):
+    x = read(extractor, "Rival militias clashed in Tripoli on Sunday, leaving 14 dead and 30 wounded.")
+    figures = {(c.type, c.count) for e in x.events for c in e.casualties}
+    assert {("Killed", 14), ("Wounded", 30)} <= figures

@@ -242,7 +242,8 @@ class DocEntities:
                 not any(s.end == span.start for s in doc.spans.get("ckg_gaz", [])):
             return True  # "Alpha Conde": a surname that is also a town's name
         for ent in self.doc.ents:
-            if ent.start <= span.start and span.end <= ent.end and len(ent) > len(span):
+            start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)  # "The Islamic State ..."
+            if ent.start <= span.start and span.end <= ent.end and ent.end - start > len(span):
                 if ent.label_ in {"ORG", "FAC"} and not any(
                     t.lower_ in {"ministry", "government", "army", "armed", "forces", "military",
                                  "defence", "defense", "junta", "presidency", "embassy"}

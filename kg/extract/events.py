@@ -116,6 +116,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
         if lemma in SEIZE_VERBS and _seizes_leader(t):
             found.append(Trigger("Coup", t, False))
             continue
+        if lemma in {"fire", "launch"} and any(c.dep_ == "dobj" and c.lemma_.lower() in PROJECTILES
+                                                for c in t.children):
+            found.append(Trigger("Attack", t, False))  # "fired missiles at a ship"
+            continue
         for type_, _, verbs in TRIGGERS:
             if lemma in verbs:
                 if type_ == "Coup" and lemma in {"seize", "remove", "grab"}:
@@ -150,6 +154,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
     return out
 
 
+#: what is fired or launched in an attack
+PROJECTILES = {"missile", "rocket", "drone", "shell", "mortar", "projectile", "grenade", "bomb",
+               "artillery", "munition"}
 #: verbs that make a coup when soldiers do them to a head of state ("mutinous soldiers detained
 #: President X")
 SEIZE_VERBS = {"detain", "arrest", "seize", "capture", "kidnap", "hold", "remove", "sequester"}
@@ -229,6 +236,8 @@ def _type_from_word(token: Token) -> str | None:
 
 def _casualty_type(head: Token) -> str | None:
     """Killed, wounded, missing or abducted, from the words that govern the counted noun."""
+    if head.lower_ in {"dead", "wounded", "injured", "missing"}:  # "leaving 25 dead"
+        return _type_from_word(head)
     for c in head.children:  # "15 soldiers killed", "seven dead"
         if c.dep_ in {"acl", "amod", "relcl", "appos"}:
             kind = _type_from_word(c)
@@ -416,6 +425,12 @@ def _in_locative(tok: Token, top: Token) -> bool:
     return False
 
 
+def _member_of(tok: Token, m: Mention, ents: DocEntities) -> bool:
+    """'fighters from the ADF': the group the fighters belong to, not a place they came from."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "from" and \
+        ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces"}
+
+
 def _linked(tok: Token) -> bool:
     """'Al-Qaeda-linked jihadists': the name qualifies others, it does not act."""
     doc = tok.doc
@@ -434,7 +449,8 @@ def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TY
             if "State" in types:
                 seen.append(Mention(tok.i, tok.i + 1, key, "State", "coref"))
         m = ents.at(tok) or (ents.pronoun(tok) if pronouns else None)
-        if m and top is not None and (_in_locative(tok, top) or _linked(tok.doc[m.end - 1])):
+        if m and top is not None and (_in_locative(tok, top) and not _member_of(tok, m, ents) or
+                                      _linked(tok.doc[m.end - 1])):
             continue
         if m and ents.entities[m.actor_key].type in types:
             if m not in seen:
@@ -778,12 +794,13 @@ class EventReader:
             for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
-            if t.pos_ == "VERB":
-                for m in _objects_actors(t, ents, {"on", "against"}):
-                    roles["targets"].append(m.actor_key)
-            else:
-                for m in _objects_actors(t, ents, {"on", "against"}):
-                    roles["targets"].append(m.actor_key)
+            preps = {"on", "against"}
+            if t.lemma_.lower() in {"capture", "seize", "take", "retake", "recapture", "wrest", "overrun"}:
+                preps.add("from")  # "captured the town from the Congolese army"
+            if t.lemma_.lower() in {"fire", "launch"}:
+                preps.add("at")  # "fired missiles at a US destroyer"
+            for m in _objects_actors(t, ents, preps):
+                roles["targets"].append(m.actor_key)
             for c, _ in casualties:
                 if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
                     roles["targets"].append(c.victim)
