@@ -249,3 +249,17 @@ def test_leaving_n_dead(extractor):
     x = read(extractor, "Rival militias clashed in Tripoli on Sunday, leaving 14 dead and 30 wounded.")
     figures = {(c.type, c.count) for e in x.events for c in e.casualties}
     assert {("Killed", 14), ("Wounded", 30)} <= figures
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("The death toll from Friday's bombing in Mogadishu rose to 41, officials said.", ("Killed", 41, False)),
+    ("Bandits killed between 20 and 30 villagers near Gusau on Sunday.", ("Killed", 20, True)),
+])
+def test_tolls_and_ranges(extractor, text, figure):
+    x = read(extractor, text)
+    assert figure in {(c.type, c.count, c.minimum) for e in x.events for c in e.casualties}
+
+
+def test_people_nouns_are_not_places(extractor):
+    x = read(extractor, "Gunmen abducted 30 pupils from a school in Kaduna state on Friday.")
+    assert not [k for k, e in x.entities.items() if e.label.lower() == "gunmen"]

@@ -32,6 +32,8 @@ NOT_A_TOWN = {"africa", "asia", "europe", "america", "sahel", "sahara", "middle"
 #: how sure each way of finding an entity is (measured on the dev set: gazetteer names, patterns
 #: and named people are right nearly always; other NER names far less often)
 CONF = {"gazetteer": 0.95, "pattern": 0.85, "coref": 0.7, "ner": 0.6, "cue": 0.55}
+#: nouns for kinds of people, never names
+PEOPLE_WORDS = lx.MILITANT_NOUNS | lx.SOLDIER_NOUNS | lx.CIVILIAN_NOUNS | lx.PEOPLE_NOUNS | {"gunman"}
 #: NER names of these types are right far more often than NER names of organisations
 NER_CONF = {"Person": 0.85, "Settlement": 0.8, "Region": 0.8}
 
@@ -392,6 +394,8 @@ class DocEntities:
             words = {fold(t.lower_) for t in ent}
             if self.gaz.demonym(name) or words & NOT_A_TOWN:
                 continue  # "Nigerien", "West Africa", "Lake Chad": not a town, not a person
+            if {t.lemma_.lower() for t in ent if not t.is_punct} <= PEOPLE_WORDS | {"the"}:
+                continue  # "Gunmen" opening a sentence: people, not a name
             prev = doc[ent.start - 1] if ent.start > 0 else None
             prev2 = doc[ent.start - 2] if ent.start > 1 else None
             nxt = doc[ent.end] if ent.end < len(doc) else None

@@ -234,6 +234,10 @@ def _type_from_word(token: Token) -> str | None:
     return None
 
 
+#: how a death toll is told to grow or stand
+TOLL_VERBS = {"rise", "climb", "reach", "increase", "jump", "stand", "hit", "soar", "mount"}
+
+
 def _casualty_type(head: Token) -> str | None:
     """Killed, wounded, missing or abducted, from the words that govern the counted noun."""
     if head.lower_ in {"dead", "wounded", "injured", "missing"}:  # "leaving 25 dead"
@@ -252,6 +256,12 @@ def _casualty_type(head: Token) -> str | None:
         if node.dep_ == "conj":
             node = gov
             continue
+        if node.dep_ == "pobj" and gov.lower_ == "between":  # "killed between 10 and 15 villagers"
+            return _type_from_word(gov.head)
+        toll_verb = gov.head if node.dep_ == "pobj" and gov.lower_ in {"to", "at"} else gov
+        if node.dep_ in {"pobj", "dobj"} and toll_verb.lemma_.lower() in TOLL_VERBS and any(
+                c.dep_ == "nsubj" and c.lemma_.lower() == "toll" for c in toll_verb.children):
+            return "Killed"  # "the death toll rose to 50", "the toll stood at 30"
         if node.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of":
             # "the lives of 20 soldiers", "the deaths of 12", "a toll of 30"
             owner = gov.head
