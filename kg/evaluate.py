@@ -774,6 +774,9 @@ def _score_events(st: _Stored, gd: _Gold, rep: EvalReport) -> None:
             if ev.get("date") is not None:
                 ok = ev["date"] in se.dates
                 date_ok.append(ok)
+                if not ok:
+                    rep.missed.append(ErrorItem("dates", "missed", doc_id, f"{where}: stored "
+                                                f"{', '.join(sorted(se.dates)) or 'no date'}", evid))
             # casualties
             gc, sc = Counter(figs), Counter(se.figures)
             hit = gc & sc

@@ -263,3 +263,29 @@ def test_tolls_and_ranges(extractor, text, figure):
 def test_people_nouns_are_not_places(extractor):
     x = read(extractor, "Gunmen abducted 30 pupils from a school in Kaduna state on Friday.")
     assert not [k for k, e in x.entities.items() if e.label.lower() == "gunmen"]
+
+
+def test_dates_counted_from_the_last_event(extractor):
+    x = read(extractor, "On March 3, militants overran an army post near Djibo, killing 12 soldiers. "
+                        "The army launched a counteroffensive in the area the following day, killing 40 "
+                        "militants.", published="2024-03-10")
+    assert sorted(e.date for e in x.events if e.type == "Attack") == ["2024-03-03", "2024-03-04"]
+
+
+def test_an_overnight_raid_on_a_named_day(extractor):
+    x = read(extractor, "Gunmen killed six soldiers in an overnight raid on Saturday near Tahoua.",
+             published="2024-03-12")
+    assert [e.date for e in x.events] == ["2024-03-09"]
+
+
+def test_an_anniversary_is_not_the_date_of_the_coup(extractor):
+    x = read(extractor, "The junta declared Monday a holiday to mark the anniversary of the overthrow of "
+                        "President Roch Kabore.", published="2024-01-20")
+    assert [e.date for e in x.events if e.type == "Coup"] in ([], [None])
+
+
+def test_handing_over_a_base_is_a_withdrawal(extractor):
+    x = read(extractor, "Italy handed over its base in Niamey to the Nigerien army on Tuesday.",
+             published="2024-03-14")
+    withdrawals = [e for e in x.events if e.type == "Withdrawal"]
+    assert [(w.participants, w.date) for w in withdrawals] == [(["state/italy"], "2024-03-12")]

@@ -568,4 +568,7 @@ def dates_in_sentence(sent: Any, published: Any = None,
         value = resolve_date(span.text, pub, future=fut)
         if value is not None:
             out.append((span, value))
+    if len(out) > 1:
+        # "in an overnight raid on Sunday": the night is Sunday's, not the one before publication
+        out = [(span, value) for span, value in out if span.text.lower() != "overnight"]
     return out

@@ -215,6 +215,9 @@ class DocEntities:
             if entry.type == "Person" and entry.surname:
                 self._surnames.setdefault(entry.surname, key)  # "Deby" after "Mahamat Idriss Deby"
         counts = Counter(k for _, k in state_mentions)
+        if not counts:  # no country named: the country of the places named ("near Djibo")
+            counts = Counter(self.gaz.country_of(m.key) for m in self.mentions
+                             if m.type in {"Settlement", "Region"} and self.gaz.country_of(m.key))
         if counts:
             self.main_state = counts.most_common(1)[0][0]
         # 2. named entities the gazetteer does not know

@@ -11,6 +11,7 @@ several sentences say about it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -115,6 +116,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
             continue
         if lemma in SEIZE_VERBS and _seizes_leader(t):
             found.append(Trigger("Coup", t, False))
+            continue
+        if lemma == "hand" and any(c.dep_ == "prt" and c.lower_ == "over" for c in t.children) and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in lx.BASE_NOUNS | {"facility", "airport", "airbase"}
+                for c in t.children):
+            found.append(Trigger("Withdrawal", t, False))  # "handed over its last base to the army"
             continue
         if lemma in {"fire", "launch"} and any(c.dep_ == "dobj" and c.lemma_.lower() in PROJECTILES
                                                 for c in t.children):
@@ -389,8 +395,10 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
         if root.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lower_ in {
                 "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}:
             continue  # "40 kilometres north of Ouallam": a reference point
-        if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State":
-            continue  # the state acts; it is not where
+        if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State" and not (
+                root.dep_ == "poss" and root.head.lemma_.lower() in lx.BASE_NOUNS | lx.REGION_NOUNS |
+                lx.SETTLEMENT_NOUNS | {"territory", "soil"}):
+            continue  # the state acts; it is not where (but "Niger's Air Base 101" is in Niger)
         if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
                 lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS:
             continue  # "the Sahel nation", "Niger defence ministry": a modifier, not where
@@ -581,6 +589,8 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     sentence has one event and one date), that date."""
     verb = _clause_verb(trigger)
     own = {verb.i} | {c.i for c in verb.conjuncts}
+    if _nested(trigger, verb):
+        return None  # "declared Friday a holiday for the anniversary of the overthrow": not its date
     ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" else set()
     ranked = []
     for span, value in dates:
@@ -597,6 +607,50 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     if _future(trigger):
         return resolve_date(span.text, published, future=True) or value
     return value
+
+
+_RELATIVE = re.compile(
+    r"\b(?:the (?P<next>following|next) day|the day after|(?P<n>a|one|two|three|four|five|six|\d+) "
+    r"(?P<unit>days?|weeks?) later|the (?:previous|preceding) day|the day before"
+    r"|(?P<vague>(?:a few |several )?days later))\b", re.I)
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _relative_dates(sent: Span, base: dt.date | None) -> list[tuple[Span, str]]:
+    """'the following day', 'two days later', 'days later': dates counted from the last event
+    told with a full date."""
+    if base is None:
+        return []
+    out = []
+    for m in _RELATIVE.finditer(sent.text):
+        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                                  alignment_mode="expand")
+        if span is None:
+            continue
+        text = m.group(0).lower()
+        if m.group("vague"):
+            out.append((span, base.isoformat()[:7]))  # "days later": the same month, no day
+            continue
+        if m.group("n"):
+            n = _SMALL.get(m.group("n").lower()) or int(m.group("n"))
+            days = n * (7 if m.group("unit").lower().startswith("week") else 1)
+        else:
+            days = -1 if "previous" in text or "preceding" in text or "before" in text else 1
+        out.append((span, (base + dt.timedelta(days=days)).isoformat()))
+    return out
+
+
+def _nested(trigger: Token, verb: Token) -> bool:
+    """The noun trigger hangs on another noun below its clause's verb ('the anniversary of the
+    overthrow'), so the clause's date is not the event's."""
+    node = trigger
+    for _ in range(8):
+        if node.i == verb.i or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i != verb.i and node.pos_ in {"NOUN", "PROPN"}:
+            return True
+    return False
 
 
 def _happened(noun: Token) -> bool:
@@ -650,6 +704,13 @@ class EventReader:
         return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
 
     # ------------------------------------------------------------------
+    def _last_day(self) -> dt.date | None:
+        """The day of the latest event told with a full date: what 'the following day' counts from."""
+        for d in reversed(self.drafts):
+            if d.event.date and len(d.event.date) == 10:
+                return dt.date.fromisoformat(d.event.date)
+        return None
+
     def _latest(self, type_: str, within: int | None, index: int) -> _Draft | None:
         for d in reversed(self.drafts):
             if d.event.type == type_ and (within is None or index - d.sent_index <= within):
@@ -661,6 +722,7 @@ class EventReader:
         triggers = [t for t in find_triggers(sent) if not negated(t.token)]
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
+        dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
             if trig.type == "Coup" and trig.token.tag_ == "NNS" and \
@@ -739,6 +801,9 @@ class EventReader:
                 previous = None
         elif trig.definite:
             previous = self._latest(type_, None, index)
+            if previous and type_ != "Attack" and date and previous.dated and \
+                    not _same_time(date, previous.event.date):
+                previous = None  # "its withdrawal ... by December 31" after one on October 31
             if previous and type_ == "Attack" and casualties and previous.sent_index < index - 2:
                 previous = None
             if previous and type_ == "Attack" and casualties and (date and previous.dated and
@@ -884,7 +949,7 @@ class EventReader:
             if ev.type in {"Withdrawal", "Deployment", "Coup", "Attack"}:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
                 if hosts:
-                    ev.place = hosts[0]
+                    ev.place = ents._state_entity(hosts[0]) or hosts[0]  # described, if only implied
                     if ev.type == "Attack":  # where it happened is only a guess (a coup or
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:
