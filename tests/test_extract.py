@@ -289,3 +289,21 @@ def test_handing_over_a_base_is_a_withdrawal(extractor):
              published="2024-03-14")
     withdrawals = [e for e in x.events if e.type == "Withdrawal"]
     assert [(w.participants, w.date) for w in withdrawals] == [(["state/italy"], "2024-03-12")]
+
+
+def test_a_claim_of_responsibility_names_the_attacker(extractor):
+    x = read(extractor, "Gunmen stormed a police station in Kaduna state on Monday, killing nine "
+                        "officers. Ansaru claimed responsibility in a statement.", published="2024-03-20")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1 and attacks[0].perpetrators == ["armed-group/ansaru"]
+
+
+def test_its_fighters_and_his_army(extractor):
+    x = read(extractor, "Al-Shabaab has stepped up its campaign. Its fighters killed 11 soldiers near "
+                        "Baidoa on Sunday.", published="2024-03-20")
+    assert [e.perpetrators for e in x.events if e.type == "Attack"] == [["armed-group/al-shabaab"]]
+    x = read(extractor, "President Yoweri Museveni has vowed to crush the rebels. His army retook the town "
+                        "of Kasese with the help of Congolese troops on Friday.", published="2024-03-20")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert attacks and set(attacks[0].perpetrators) == {"armed-forces/uganda",
+                                                        "armed-forces/democratic-republic-of-the-congo"}

@@ -562,7 +562,7 @@ class DocEntities:
                 # "the three countries", "both neighbours": the states named last
                 self.groups[t.i] = recent_states[-size:]
                 continue
-            det = t.i > 0 and doc[t.i - 1].lower_ in {"the", "its", "their"}
+            det = t.i > 0 and doc[t.i - 1].lower_ in {"the", "its", "their", "his", "her"}
             lower = t.lower_
             two = doc[t.i:t.i + 2].text.lower()
             if two in lx.JUNTA_NOUNS or (lower == "junta" and t.tag_ == "NN") or \
@@ -576,9 +576,12 @@ class DocEntities:
             elif det and lower in {"army", "military"} and t.tag_ == "NN" and \
                     not any(c.dep_ in {"compound", "amod"} and not c.lower_ in {"national"}
                             for c in t.lefts):
-                state = self._possessor_state(t) or \
-                    (last.get("ArmedForces") and self.state_of(last["ArmedForces"]))
-                state = state or self._context_state(last, t)
+                if doc[t.i - 1].lower_ in {"his", "her"}:
+                    state = self._led_state(last.get("Person"))  # "His army": the leader's state
+                else:
+                    state = self._possessor_state(t) or \
+                        (last.get("ArmedForces") and self.state_of(last["ArmedForces"]))
+                    state = state or self._context_state(last, t)
                 if state:
                     key = self.armed_forces(state, None, "coref")
                     self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
@@ -673,6 +676,16 @@ class DocEntities:
             if c.lower_ in numbers:
                 return numbers[c.lower_]
         return 0
+
+    def _led_state(self, person: str | None) -> str | None:
+        """The state a person the gazetteer knows leads (or led), directly or through its junta
+        or army (keys share the state's slug: military-junta/mali, state/mali)."""
+        entry = self.gaz.entries.get(person) if person else None
+        for post in entry.posts_in(None) if entry else []:
+            kind, slug = post.split("/", 1)
+            if kind in {"state", "military-junta", "armed-forces"} and f"state/{slug}" in self.gaz.entries:
+                return f"state/{slug}"
+        return None
 
     def _possessor_state(self, token: Token) -> str | None:
         """"Niger's junta", "Mali's military government": the state named as the owner."""

@@ -143,7 +143,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                         _forces_move(t):
                     continue
                 if type_ == "Attack" and lemma in {"seize", "capture", "hit", "target", "strike", "blow",
-                                                   "recapture", "retake"} \
+                                                   "recapture", "retake", "retook"} \
                         and not _violent_context(t):
                     continue
                 if type_ == "Attack" and lemma == "kill":
@@ -466,7 +466,8 @@ def _actors_in(tokens: list[Token], ents: DocEntities, types: set[str] = ROLE_TY
         for key in ents.groups.get(tok.i, []):
             if "State" in types:
                 seen.append(Mention(tok.i, tok.i + 1, key, "State", "coref"))
-        m = ents.at(tok) or (ents.pronoun(tok) if pronouns else None)
+        fighters = tok.dep_ == "poss" and tok.head.lemma_.lower() in lx.MILITANT_NOUNS  # "its fighters"
+        m = ents.at(tok) or (ents.pronoun(tok) if pronouns or fighters else None)
         if m and top is not None and (_in_locative(tok, top) and not _member_of(tok, m, ents) or
                                       _linked(tok.doc[m.end - 1])):
             continue
@@ -519,6 +520,20 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
         return found
     by_demonym = _demonym_actor(candidates, ents)
     return [by_demonym] if by_demonym else []
+
+
+def _helpers(verb: Token, ents: DocEntities) -> list[Mention]:
+    """'recaptured Kidal with Wagner's help', 'with the support of Russian mercenaries': who
+    fought beside the subject."""
+    out: list[Mention] = []
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for obj in c.children:
+                if obj.lemma_.lower() in {"help", "support", "backing", "assistance", "aid"}:
+                    found = _actors_in(list(obj.subtree), ents) or \
+                        [m for m in [_demonym_actor(list(obj.subtree), ents)] if m]
+                    out += found
+    return out
 
 
 def _demonym_actor(tokens: list[Token], ents: DocEntities) -> Mention | None:
@@ -704,6 +719,19 @@ class EventReader:
         return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
 
     # ------------------------------------------------------------------
+    def _claim(self, index: int, sent: Span) -> None:
+        """'JNIM claimed responsibility': the group is who carried out the attack just told."""
+        previous = self._latest("Attack", 3, index)
+        if previous is None:
+            return
+        for t in sent:
+            if t.lemma_.lower() != "claim" or t.pos_ != "VERB" or negated(t) or not any(
+                    c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in t.children):
+                continue
+            for m in _subject_actors(t, self.ents, {"ArmedGroup"}):
+                if m.actor_key not in previous.event.perpetrators:
+                    previous.event.perpetrators.append(m.actor_key)
+
     def _last_day(self) -> dt.date | None:
         """The day of the latest event told with a full date: what 'the following day' counts from."""
         for d in reversed(self.drafts):
@@ -745,6 +773,8 @@ class EventReader:
             by_type.setdefault(trig.type, trig)
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
+        if "Attack" not in by_type:
+            self._claim(index, sent)
         for type_, trig in by_type.items():
             date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1)
             if type_ == "Coup":
@@ -866,11 +896,13 @@ class EventReader:
                 if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | {"kill", "claim", "launch",
                                                                                      "carry", "abduct", "kidnap"}:
                     attackers = _subject_actors(verb, ents, passive=False)
+            attackers += _helpers(t, ents)
             for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
             preps = {"on", "against"}
-            if t.lemma_.lower() in {"capture", "seize", "take", "retake", "recapture", "wrest", "overrun"}:
+            if t.lemma_.lower() in {"capture", "seize", "take", "retake", "retook", "recapture", "wrest",
+                                    "overrun", "overran"}:
                 preps.add("from")  # "captured the town from the Congolese army"
             if t.lemma_.lower() in {"fire", "launch"}:
                 preps.add("at")  # "fired missiles at a US destroyer"

@@ -9,8 +9,8 @@ ATTACK_VERBS = {
     "attack", "ambush", "raid", "assault", "storm", "bomb", "shell", "strike", "overrun",
     "clash", "fight", "kill", "massacre", "slaughter", "behead", "execute", "besiege",
     "shoot", "gun", "target", "blow", "detonate", "hit", "seize", "capture", "overran",
-    "recapture", "retake", "shell", "bombard", "raze", "torch", "loot",
-}
+    "recapture", "retake", "retook", "shell", "bombard", "raze", "torch", "loot",
+}  # "overran", "retook": past forms the model's lemmatizer leaves as they are
 ATTACK_NOUNS = {
     "attack", "ambush", "raid", "assault", "bombing", "bomb", "explosion", "blast",
     "airstrike", "strike", "shelling", "clash", "fighting", "battle", "confrontation",
