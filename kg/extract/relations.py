@@ -54,6 +54,13 @@ def _status_along_path(token: Token) -> str | None:
                     node.head.lower_ in {"along", "together"} or
                     node.i > 0 and node.doc[node.i - 1].lower_ in {"along", "together"}):
                 return None  # "along with Mali": a fellow actor, not a partner
+            if node.dep_ == "prep" and node.lower_ == "alongside" and node.head.lemma_.lower() in {
+                    "fight", "operate", "battle"} and not any(
+                    c.dep_ == "prep" and c.lower_ in {"in", "within", "under"} for c in node.head.children):
+                return "Active"  # "militias that fight alongside the army" (not soldiers of one force)
+            if node.pos_ == "VERB" and (lemma in ACQUIRE_VERBS and child.lower_ == "from" or
+                                        lemma in {"lean", "rely", "depend"} and child.lower_ == "on"):
+                return "Active"  # "bought drones from China", "leaned on Burundi"
             if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
                 head = node.head
                 if head.lemma_.lower() in {"mend", "restore", "repair", "normalise", "normalize",
@@ -148,15 +155,29 @@ def _sentence_cue(sent: Span) -> str | None:
     return status
 
 
+#: nouns that stand for a state's power ("whose government", "whose rulers")
+STATE_NOUNS = {"government", "leader", "ruler", "junta", "president", "authority", "regime",
+               "leadership", "administration", "military"}
 SUPPLY_VERBS = {"deliver", "supply", "sell", "send", "provide", "donate", "ship"}
+ACQUIRE_VERBS = {"buy", "acquire", "obtain", "purchase", "procure", "receive", "order"}
 
 
 def _given(t: Token) -> bool:
     """Help given from one actor to another: 'delivered drones to Burkina Faso', 'with support
-    from Turkey', 'welcomed Rwandan troops'."""
+    from Turkey', 'welcomed Rwandan troops', 'turned to Iran for drones', 'bought drones from
+    China', 'fight alongside the army'."""
     lemma = t.lemma_.lower()
+    preps = {c.lower_ for c in t.children if c.dep_ in {"prep", "dative"}}
     if t.pos_ == "VERB" and lemma in SUPPLY_VERBS:
-        return any(c.dep_ == "dative" or c.dep_ == "prep" and c.lower_ == "to" for c in t.children)
+        return "to" in preps or any(c.dep_ == "dative" for c in t.children)
+    if t.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
+        return "from" in preps
+    if t.pos_ == "VERB" and lemma == "turn":
+        return "to" in preps and "for" in preps
+    if t.pos_ == "VERB" and lemma in {"lean", "rely", "depend"}:
+        return "on" in preps
+    if lemma == "alongside" and t.dep_ == "prep":
+        return True
     if t.pos_ == "VERB" and lemma == "welcome":
         return any(c.dep_ == "dobj" and c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children)
     if t.pos_ == "NOUN" and lemma in {"support", "backing", "assistance", "help", "aid"}:
@@ -179,6 +200,13 @@ def _host(sent: Span, ents: DocEntities, token: Token | None = None) -> str | No
         node = node.head
     verbs.append(sent.root)
     for verb in verbs:
+        if verb.dep_ == "relcl" and any(c.dep_ in {"nsubj", "nsubjpass"} and (
+                c.tag_ in {"WDT", "WP"} or c.lemma_.lower() in STATE_NOUNS and
+                any(w.tag_ == "WP$" for w in c.children)) for c in verb.children):
+            m = ents.at(verb.head)  # "Niger, whose government turned to Russia": Niger
+            key = _partner_key(m, ents) if m is not None else None
+            if key:
+                return key
         for c in verb.children:
             if c.dep_ in {"nsubj", "nsubjpass"}:
                 for tok in c.subtree:
@@ -246,6 +274,14 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
 
     for ev in events:
         host = ents.state_of(ev.place) if ev.place else None
+        if ev.type == "Attack" and len(ev.perpetrators) > 1:
+            # "the United States and Britain launched strikes", "M23 fighters and Rwandan troops
+            # attacked": who attack together are allies
+            sides = sorted({ents.state_of(p) if ents.entities[p].type == "ArmedForces" else p
+                            for p in ev.perpetrators} - {None})
+            for i, a in enumerate(sides):
+                for b in sides[i + 1:]:
+                    state(a, b, "Active", ev.evidence, 0.7)
         if ev.type == "Withdrawal" and host:
             for p in ev.participants:
                 if p != host:
