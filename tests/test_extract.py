@@ -307,3 +307,18 @@ def test_its_fighters_and_his_army(extractor):
     attacks = [e for e in x.events if e.type == "Attack"]
     assert attacks and set(attacks[0].perpetrators) == {"armed-forces/uganda",
                                                         "armed-forces/democratic-republic-of-the-congo"}
+
+
+def test_one_attack_told_in_a_headline_and_in_the_body(extractor):
+    x = read(extractor, "Militants storm army post in Diffa region, at least 6 soldiers killed\n\n"
+                        "Boko Haram fighters stormed a Nigerien army base at Bosso, in the Diffa region, on "
+                        "Tuesday, killing at least 6 soldiers, officials said.", published="2024-03-21")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].date == "2024-03-19"
+    assert attacks[0].place == "military-base/bosso-base"
+
+
+def test_weapons_named_attack_are_not_attacks(extractor):
+    x = read(extractor, "Nigeria has bought light attack aircraft and attack helicopters from Turkey.")
+    assert [e for e in x.events if e.type == "Attack"] == []

@@ -280,9 +280,10 @@ class DocEntities:
         j = span.end
         if j < len(doc) and doc[j].tag_ == "POS":
             j += 1
-        # skip adjectives: "Malian national army", "Niger's ruling junta"
+        # skip adjectives: "Malian national army", "Niger's ruling junta", "Somali National Army"
         k = j
-        while k < len(doc) and doc[k].pos_ == "ADJ" and doc[k].lower_ not in {"military"} and k - j < 2:
+        while k < len(doc) and (doc[k].pos_ == "ADJ" or doc[k].lower_ in {"national", "royal"}) and \
+                doc[k].lower_ not in {"military"} and k - j < 2:
             k += 1
         for length in (3, 2, 1):
             tokens = list(doc[k:k + length])
@@ -297,8 +298,9 @@ class DocEntities:
             last = tokens[-1]
             if last.dep_ in {"compound", "amod", "nmod"} and last.head.i > last.i and \
                     last.head.pos_ in {"NOUN", "PROPN"} and last.head.lemma_.lower() not in {
-                        "soldier", "troop", "force", "unit", "junta", "government", "regime"}:
-                continue  # "Russian military instructors", "a Malian army camp": a modifier
+                        "soldier", "troop", "force", "unit", "junta", "government", "regime"} and \
+                    words not in {"army", "armed forces"}:
+                continue  # "Russian military instructors": a modifier (but "a Somali army base" is the army's)
             if words in lx.JUNTA_NOUNS or lemmas in lx.JUNTA_NOUNS:
                 key = self.junta(state_key, surface)
                 self._mention(span.start, k + length, key, "MilitaryJunta", "pattern")
@@ -381,7 +383,9 @@ class DocEntities:
             ent.aliases.add(f"{name} base")
             self.states_of[key] = self.state_of(place.key) or ""
             self.base_places[key] = place.key
-            self._mention(start, t.i + 1, key, "MilitaryBase", "pattern")
+            if self._mention(start, t.i + 1, key, "MilitaryBase", "pattern") is None:
+                # "a Somali National Army (SNA) base": the army is named in front; the base noun alone
+                self._mention(t.i, t.i + 1, key, "MilitaryBase", "pattern")
 
     def _find_ner(self) -> None:
         doc = self.doc

@@ -104,6 +104,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
     for t in sent:
         lemma = t.lemma_.lower()
         if t.pos_ in {"NOUN", "PROPN"}:
+            if t.dep_ in {"compound", "amod", "nmod"} and t.head.pos_ in {"NOUN", "PROPN"} and \
+                    t.head.i > t.i:
+                continue  # "attack drones", "light attack aircraft": a kind of weapon, not an event
             for type_, nouns, _ in TRIGGERS:
                 if lemma in nouns or t.lower_ in nouns:
                     found.append(Trigger(type_, t, _definite(t)))
@@ -137,9 +140,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
                         c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children if c.dep_ in {"dobj", "nsubjpass"}):
                     continue
                 if type_ == "Deployment" and lemma in {"arrive", "land", "station"} and not any(
-                        c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}):
-                    continue
-                if type_ == "Withdrawal" and lemma in {"leave", "quit", "exit", "pull", "depart"} and not \
+                        c.lemma_.lower() in lx.FORCE_NOUNS - lx.MATERIEL_NOUNS
+                        for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}):
+                    continue  # troops arrive; aircraft landing with weapons are a delivery
+                if type_ == "Withdrawal" and lemma in {"leave", "quit", "exit", "pull", "depart", "expel"} and not \
                         _forces_move(t):
                     continue
                 if type_ == "Attack" and lemma in {"seize", "capture", "hit", "target", "strike", "blow",
@@ -181,6 +185,9 @@ def _seizes_leader(verb: Token) -> bool:
 def _forces_move(verb: Token) -> bool:
     """'troops leave', 'France pulls out its soldiers', 'a contingent is scheduled to depart';
     not 'Niger leaves ECOWAS' (a membership) nor 'the minister left the country' (a person)."""
+    if verb.lemma_.lower() == "expel":  # "expelled French troops", not "expelled the ambassador"
+        return any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in lx.FORCE_NOUNS
+                   for c in verb.children)
     for c in verb.children:
         if c.dep_ == "dobj" and c.ent_type_ == "ORG" and not c.lemma_.lower() in lx.FORCE_NOUNS:
             return False
@@ -678,6 +685,12 @@ def _happened(noun: Token) -> bool:
         verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
 
 
+def _same_country(ents: DocEntities, a: str | None, b: str | None) -> bool:
+    """Two places that may be in one country (a place whose country we do not know may be)."""
+    sa, sb = ents.state_of(a), ents.state_of(b)
+    return sa is None or sb is None or sa == sb
+
+
 def _same_time(a: str | None, b: str | None) -> bool:
     """'2023-07' and '2023-07-26' can be one time; '2020' and '2021' cannot."""
     return not a or not b or a.startswith(b) or b.startswith(a)
@@ -714,11 +727,39 @@ class EventReader:
         last_category: str | None = None
         for index, sent in enumerate(self.doc.sents):
             last_category = self._sentence(index, sent, last_category)
+        self._merge_retold()
         events = [self._finish(d) for d in self.drafts if self._keep(d)]
         # an attack with nowhere to put it, not even the article's country, is not kept
         return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
 
     # ------------------------------------------------------------------
+    def _merge_retold(self) -> None:
+        """A headline, a lede and the body often tell one attack with the same figure ('at least 5
+        soldiers killed'): attacks sharing a figure, in one country and at compatible dates, are one."""
+        kept: list[_Draft] = []
+        for d in self.drafts:
+            ev = d.event
+            same = next((k for k in kept if k.event.type == "Attack" == ev.type and
+                         {(c.type, c.count, c.category) for c in k.event.casualties} &
+                         {(c.type, c.count, c.category) for c in ev.casualties} and
+                         _same_time(k.event.date, ev.date) and
+                         _same_country(self.ents, k.event.place, ev.place)), None)
+            if same is None:
+                kept.append(d)
+                continue
+            first = same.event
+            if ev.place and d.place_rank > same.place_rank:
+                first.place, same.place_rank = ev.place, d.place_rank
+            if ev.date and (not first.date or len(ev.date) > len(first.date)):
+                first.date, same.dated = ev.date, True
+            self._merge_roles(first, {"perpetrators": ev.perpetrators, "targets": ev.targets,
+                                      "participants": ev.participants})
+            have = {(c.type, c.count, c.category) for c in first.casualties}
+            first.casualties += [c for c in ev.casualties if (c.type, c.count, c.category) not in have]
+            first.confidence = max(first.confidence, ev.confidence)
+            same.extra.append(ev.evidence)
+        self.drafts = kept
+
     def _claim(self, index: int, sent: Span) -> None:
         """'JNIM claimed responsibility': the group is who carried out the attack just told."""
         previous = self._latest("Attack", 3, index)

@@ -41,6 +41,9 @@ FORCE_NOUNS = {
     "helicopter", "warplane", "gendarme", "officer", "staff",
 }
 
+#: of those, the ones that are equipment, not people
+MATERIEL_NOUNS = {"drone", "aircraft", "jet", "helicopter", "warplane"}
+
 # --- casualties --------------------------------------------------------------
 KILLED_WORDS = {"kill", "die", "dead", "death", "slay", "murder", "massacre", "execute",
                 "behead", "fatality", "body", "toll", "perish", "life", "lose", "slaughter",
@@ -77,8 +80,8 @@ PEOPLE_NOUNS = {"people", "person", "individual", "man", "men", "victim", "casua
 
 # --- actors ------------------------------------------------------------------
 ARMY_NOUNS = {"army", "military", "armed forces", "forces", "troops", "soldiers",
-              "security forces", "defence forces", "defense forces", "air force", "navy",
-              "national army", "gendarmerie", "units"}
+              "security forces", "defence forces", "defense forces", "defence force", "defense force",
+              "air force", "navy", "national army", "gendarmerie", "units"}
 JUNTA_NOUNS = {"junta", "military junta", "military government", "military regime",
                "military rulers", "military leaders", "putschists", "military authorities",
                "ruling junta", "military leadership", "transitional government",
