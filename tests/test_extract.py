@@ -322,3 +322,12 @@ def test_one_attack_told_in_a_headline_and_in_the_body(extractor):
 def test_weapons_named_attack_are_not_attacks(extractor):
     x = read(extractor, "Nigeria has bought light attack aircraft and attack helicopters from Turkey.")
     assert [e for e in x.events if e.type == "Attack"] == []
+
+
+def test_strikes_told_then_counted(extractor):
+    x = read(extractor, "American and British jets launched strikes on Houthi targets across Yemen on "
+                        "Friday. A Houthi spokesman said the strikes had killed five fighters.",
+             published="2024-01-14")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert [(a.place, a.date) for a in attacks] == [("state/yemen", "2024-01-12")]
+    assert [(c.type, c.count) for c in attacks[0].casualties] == [("Killed", 5)]

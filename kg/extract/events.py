@@ -45,6 +45,7 @@ class Trigger:
     type: str
     token: Token
     definite: bool
+    tentative: bool = False  # a weak word ("struck", "fighting") with nothing else said yet
 
 
 @dataclass
@@ -54,6 +55,7 @@ class _Draft:
     place_rank: int = 0
     dated: bool = False
     extra: list[str] = field(default_factory=list)
+    tentative: bool = False  # dropped unless a later sentence refers back to it
 
 
 def negated(token: Token) -> bool:
@@ -799,13 +801,17 @@ class EventReader:
                 pass  # "coups in 2020 and 2021": one a date
             elif trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
                 continue  # "recent coups": not one event
+            dated = _date_for(trig.token, dates, self.published) is not None
             if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties and not (
-                    trig.definite and _happened(trig.token)):
+                    trig.definite and _happened(trig.token)) and not dated:
                 continue  # "carrying out attacks in the region": a pattern, not one event
-                # ("the clashes took place around X": one event told as several)
+                # ("the clashes took place around X", "launched strikes on Friday": one event)
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
                     and not casualties and not trig.definite:
-                continue
+                if _clause_verb(trig.token).dep_ in {"relcl", "acl", "advcl", "xcomp"}:
+                    continue  # "Wagner, which has fought alongside the army since 2021": background
+                # "jets struck targets in Yemen": kept only if a later sentence tells more of it
+                trig = Trigger(trig.type, trig.token, trig.definite, tentative=True)
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS and \
                     not dates and not _place_candidates(sent, ents, set()):
                 # "over three days of fighting", with no place or date of its own: the general
@@ -909,12 +915,13 @@ class EventReader:
                 if (c.type, c.count, c.category) not in have:
                     ev.casualties.append(c)
             previous.extra.append(sent.text.strip())
+            previous.tentative = previous.tentative and trig.tentative
             return
         ev = Event(type=type_, evidence=sent.text.strip(), place=place_key, date=date,
                    casualties=[c for c, _ in casualties],
                    confidence=VERB_CONF if trig.token.pos_ == "VERB" else NOUN_CONF)
         self._merge_roles(ev, roles)
-        self.drafts.append(_Draft(ev, index, rank, date is not None))
+        self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:
@@ -994,6 +1001,8 @@ class EventReader:
 
     def _keep(self, draft: _Draft) -> bool:
         ev = draft.event
+        if draft.tentative:
+            return False
         if ev.type in {"Withdrawal", "Deployment", "Agreement"} and not ev.participants:
             return False
         if ev.type in {"Withdrawal", "Deployment"}:
