@@ -331,3 +331,16 @@ def test_strikes_told_then_counted(extractor):
     attacks = [e for e in x.events if e.type == "Attack"]
     assert [(a.place, a.date) for a in attacks] == [("state/yemen", "2024-01-12")]
     assert [(c.type, c.count) for c in attacks[0].casualties] == [("Killed", 5)]
+
+
+def test_killed_or_injured_is_no_figure(extractor):
+    x = read(extractor, "More than 300 people were killed or injured in clashes in Tripoli on Monday.")
+    assert not [c for e in x.events for c in e.casualties]
+
+
+def test_a_named_base_in_a_country(extractor):
+    x = read(extractor, "Russian cargo planes landed at the Maaten al-Sarra air base in southern Libya.")
+    assert "Maaten al-Sarra air base" in {e.label for e in x.entities.values() if e.type == "MilitaryBase"}
+    x = read(extractor, "Russian cargo planes landed at the al-Jufra air base in central Libya on Monday.")
+    names = {n for e in x.entities.values() if e.type == "MilitaryBase" for n in [e.label, *e.aliases]}
+    assert "Jufra air base" in names

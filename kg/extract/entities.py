@@ -335,7 +335,7 @@ class DocEntities:
                 j -= 1
             end = j + 1
             while j >= 0 and doc[j].pos_ == "PROPN" and doc[j].lower_ not in lx.BASE_MODIFIERS and \
-                    getattr(self.at(doc[j]), "type", None) not in {"State", "Region", "Settlement"} and \
+                    getattr(self.at(doc[j]), "type", None) in {None, "Organization", "Person"} and \
                     not self.demonym_state(doc[j]) and \
                     doc[j].ent_type_ not in {"GPE", "NORP"}:
                 j -= 1
@@ -343,8 +343,8 @@ class DocEntities:
             place = None
             for c in mods:
                 m = self.at(c)
-                if m and m.type == "Settlement":
-                    place = m
+                if m and m.type in {"Settlement", "Region"}:
+                    place = m  # "the Agadez drone base", "the al-Jufra air base"
             # "stormed an army camp at Boulkessi", "a bombing on an army camp at Bourem": the
             # place may hang on the verb or on the noun that governs the base
             holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else []) + \
@@ -363,13 +363,13 @@ class DocEntities:
                                     for p2 in obj.rights:
                                         for o2 in p2.children:
                                             m = self.at(o2) or m
-                                if m and m.type == "Settlement":
-                                    place = m
-            if place is None:
+                                if m and (m.type == "Settlement" or own_name and m.type in {"Region", "State"}):
+                                    place = m  # "al-Khadim air base in eastern Libya": a named base
+            if place is None and not own_name:
                 continue
             kind = " ".join(kind_words + ["base" if lemma in {"base", "airbase"} else lemma])
             generic = "camp" if lemma in {"camp", "barracks", "garrison"} else "base"
-            place_label = self.entities[place.key].label
+            place_label = self.entities[place.key].label if place else ""
             name = own_name or place_label
             label = f"{own_name} {kind}" if own_name else f"{place_label} {generic}"
             key = entity_key("MilitaryBase", label)
@@ -381,8 +381,9 @@ class DocEntities:
                 tail = " ".join(words[i:])
                 ent.aliases |= {f"{name} {tail}", f"{tail} at {name}", f"{tail} in {name}"}
             ent.aliases.add(f"{name} base")
-            self.states_of[key] = self.state_of(place.key) or ""
-            self.base_places[key] = place.key
+            if place is not None:
+                self.states_of[key] = self.state_of(place.key) or ""
+                self.base_places[key] = place.key
             if self._mention(start, t.i + 1, key, "MilitaryBase", "pattern") is None:
                 # "a Somali National Army (SNA) base": the army is named in front; the base noun alone
                 self._mention(t.i, t.i + 1, key, "MilitaryBase", "pattern")

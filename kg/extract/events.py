@@ -312,6 +312,15 @@ def _casualty_type(head: Token) -> str | None:
     return None
 
 
+def _either_or(head: Token) -> bool:
+    """The casualty verb is joined by 'or' to another ('killed or injured', 'dead or missing')."""
+    gov = head.head
+    for verb in (gov, gov.head):
+        if _type_from_word(verb) and any(c.dep_ == "cc" and c.lower_ == "or" for c in verb.children):
+            return True
+    return False
+
+
 def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
                     ) -> list[tuple[Casualty, Token]]:
     out: list[tuple[Casualty, Token]] = []
@@ -338,8 +347,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         else:
             continue
         kind = _casualty_type(head)
-        if kind is None:
-            continue
+        if kind is None or _either_or(head):
+            continue  # "2,500 people were killed or injured": no figure of one kind
         if category is None or category == "Unspecified":
             inherit = category is None or head.lemma_.lower() in {"other", "others", "man", "men", "person"}
             category = _category_from_context(head, ents) or (last_category if inherit else None) \
@@ -664,6 +673,18 @@ def _relative_dates(sent: Span, base: dt.date | None) -> list[tuple[Span, str]]:
     return out
 
 
+def _in_relative(tok: Token, top: Token) -> bool:
+    """``tok`` sits in a relative clause below ``top``: 'ousting Getachew, who flies to Addis Ababa'."""
+    node = tok
+    for _ in range(8):
+        if node.i == top.i or node.head.i == node.i:
+            return False
+        if node.dep_ == "relcl":
+            return True
+        node = node.head
+    return False
+
+
 def _nested(trigger: Token, verb: Token) -> bool:
     """The noun trigger hangs on another noun below its clause's verb ('the anniversary of the
     overthrow'), so the clause's date is not the event's."""
@@ -847,9 +868,10 @@ class EventReader:
             # "accused Benin ... since the July 2023 coup": only a place said of the coup, else the
             # country whose junta the sentence names
             verb = _clause_verb(trig.token)
-            places = [m for m in places if _governs(trig.token, sent.doc[m.start:m.end].root) or
+            places = [m for m in places if (_governs(trig.token, sent.doc[m.start:m.end].root) or
                       _in_locative(sent.doc[m.start:m.end].root, verb) and
-                      _governs(verb, sent.doc[m.start:m.end].root)]
+                      _governs(verb, sent.doc[m.start:m.end].root)) and
+                      not _in_relative(sent.doc[m.start:m.end].root, trig.token)]
             if not places:
                 places = [Mention(m.start, m.end, ents.state_of(m.key), "State", "coref")
                           for m in ents.in_span(sent)
