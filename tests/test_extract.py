@@ -344,3 +344,16 @@ def test_a_named_base_in_a_country(extractor):
     x = read(extractor, "Russian cargo planes landed at the al-Jufra air base in central Libya on Monday.")
     names = {n for e in x.entities.values() if e.type == "MilitaryBase" for n in [e.label, *e.aliases]}
     assert "Jufra air base" in names
+
+
+def test_a_government_drone_strike(extractor):
+    x = read(extractor, "A government drone strike on a market in Dessie, in Ethiopia's Amhara region, "
+                        "killed at least 12 people on Sunday.", published="2024-03-20")
+    assert [e.perpetrators for e in x.events if e.type == "Attack"] == [["armed-forces/ethiopia"]]
+
+
+def test_the_government_signs(extractor):
+    x = read(extractor, "Kenya will send police officers to Haiti. The government signed an agreement "
+                        "with Haiti in Nairobi on Friday.", published="2024-03-04")
+    agreements = [e for e in x.events if e.type == "Agreement"]
+    assert agreements and set(agreements[0].participants) == {"state/kenya", "state/haiti"}

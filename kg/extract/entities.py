@@ -229,8 +229,10 @@ class DocEntities:
         # 4. descriptions that refer back ("the junta", "the army", "the group")
         self._find_descriptions()
         self.mentions.sort(key=lambda m: m.start)
-        # 5. pronouns that stand for an actor ("its withdrawal", "their troops"), kept apart
+        # 5. pronouns that stand for an actor ("its withdrawal", "their troops"), kept apart;
+        # "the government" for the state last acting
         self._find_pronouns()
+        self.mentions.sort(key=lambda m: m.start)
 
     def _is_part_of_longer_name(self, span: Span) -> bool:
         """'Dosso' in 'Dosso Kouregou', 'Niger' in 'Niger Delta Avengers': a longer name, not ours."""
@@ -592,6 +594,7 @@ class DocEntities:
                     self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
             elif det and lower == "group" and "ArmedGroup" in last and doc[t.i - 1].lower_ == "the":
                 self._mention(t.i, t.i + 1, last["ArmedGroup"], "ArmedGroup", "coref")
+
             elif lower in {"country", "nation"} and any(c.lower_ == "the" for c in t.lefts):
                 state = self.main_state or last.get("State")
                 if state:
@@ -612,6 +615,13 @@ class DocEntities:
         for sent in self.doc.sents:
             for t in sent:
                 lower = t.lower_
+                if lower == "government" and t.i > 0 and self.doc[t.i - 1].lower_ == "the" and \
+                        not self.at(t) and not any(c.dep_ in {"amod", "compound", "poss"} for c in t.lefts):
+                    # "Kenya will send police. The government signed an agreement with Haiti"
+                    found = self._clause_subject(t) or previous_subject
+                    if found is not None and self.entities[found.actor_key].type == "State":
+                        self._mention(t.i, t.i + 1, found.actor_key, "State", "coref")
+                    continue
                 if t.pos_ != "PRON" or lower not in singular | plural:
                     continue
                 found = self._clause_subject(t)

@@ -540,6 +540,27 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     return [by_demonym] if by_demonym else []
 
 
+STATE_FORCE_WORDS = {"government", "army", "military", "junta", "regime", "pro-government"}
+
+
+def _state_forces(trigger: Token, ents: DocEntities) -> list[Mention]:
+    """An attack the state's forces carried out, by the words that qualify it: 'a government
+    drone strike', 'army drone strikes', 'military aircraft bombed': the article's country."""
+    words: list[Token] = [c for c in trigger.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    if trigger.pos_ == "VERB":
+        for c in trigger.children:
+            if c.dep_ == "nsubj":
+                words += [c] + [w for w in c.lefts if w.dep_ in {"compound", "amod"}]
+    else:  # "drone strike" itself qualified: "a government drone strike"
+        words += [w for c in words for w in c.lefts if w.dep_ in {"compound", "amod"}]
+    if not any(w.lower_ in STATE_FORCE_WORDS for w in words) or ents.main_state is None:
+        return []
+    if any(ents.at(w) for w in words):
+        return []  # "Russian army drones": the demonym or name says whose
+    key = ents.armed_forces(ents.main_state, None, "coref")
+    return [Mention(trigger.i, trigger.i + 1, key, "ArmedForces", "coref")]
+
+
 def _helpers(verb: Token, ents: DocEntities) -> list[Mention]:
     """'recaptured Kidal with Wagner's help', 'with the support of Russian mercenaries': who
     fought beside the subject."""
@@ -967,6 +988,8 @@ class EventReader:
                                                                                      "carry", "abduct", "kidnap"}:
                     attackers = _subject_actors(verb, ents, passive=False)
             attackers += _helpers(t, ents)
+            if not attackers:
+                attackers = _state_forces(t, ents)  # "a government drone strike", "army drones"
             for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
