@@ -357,3 +357,15 @@ def test_the_government_signs(extractor):
                         "with Haiti in Nairobi on Friday.", published="2024-03-04")
     agreements = [e for e in x.events if e.type == "Agreement"]
     assert agreements and set(agreements[0].participants) == {"state/kenya", "state/haiti"}
+
+
+def test_members_of_a_mission_from_where_its_troops_come(extractor):
+    x = read(extractor, "The United Nations Mission in South Sudan was reinforced in May with troops from "
+                        "Rwanda, Ghana and Nepal.")
+    members = {r.s for r in x.relations if r.p == "memberOf"}
+    assert {"state/rwanda", "state/ghana", "state/nepal"} <= members
+
+
+def test_leaving_a_force_is_not_a_withdrawal_from_a_country(extractor):
+    x = read(extractor, "Chad announced in March that it was pulling its troops out of the force.")
+    assert [e for e in x.events if e.type == "Withdrawal"] == []

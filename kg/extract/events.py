@@ -694,6 +694,18 @@ def _relative_dates(sent: Span, base: dt.date | None) -> list[tuple[Span, str]]:
     return out
 
 
+def _leaves_organisation(trigger: Token, ents: DocEntities) -> bool:
+    """'pulled its troops out of the force', 'withdrew from ECOWAS': what is left is a body."""
+    for tok in trigger.subtree:
+        m = ents.at(tok)
+        body = m is not None and m.type == "InternationalOrganization" or m is None and \
+            tok.lower_ in {"force", "mission", "bloc", "alliance", "coalition"} and \
+            any(c.lower_ == "the" for c in tok.lefts)
+        if body and tok.dep_ == "pobj" and tok.head.lower_ in {"of", "from"} and _governs(trigger, tok):
+            return True
+    return False
+
+
 def _in_relative(tok: Token, top: Token) -> bool:
     """``tok`` sits in a relative clause below ``top``: 'ousting Getachew, who flies to Addis Ababa'."""
     node = tok
@@ -884,7 +896,12 @@ class EventReader:
         ents = self.ents
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
-        places = _place_candidates(sent, ents, exclude, type_)
+        places = [m for m in _place_candidates(sent, ents, exclude, type_)
+                  if type_ not in {"Withdrawal", "Deployment"} or
+                  not _in_relative(sent.doc[m.start:m.end].root, trig.token)]  # "whose troops come from"
+        if type_ == "Withdrawal" and _leaves_organisation(trig.token, ents) and not any(
+                _governs(trig.token, sent.doc[m.start:m.end].root) for m in places):
+            return  # "pulling its troops out of the force": leaving a mission, not a country
         if type_ == "Coup":
             # "accused Benin ... since the July 2023 coup": only a place said of the coup, else the
             # country whose junta the sentence names

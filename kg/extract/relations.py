@@ -462,6 +462,17 @@ def _states_in(tokens: Iterable[Token], ents: DocEntities) -> list[str]:
     return out
 
 
+#: verbs that say where a mission's troops come from ("drew soldiers from", "troops come from")
+ORIGIN_VERBS = {"come", "draw", "hail", "recruit", "contribute", "include"}
+
+
+def _mission(key: str, ents: DocEntities) -> bool:
+    """A peacekeeping or military mission, task force or operation (not a bloc like ECOWAS)."""
+    entity = ents.entities[key]
+    words = {w for name in [entity.label, *entity.aliases] for w in name.lower().split()}
+    return bool({"mission", "force", "operation", "task"} & words)
+
+
 def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
     """Members of a force or mission, told by the troops they send."""
     doc = sent.doc
@@ -489,6 +500,21 @@ def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # ty
                         members += _states_in(c.subtree, ents)
                     if c.dep_ == "prep" and c.lower_ in {"alongside", "with", "beside"}:
                         members += _states_in(c.subtree, ents)
+        if _mission(m.key, ents):
+            # "deployed with troops from South Africa, Malawi and Tanzania", "whose troops come from
+            # A and B", "drew soldiers from countries including A and B", "South Africans serving
+            # with SAMIDRC": a mission is made of the troops the sentence says come from somewhere
+            for t in sent:
+                if t.lemma_.lower() in lx.FORCE_NOUNS - lx.MATERIEL_NOUNS:
+                    for c in [*t.children, *t.head.children]:
+                        if c.dep_ == "prep" and c.lower_ == "from" and (c.head.i == t.i or c.head.i == t.head.i
+                                                                        and t.head.lemma_.lower() in ORIGIN_VERBS):
+                            members += _states_in(c.subtree, ents)
+                if t.lemma_.lower() in {"serve", "contribute"} and any(
+                        c.dep_ == "prep" and c.lower_ in {"with", "in", "to"} and
+                        any(ents.at(x) is m for x in c.subtree) for c in t.children):
+                    head = t.head if t.dep_ in {"acl", "relcl"} else t
+                    members += _states_in([head, *head.lefts], ents)
         for state in members:
             add(state, "memberOf", m.key, text, 0.8)
 
