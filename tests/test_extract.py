@@ -369,3 +369,15 @@ def test_members_of_a_mission_from_where_its_troops_come(extractor):
 def test_leaving_a_force_is_not_a_withdrawal_from_a_country(extractor):
     x = read(extractor, "Chad announced in March that it was pulling its troops out of the force.")
     assert [e for e in x.events if e.type == "Withdrawal"] == []
+
+
+def test_the_capital_of_a_named_country(extractor):
+    x = read(extractor, "Rwandan police officers arrived in Mozambique's capital on Tuesday.",
+             published="2024-06-27")
+    assert [e.place for e in x.events if e.type == "Deployment"] == ["settlement/maputo"]
+
+
+def test_a_year_after_the_day(extractor):
+    x = read(extractor, "Nov. 4, 2020 - Rebels attack an army base in Mekelle, killing 12 soldiers.",
+             published="2025-04-01")
+    assert [e.date for e in x.events if e.type == "Attack"] == ["2020-11-04"]

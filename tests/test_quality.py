@@ -2,8 +2,7 @@
 
 The dev corpus and tests/data/dev2.jsonl are what we develop on; the held-out set
 (tests/data/heldout.jsonl, other regions and styles, written for this project) is
-never tuned on. The
-floors sit a little under the figures of the README.
+never tuned on. The floors sit a little under the figures of the README.
 """
 
 from __future__ import annotations

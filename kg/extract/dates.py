@@ -524,6 +524,9 @@ def _extend(span: Any) -> Any:
         end += 1
     while start > limit_start and doc[start - 1].lower_ in _EXTEND_LEFT:
         start -= 1
+    if end + 1 < limit_end and doc[end].text == "," and re.fullmatch(r"(1[89]|20)\d\d", doc[end + 1].text) \
+            and not _YEAR_RE.search(doc[start:end].text):
+        end += 2  # "Nov. 4, 2020": the year the model left out of the date
     if start == span.start and end == span.end:
         return span
     return doc[start:end]

@@ -592,6 +592,8 @@ class DocEntities:
                 if state:
                     key = self.armed_forces(state, None, "coref")
                     self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
+            elif lower == "capital" and t.tag_ == "NN" and self._capital_named(t):
+                pass  # "Haiti's capital", "the Sudanese capital": the capital city
             elif det and lower == "group" and "ArmedGroup" in last and doc[t.i - 1].lower_ == "the":
                 self._mention(t.i, t.i + 1, last["ArmedGroup"], "ArmedGroup", "coref")
 
@@ -691,6 +693,21 @@ class DocEntities:
             if c.lower_ in numbers:
                 return numbers[c.lower_]
         return 0
+
+    def _capital_named(self, t: Token) -> bool:
+        """Mention the capital city for 'Haiti's capital' or 'the Sudanese capital', unless its
+        name follows ('the Nigerian capital Abuja')."""
+        nxt = self.doc[t.i + 1] if t.i + 1 < len(self.doc) else None
+        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.text == "," and self.at(nxt.i + 1)):
+            return False
+        state = self._possessor_state(t)
+        if state is None:
+            state = next((self.demonym_state(c) for c in t.lefts if self.demonym_state(c)), None)
+        entry = self.gaz.entries.get(state) if state else None
+        if entry is None or not entry.capital or entry.capital not in self.gaz.entries:
+            return False
+        key = self._gaz_entity(self.gaz.entries[entry.capital])
+        return self._mention(t.i, t.i + 1, key, "Settlement", "coref") is not None
 
     def _led_state(self, person: str | None) -> str | None:
         """The state a person the gazetteer knows leads (or led), directly or through its junta
