@@ -381,3 +381,15 @@ def test_a_year_after_the_day(extractor):
     x = read(extractor, "Nov. 4, 2020 - Rebels attack an army base in Mekelle, killing 12 soldiers.",
              published="2025-04-01")
     assert [e.date for e in x.events if e.type == "Attack"] == ["2020-11-04"]
+
+
+@pytest.mark.parametrize("text, place, parties", [
+    ("A ceasefire between Azerbaijan and Armenia, signed in Moscow in November, held.", "settlement/moscow",
+     {"state/azerbaijan", "state/armenia"}),
+    ("The foreign minister said in Ankara that Turkey and Libya had finalised a maritime deal.",
+     "settlement/ankara", {"state/turkey", "state/libya"}),
+])
+def test_agreements_in_other_phrasings(extractor, text, place, parties):
+    x = read(extractor, text, published="2024-12-01")
+    agreements = [e for e in x.events if e.type == "Agreement"]
+    assert [(a.place, set(a.participants)) for a in agreements] == [(place, parties)]

@@ -617,8 +617,9 @@ class DocEntities:
         for sent in self.doc.sents:
             for t in sent:
                 lower = t.lower_
-                if lower == "government" and t.i > 0 and self.doc[t.i - 1].lower_ == "the" and \
-                        not self.at(t) and not any(c.dep_ in {"amod", "compound", "poss"} for c in t.lefts):
+                if lower == "government" and not self.at(t) and any(c.lower_ == "the" for c in t.lefts) and \
+                        all(c.dep_ == "det" or c.lower_ in {"federal", "central", "national", "transitional"}
+                            for c in t.lefts):
                     # "Kenya will send police. The government signed an agreement with Haiti"
                     found = self._clause_subject(t) or previous_subject
                     if found is not None and self.entities[found.actor_key].type == "State":

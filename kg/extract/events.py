@@ -136,8 +136,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 if type_ == "Coup" and lemma in {"seize", "remove", "grab"}:
                     continue
                 if type_ == "Agreement" and not any(
-                        c.lemma_.lower() in lx.AGREEMENT_NOUNS for c in t.subtree):
-                    continue
+                        c.lemma_.lower() in lx.AGREEMENT_NOUNS for c in t.subtree) and not (
+                        t.dep_ == "acl" and t.head.lemma_.lower() in lx.AGREEMENT_NOUNS):
+                    continue  # (or "a ceasefire ... signed in Kunming")
                 if type_ == "Deployment" and lemma in {"send", "dispatch", "deploy"} and not any(
                         c.lemma_.lower() in lx.FORCE_NOUNS for c in t.children if c.dep_ in {"dobj", "nsubjpass"}):
                     continue
@@ -1035,6 +1036,8 @@ class EventReader:
             actors = _subject_actors(t, ents, pronouns=True)
             if type_ == "Agreement":
                 actors += _objects_actors(t, ents, {"with", "between"}, objects=False, pronouns=True)
+                if t.dep_ == "acl":  # "a ceasefire between the junta and the alliance, signed in ..."
+                    actors += _objects_actors(t.head, ents, {"with", "between"}, objects=False)
                 for c in t.children:
                     if c.dep_ == "dobj":
                         for p in c.children:

@@ -31,8 +31,8 @@ WITHDRAWAL_VERBS = {"withdraw", "leave", "depart", "pull", "quit", "exit", "expe
 DEPLOYMENT_NOUNS = {"deployment", "arrival", "dispatch", "reinforcement", "delivery"}
 DEPLOYMENT_VERBS = {"deploy", "send", "dispatch", "arrive", "land", "airlift"}
 AGREEMENT_NOUNS = {"agreement", "accord", "pact", "deal", "treaty", "memorandum", "charter",
-                   "protocol", "ceasefire", "truce", "convention"}
-AGREEMENT_VERBS = {"sign", "conclude", "ink", "ratify", "seal"}
+                   "protocol", "ceasefire", "truce", "convention", "cessation", "armistice"}
+AGREEMENT_VERBS = {"sign", "conclude", "ink", "ratify", "seal", "finalise", "finalize", "reach"}
 #: what a deployment or withdrawal moves: forces and personnel
 FORCE_NOUNS = {
     "troop", "soldier", "force", "forces", "contingent", "personnel", "instructor", "adviser",
