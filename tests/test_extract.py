@@ -393,3 +393,16 @@ def test_agreements_in_other_phrasings(extractor, text, place, parties):
     x = read(extractor, text, published="2024-12-01")
     agreements = [e for e in x.events if e.type == "Agreement"]
     assert [(a.place, set(a.participants)) for a in agreements] == [(place, parties)]
+
+
+def test_a_leader_stands_for_the_state_in_partnerships(extractor):
+    x = read(extractor, "President Paul Kagame has leaned on Qatar to broker talks.", published="2024-05-01")
+    assert [(p.partners, p.status) for p in x.partnerships] == [(("state/qatar", "state/rwanda"), "Active")]
+
+
+def test_the_source_of_a_claim_is_not_a_partner(extractor):
+    x = read(extractor, "Iran has shipped drones to Russia, according to Ukrainian officials.",
+             published="2024-05-01")
+    pairs = {p.partners for p in x.partnerships}
+    assert ("state/iran", "state/russia") in pairs
+    assert not [p for p in pairs if "state/ukraine" in p]

@@ -594,7 +594,8 @@ class DocEntities:
                     self._mention(t.i, t.i + 1, key, "ArmedForces", "coref")
             elif lower == "capital" and t.tag_ == "NN" and self._capital_named(t):
                 pass  # "Haiti's capital", "the Sudanese capital": the capital city
-            elif det and lower == "group" and "ArmedGroup" in last and doc[t.i - 1].lower_ == "the":
+            elif lower == "group" and "ArmedGroup" in last and any(
+                    c.dep_ == "det" and c.lower_ == "the" for c in t.lefts):  # "the Iran-backed group"
                 self._mention(t.i, t.i + 1, last["ArmedGroup"], "ArmedGroup", "coref")
 
             elif lower in {"country", "nation"} and any(c.lower_ == "the" for c in t.lefts):

@@ -34,6 +34,14 @@ def _partner_key(m: Mention, ents: DocEntities) -> str | None:
         return ents._state_entity(capital_of) if capital_of else None
     if etype in PARTNER_TYPES:
         return key
+    if etype == "Person":  # "Tshisekedi leaned on Burundi": the state or group the leader leads
+        entry = ents.gaz.entries.get(key)
+        for post in entry.posts_in(None) if entry else []:
+            kind, slug = post.split("/", 1)
+            if kind in {"military-junta", "armed-forces"}:
+                post = f"state/{slug}"
+            if post in ents.gaz.entries and ents.gaz.entries[post].type in PARTNER_TYPES:
+                return ents._gaz_entity(ents.gaz.entries[post])
     return None
 
 
@@ -59,8 +67,9 @@ def _status_along_path(token: Token) -> str | None:
                     c.dep_ == "prep" and c.lower_ in {"in", "within", "under"} for c in node.head.children):
                 return "Active"  # "militias that fight alongside the army" (not soldiers of one force)
             if node.pos_ == "VERB" and (lemma in ACQUIRE_VERBS and child.lower_ == "from" or
+                                        lemma in SUPPLY_VERBS and (child.lower_ == "to" or child.dep_ == "dative") or
                                         lemma in {"lean", "rely", "depend"} and child.lower_ == "on"):
-                return "Active"  # "bought drones from China", "leaned on Burundi"
+                return "Active"  # "bought drones from China", "shipped shells to Russia", "leaned on Burundi"
             if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
                 head = node.head
                 if head.lemma_.lower() in {"mend", "restore", "repair", "normalise", "normalize",
@@ -250,6 +259,8 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
             continue
         text = sent.text.strip()
         for key, token in candidates:
+            if any(a.lower_ == "according" for a in token.ancestors):
+                continue  # "according to South Korean officials": the source, not a partner
             host = _host(sent, ents, token) or ents.main_state
             if host is None or ents.entities[host].type not in {"State", "InternationalOrganization"}:
                 continue
