@@ -83,6 +83,8 @@ class DocEntities:
         self.groups: dict[int, list[str]] = {}  # "the three countries" (token index) -> state keys
         self.pronouns: dict[int, Mention] = {}  # "its", "they" (token index) -> the actor
         self._surnames: dict[str, str] = {}  # a person's family name -> the person's key
+        self._ents = list(doc.ents)  # doc.ents builds new spans at every call
+        self.sents = list(doc.sents)  # and doc.sents too
         self._find()
 
     # ------------------------------------------------------------------ API
@@ -248,9 +250,11 @@ class DocEntities:
                 prev.ent_type_ == "PERSON" and span.root.ent_type_ == "PERSON" and \
                 not any(s.end == span.start for s in doc.spans.get("ckg_gaz", [])):
             return True  # "Alpha Conde": a surname that is also a town's name
-        for ent in self.doc.ents:
+        for ent in self._ents:
+            if not (ent.start <= span.start and span.end <= ent.end and len(ent) > len(span)):
+                continue
             start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)  # "The Islamic State ..."
-            if ent.start <= span.start and span.end <= ent.end and ent.end - start > len(span):
+            if ent.end - start > len(span):
                 if ent.label_ in {"ORG", "FAC"} and not any(
                     t.lower_ in {"ministry", "government", "army", "armed", "forces", "military",
                                  "defence", "defense", "junta", "presidency", "embassy"}
@@ -325,9 +329,8 @@ class DocEntities:
             lemma = t.lemma_.lower()
             if lemma in {"post", "position", "checkpoint", "outpost"} and not kind_words:
                 continue
-            listed = [x for x in t.sent if x.i != t.i and x.lemma_.lower() in {"base", "airbase"} and
-                      not any(w.lower_ in {"refugee", "displacement", "idp"} for w in t.lefts)]
-            if lemma == "camp" and not (kind_words or listed or any(c.lower_ in {"army", "military"} for c in mods)):
+            if lemma == "camp" and not (kind_words or any(c.lower_ in {"army", "military"} for c in mods) or
+                                        self._listed_with_bases(t)):
                 # "camp" alone is often a refugee camp (not so in "the X air base and the Y camp")
                 if not any(m.lower_ in {"army", "military", "minusma", "un"} for m in t.lefts):
                     continue
@@ -393,7 +396,7 @@ class DocEntities:
     def _find_ner(self) -> None:
         doc = self.doc
         persons = self._surnames  # surname -> key
-        for ent in doc.ents:
+        for ent in self._ents:
             if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"}:
                 continue
             if any(self.at(i) for i in range(ent.start, ent.end)):
@@ -615,7 +618,7 @@ class DocEntities:
         singular = {"it", "its"}
         plural = {"they", "their", "them"}
         previous_subject: Mention | None = None
-        for sent in self.doc.sents:
+        for sent in self.sents:
             for t in sent:
                 lower = t.lower_
                 if lower == "government" and not self.at(t) and any(c.lower_ == "the" for c in t.lefts) and \
@@ -695,6 +698,12 @@ class DocEntities:
             if c.lower_ in numbers:
                 return numbers[c.lower_]
         return 0
+
+    @staticmethod
+    def _listed_with_bases(t: Token) -> bool:
+        """'the Adji Kossei air base, the Abeche camp': a camp named beside bases is military."""
+        return not any(w.lower_ in {"refugee", "displacement", "idp"} for w in t.lefts) and any(
+            x.i != t.i and x.lemma_.lower() in {"base", "airbase"} for x in t.sent)
 
     def _capital_named(self, t: Token) -> bool:
         """Mention the capital city for 'Haiti's capital' or 'the Sudanese capital', unless its

@@ -782,7 +782,7 @@ class EventReader:
 
     def read(self) -> list[Event]:
         last_category: str | None = None
-        for index, sent in enumerate(self.doc.sents):
+        for index, sent in enumerate(self.ents.sents):
             last_category = self._sentence(index, sent, last_category)
         self._merge_retold()
         events = [self._finish(d) for d in self.drafts if self._keep(d)]

@@ -239,7 +239,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
                 (status == old[0] and conf > old[2]):
             stated[pair] = (status, evidence, conf)  # type: ignore[index]
 
-    for sent in doc.sents:
+    for sent in ents.sents:
         sentence_status = _sentence_cue(sent)
         if sentence_status is None:
             continue
@@ -350,7 +350,7 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
             add(key, "locatedIn", place, conf=0.85)
     # memberships and affiliations the gazetteer knows, between entities the article names
     together: set[tuple[str, str]] = set()
-    for sent in doc.sents:
+    for sent in ents.sents:
         here = {m.key for m in ents.in_span(sent)}
         together |= {(a, b) for a in here for b in here if a != b}
     for key in keys:
@@ -369,7 +369,7 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
         for post in posts:
             if not any(other != post and ents.state_of(other) == post for other in posts):
                 add(key, "leaderOf", post, conf=0.9)
-    for sent in doc.sents:
+    for sent in ents.sents:
         _sentence_relations(sent, ents, add)
     # events: perpetrators are active where they attack; bases are run by who leaves them
     for ev in events:
