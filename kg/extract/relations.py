@@ -332,6 +332,10 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
     for m in ents.mentions:
         if m.type in {"Settlement", "Region"}:
             container = _container(doc, m, ents)
+            entry = gaz.entries.get(m.key)
+            if container and container.startswith("state/") and entry is not None and \
+                    entry.region in keys and gaz.country_of(entry.region) == container:
+                container = entry.region  # "Goma, in eastern Congo", and North Kivu named elsewhere
             if container:
                 stated.add(m.key)
                 add(m.key, "locatedIn", container, doc[m.start:m.end].sent.text.strip(), 0.85)
