@@ -406,3 +406,13 @@ def test_the_source_of_a_claim_is_not_a_partner(extractor):
     pairs = {p.partners for p in x.partnerships}
     assert ("state/iran", "state/russia") in pairs
     assert not [p for p in pairs if "state/ukraine" in p]
+
+
+def test_the_strikes_counted_after_some_quotes(extractor):
+    x = read(extractor, "Israeli jets launched strikes on Hezbollah positions across southern Lebanon on "
+                        "Monday. \"We will respond,\" a Hezbollah official said. \"This aggression will not "
+                        "pass,\" he added. Lebanon's health ministry said the strikes had killed nine people.",
+             published="2024-09-25")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert [(a.date, [(c.type, c.count) for c in a.casualties]) for a in attacks] == \
+        [("2024-09-23", [("Killed", 9)])]

@@ -942,8 +942,9 @@ class EventReader:
             if previous and type_ != "Attack" and date and previous.dated and \
                     not _same_time(date, previous.event.date):
                 previous = None  # "its withdrawal ... by December 31" after one on October 31
-            if previous and type_ == "Attack" and casualties and previous.sent_index < index - 2:
-                previous = None
+            bare = trig.token in [c[1] for c in casualties]  # figures with no word for the attack
+            if previous and type_ == "Attack" and casualties and previous.sent_index < index - (2 if bare else 6):
+                previous = None  # "the strikes had killed five", a few quotes after the strikes
             if previous and type_ == "Attack" and casualties and (date and previous.dated and
                                                                   previous.event.date != date):
                 previous = None
