@@ -19,9 +19,9 @@ HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
 #: issue 6's targets: overall at least 0.85, no section (event roles included) below 0.75
 DEV_FLOORS = {"overall": 0.85, "entities": 0.90, "events": 0.85, "casualties": 0.85,
               "partnerships": 0.80, "relations": 0.75, "roles": 0.75}
-HELDOUT_FLOORS = {"overall": 0.50, "entities": 0.85, "events": 0.48}
+HELDOUT_FLOORS = {"overall": 0.52, "entities": 0.87, "events": 0.50}
 DEV2 = Path(__file__).parent / "data" / "dev2.jsonl"
-DEV2_FLOORS = {"overall": 0.72, "entities": 0.88, "events": 0.62, "relations": 0.60}
+DEV2_FLOORS = {"overall": 0.75, "entities": 0.90, "events": 0.70, "casualties": 0.80, "relations": 0.62}
 
 
 def _check(figures: dict, floors: dict[str, float]) -> None:
