@@ -86,17 +86,29 @@ def port_open(port: int) -> bool:
     return True
 
 
-class OxigraphServer:
-    """``oxigraph serve`` on 127.0.0.1 and a free port, over a folder; stop() and start() again."""
+class LocalServer:
+    """A server process of ours on 127.0.0.1 and a free HTTP port; stop() and start() again."""
 
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
+    def __init__(self) -> None:
+        self.http_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+        self.process = None
+
+
+class OxigraphServer(LocalServer):
+    """``oxigraph serve`` over a folder."""
+
+    def __init__(self, location: Path) -> None:
+        super().__init__()
+        self.location = location
 
     @property
     def args(self) -> list[str]:
@@ -112,15 +124,10 @@ class OxigraphServer:
 
     def start(self) -> OxigraphServer:
         self.process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.http_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: port_open(self.port), self.process, "oxigraph serve", timeout=30)
+        wait_until(lambda: port_open(self.http_port), self.process, "oxigraph serve", timeout=30)
         return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-        self.process = None
 
 
 # ------------------------------------------------------------------ Virtuoso
@@ -132,7 +139,7 @@ _VIRTUOSO_FILES = re.compile(r"^(DatabaseFile|TransactionFile|ErrorLogFile|LockF
                              r"(\s*=\s*).*/([^/\s]+)\s*$", re.M)
 
 
-class VirtuosoServer:
+class VirtuosoServer(LocalServer):
     """Debian's ``virtuoso-t`` over a fresh folder, its SQL and HTTP ports on 127.0.0.1 and free
     ports (version 7.2.5 has known denial-of-service bugs: loopback only).
 
@@ -142,14 +149,9 @@ class VirtuosoServer:
     """
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder = folder
         self.sql_port = free_port()
-        self.http_port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
 
     @property
     def url(self) -> str:
@@ -200,11 +202,6 @@ class VirtuosoServer:
         """A SQL user that may query and update over ``/sparql-auth``."""
         self.isql(f"DB.DBA.USER_CREATE('{name}', '{password}')")
         self.isql(f'GRANT SPARQL_UPDATE TO "{name}"')
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
-        self.process = None
 
 
 # ------------------------------------------------------- authenticating proxy

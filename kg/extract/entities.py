@@ -230,7 +230,6 @@ class DocEntities:
         self._find_acronyms()
         # 4. descriptions that refer back ("the junta", "the army", "the group")
         self._find_descriptions()
-        self.mentions.sort(key=lambda m: m.start)
         # 5. pronouns that stand for an actor ("its withdrawal", "their troops"), kept apart;
         # "the government" for the state last acting
         self._find_pronouns()
@@ -720,15 +719,24 @@ class DocEntities:
         key = self._gaz_entity(self.gaz.entries[entry.capital])
         return self._mention(t.i, t.i + 1, key, "Settlement", "coref") is not None
 
-    def _led_state(self, person: str | None) -> str | None:
-        """The state a person the gazetteer knows leads (or led), directly or through its junta
-        or army (keys share the state's slug: military-junta/mali, state/mali)."""
+    def led(self, person: str | None) -> list[str]:
+        """Keys of what a person the gazetteer knows leads or led: states, organisations, groups;
+        a junta's or an army's post counts as its state's (keys share the state's slug:
+        military-junta/mali, state/mali)."""
         entry = self.gaz.entries.get(person) if person else None
+        out: list[str] = []
         for post in entry.posts_in(None) if entry else []:
             kind, slug = post.split("/", 1)
-            if kind in {"state", "military-junta", "armed-forces"} and f"state/{slug}" in self.gaz.entries:
-                return f"state/{slug}"
-        return None
+            if kind in {"military-junta", "armed-forces"}:
+                post = f"state/{slug}"
+            if post in self.gaz.entries:
+                out.append(post)
+        return out
+
+    def _led_state(self, person: str | None) -> str | None:
+        """The state a person the gazetteer knows leads (or led), directly or through its junta
+        or army."""
+        return next((post for post in self.led(person) if post.startswith("state/")), None)
 
     def _possessor_state(self, token: Token) -> str | None:
         """"Niger's junta", "Mali's military government": the state named as the owner."""

@@ -450,16 +450,20 @@ def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> st
 ROLE_TYPES = {"State", "MilitaryJunta", "ArmedForces", "ArmedGroup", "InternationalOrganization"}
 
 
+def _below(tok: Token, top: Token, limit: int) -> list[Token]:
+    """``tok`` and its heads up to (not including) ``top`` or the root, at most ``limit`` of them."""
+    path: list[Token] = []
+    node = tok
+    while len(path) < limit and node.i != top.i and node.head.i != node.i:
+        path.append(node)
+        node = node.head
+    return path
+
+
 def _in_locative(tok: Token, top: Token) -> bool:
     """``tok`` sits in a place phrase below ``top``: 'French soldiers in Niger', 'a base in Chad's Lac'."""
-    node = tok
-    for _ in range(6):
-        if node.i == top.i or node.head.i == node.i:
-            return False
-        if node.dep_ == "pobj" and node.head.lower_ in {"in", "at", "near", "from", "across", "inside"}:
-            return True
-        node = node.head
-    return False
+    return any(n.dep_ == "pobj" and n.head.lower_ in {"in", "at", "near", "from", "across", "inside"}
+               for n in _below(tok, top, 6))
 
 
 def _member_of(tok: Token, m: Mention, ents: DocEntities) -> bool:
@@ -709,27 +713,13 @@ def _leaves_organisation(trigger: Token, ents: DocEntities) -> bool:
 
 def _in_relative(tok: Token, top: Token) -> bool:
     """``tok`` sits in a relative clause below ``top``: 'ousting Getachew, who flies to Addis Ababa'."""
-    node = tok
-    for _ in range(8):
-        if node.i == top.i or node.head.i == node.i:
-            return False
-        if node.dep_ == "relcl":
-            return True
-        node = node.head
-    return False
+    return any(n.dep_ == "relcl" for n in _below(tok, top, 8))
 
 
 def _nested(trigger: Token, verb: Token) -> bool:
     """The noun trigger hangs on another noun below its clause's verb ('the anniversary of the
     overthrow'), so the clause's date is not the event's."""
-    node = trigger
-    for _ in range(8):
-        if node.i == verb.i or node.head.i == node.i:
-            return False
-        node = node.head
-        if node.i != verb.i and node.pos_ in {"NOUN", "PROPN"}:
-            return True
-    return False
+    return any(n.pos_ in {"NOUN", "PROPN"} for n in _below(trigger, verb, 9)[1:])
 
 
 def _happened(noun: Token) -> bool:
@@ -740,6 +730,12 @@ def _happened(noun: Token) -> bool:
         verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold"} or
         verb.lemma_.lower() == "take" and any(c.lower_ == "place" for c in verb.children) or
         verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
+
+
+def _add_figures(ev: Event, figures: list[Casualty]) -> None:
+    """Add the figures ``ev`` does not have yet (same type, count and category)."""
+    have = {(c.type, c.count, c.category) for c in ev.casualties}
+    ev.casualties += [c for c in figures if (c.type, c.count, c.category) not in have]
 
 
 def _same_country(ents: DocEntities, a: str | None, b: str | None) -> bool:
@@ -811,8 +807,7 @@ class EventReader:
                 first.date, same.dated = ev.date, True
             self._merge_roles(first, {"perpetrators": ev.perpetrators, "targets": ev.targets,
                                       "participants": ev.participants})
-            have = {(c.type, c.count, c.category) for c in first.casualties}
-            first.casualties += [c for c in ev.casualties if (c.type, c.count, c.category) not in have]
+            _add_figures(first, ev.casualties)
             first.confidence = max(first.confidence, ev.confidence)
             same.extra.append(ev.evidence)
         self.drafts = kept
@@ -856,9 +851,9 @@ class EventReader:
                 pass  # "coups in 2020 and 2021": one a date
             elif trig.type in {"Coup", "Withdrawal", "Deployment", "Agreement"} and trig.token.tag_ == "NNS":
                 continue  # "recent coups": not one event
-            dated = _date_for(trig.token, dates, self.published) is not None
             if trig.type == "Attack" and trig.token.tag_ == "NNS" and not casualties and not (
-                    trig.definite and _happened(trig.token)) and not dated:
+                    trig.definite and _happened(trig.token)) and \
+                    _date_for(trig.token, dates, self.published) is None:
                 continue  # "carrying out attacks in the region": a pattern, not one event
                 # ("the clashes took place around X", "launched strikes on Friday": one event)
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
@@ -972,10 +967,7 @@ class EventReader:
             if date and not previous.dated:
                 ev.date, previous.dated = date, True
             self._merge_roles(ev, roles)
-            have = {(c.type, c.count, c.category) for c in ev.casualties}
-            for c, _ in casualties:
-                if (c.type, c.count, c.category) not in have:
-                    ev.casualties.append(c)
+            _add_figures(ev, [c for c, _ in casualties])
             previous.extra.append(sent.text.strip())
             previous.tentative = previous.tentative and trig.tentative
             return

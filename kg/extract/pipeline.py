@@ -115,9 +115,9 @@ def _published(article: Article) -> dt.date | None:
 def read_doc(doc: Doc, article: Article, gaz: Gazetteer) -> Extraction:
     """Everything we extract from one parsed article."""
     ents = DocEntities(doc, gaz)
-    events = read_events(doc, ents, _published(article))
-    partnerships = read_partnerships(doc, ents, events)
     published = _published(article)
+    events = read_events(doc, ents, published)
+    partnerships = read_partnerships(doc, ents, events)
     relations = read_relations(doc, ents, events, gaz, published.year if published else None)
     idle = idle_forces(ents, events, partnerships, relations)
     entities = {k: e for k, e in ents.entities.items() if k not in idle}

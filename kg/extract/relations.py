@@ -35,12 +35,8 @@ def _partner_key(m: Mention, ents: DocEntities) -> str | None:
     if etype in PARTNER_TYPES:
         return key
     if etype == "Person":  # "Tshisekedi leaned on Burundi": the state or group the leader leads
-        entry = ents.gaz.entries.get(key)
-        for post in entry.posts_in(None) if entry else []:
-            kind, slug = post.split("/", 1)
-            if kind in {"military-junta", "armed-forces"}:
-                post = f"state/{slug}"
-            if post in ents.gaz.entries and ents.gaz.entries[post].type in PARTNER_TYPES:
+        for post in ents.led(key):
+            if ents.gaz.entries[post].type in PARTNER_TYPES:
                 return ents._gaz_entity(ents.gaz.entries[post])
     return None
 
@@ -66,9 +62,7 @@ def _status_along_path(token: Token) -> str | None:
                     "fight", "operate", "battle"} and not any(
                     c.dep_ == "prep" and c.lower_ in {"in", "within", "under"} for c in node.head.children):
                 return "Active"  # "militias that fight alongside the army" (not soldiers of one force)
-            if node.pos_ == "VERB" and (lemma in ACQUIRE_VERBS and child.lower_ == "from" or
-                                        lemma in SUPPLY_VERBS and (child.lower_ == "to" or child.dep_ == "dative") or
-                                        lemma in {"lean", "rely", "depend"} and child.lower_ == "on"):
+            if _passes_help(node, child):
                 return "Active"  # "bought drones from China", "shipped shells to Russia", "leaned on Burundi"
             if lemma in lx.TIE_NOUNS or (node.pos_ == "VERB" and lemma in lx.TIE_VERBS):
                 head = node.head
@@ -169,6 +163,20 @@ STATE_NOUNS = {"government", "leader", "ruler", "junta", "president", "authority
                "leadership", "administration", "military"}
 SUPPLY_VERBS = {"deliver", "supply", "sell", "send", "provide", "donate", "ship"}
 ACQUIRE_VERBS = {"buy", "acquire", "obtain", "purchase", "procure", "receive", "order"}
+LEAN_VERBS = {"lean", "rely", "depend"}
+
+
+def _passes_help(verb: Token, link: Token) -> bool:
+    """``link``, a word below ``verb``, is how help passes between two actors: 'delivered drones
+    *to* Mali', 'bought drones *from* China', 'leaned *on* Burundi'."""
+    lemma = verb.lemma_.lower()
+    if verb.pos_ != "VERB":
+        return False
+    if lemma in SUPPLY_VERBS:
+        return link.lower_ == "to" or link.dep_ == "dative"
+    if lemma in ACQUIRE_VERBS:
+        return link.lower_ == "from"
+    return lemma in LEAN_VERBS and link.lower_ == "on"
 
 
 def _given(t: Token) -> bool:
@@ -177,14 +185,10 @@ def _given(t: Token) -> bool:
     China', 'fight alongside the army'."""
     lemma = t.lemma_.lower()
     preps = {c.lower_ for c in t.children if c.dep_ in {"prep", "dative"}}
-    if t.pos_ == "VERB" and lemma in SUPPLY_VERBS:
-        return "to" in preps or any(c.dep_ == "dative" for c in t.children)
-    if t.pos_ == "VERB" and lemma in ACQUIRE_VERBS:
-        return "from" in preps
+    if t.pos_ == "VERB" and lemma in SUPPLY_VERBS | ACQUIRE_VERBS | LEAN_VERBS:
+        return any(_passes_help(t, c) for c in t.children if c.dep_ in {"prep", "dative"})
     if t.pos_ == "VERB" and lemma == "turn":
         return "to" in preps and "for" in preps
-    if t.pos_ == "VERB" and lemma in {"lean", "rely", "depend"}:
-        return "on" in preps
     if lemma == "alongside" and t.dep_ == "prep":
         return True
     if t.pos_ == "VERB" and lemma == "welcome":
