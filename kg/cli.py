@@ -18,12 +18,16 @@ from typing import Annotated, Optional
 
 import click
 import typer
+from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
 from kg.config import get_settings
-from kg.errors import KGError, UsageError
+from kg.errors import KGError, StoreError, UsageError
+from kg.model import Article
 from kg.namespaces import PREFIXES
 
 app = typer.Typer(
@@ -37,6 +41,16 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
+_DEBUG = False
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False) -> None:
+    """ConflictKG: turn conflict reporting into an RDF knowledge graph."""
+    global _DEBUG
+    _DEBUG = debug
+
+
 StoreOpt = Annotated[Optional[str], typer.Option(
     "--store", "-s", help="A folder (embedded store) or an http(s):// SPARQL query endpoint; credentials only from "
          "KG_REMOTE_USER/KG_REMOTE_PASSWORD or KG_REMOTE_TOKEN. [env: KG_STORE; default: ./kg-store]",
@@ -47,12 +61,42 @@ GraphStoreUrlOpt = Annotated[Optional[str], typer.Option(
     "--graph-store-url", help="Graph Store Protocol endpoint of a remote store (default: the --store URL). [env: KG_GRAPH_STORE_URL]")]
 
 
+#: written into an embedded store's folder while `kg serve` serves it, so that a second process
+#: that finds the store locked can say where the server is
+SERVE_INFO = "kg-serve.json"
+
+
+def _locked_message(location: str) -> str:
+    where = "another process"
+    try:
+        import os
+
+        info = json.loads((Path(location) / SERVE_INFO).read_text("utf-8"))
+        os.kill(int(info["pid"]), 0)  # still running? (a killed server leaves its file behind)
+        where = f"kg serve (pid {int(info['pid'])}) at {info['url']}"
+        url = str(info["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        url = "http://HOST:PORT"
+    return (f"the store at {location} is in use by {where}; add articles through the server: "
+            f"'kg ingest --server {url} FILES' or POST {url}/documents (both need KG_API_TOKEN, "
+            f"the token the server was started with), or stop the server first")
+
+
 def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,
-          read_only: bool = False):  # type: ignore[no-untyped-def]
+          read_only: bool = False, must_exist: bool = False):  # type: ignore[no-untyped-def]
+    from kg.errors import StoreError
     from kg.store import open_store
 
-    return open_store(store, read_only=read_only, update_url=update_url,
-                      graph_store_url=graph_store_url)
+    location = store or get_settings().store
+    if must_exist and not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
+        raise UsageError(f"no store at {location}; create one with 'kg ingest FILES --store {location}'")
+    try:
+        return open_store(store, read_only=read_only, update_url=update_url,
+                          graph_store_url=graph_store_url)
+    except StoreError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(_locked_message(location)) from None
+        raise
 
 
 def _short(value: str | None) -> str:
@@ -65,6 +109,20 @@ def _short(value: str | None) -> str:
 
 
 # ----------------------------------------------------------------- ingest
+class _RateColumn(ProgressColumn):
+    """Articles a second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} articles/s" if speed else "", style="progress.data.speed")
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(),
+                    TextColumn("{task.description}"), console=err, disable=quiet, transient=False)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .json .jsonl), read recursively.")],
@@ -73,44 +131,63 @@ def ingest(
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
+    server: Annotated[Optional[str], typer.Option(
+        "--server", help="Send the articles to a running 'kg serve' at this URL (POST /documents, with "
+                         "the bearer token of KG_API_TOKEN) instead of opening the store.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the SHACL gate (not recommended).")] = False,
 ) -> None:
     """Read articles, extract what they say, validate it and store it.
 
     What violates the SHACL shapes is kept apart in the document's quarantine graph and reported.
+    Interrupted (Ctrl-C), it stops after the article in hand; run it again to continue: what is
+    stored already is skipped.
     """
-    from kg.ingest import ingest as run_ingest
     from kg.readers import read_paths
 
     settings = get_settings()
     items = list(read_paths(paths, published))
+    if not any(isinstance(item, Article) for item in items):
+        for item in items:
+            err.print(f"kg: skipped {item}", markup=False)
+        raise UsageError("no article to ingest" + (" (nothing was stored)" if items else ""))
+    if server:
+        _ingest_via_server(server, items, quiet)
+        return
+    from kg.ingest import IngestSummary
+    from kg.ingest import ingest as run_ingest
+
+    progress = _progress(quiet)
+    task = None
+    done = 0
+
+    def on_error(error: KGError) -> None:
+        err.print(f"kg: skipped {error}", markup=False)
+
+    def on_start(total: int) -> None:
+        nonlocal task
+        task = progress.add_task("loading the model ..." if total else "", total=total)
+
+    def on_done(article) -> None:  # type: ignore[no-untyped-def]
+        nonlocal done
+        done += 1
+        progress.update(task, advance=1, description=(article.title or article.origin)[:50])
+
+    def on_quarantine(article, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+        for problem in problems:
+            err.print(f"kg: quarantined from {article.origin or article.id}: {problem}", markup=False)
+
     with _open(store, update_url, graph_store_url) as kg_store:
-        progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TextColumn("{task.description}"),
-                            console=err, disable=quiet,
-                            transient=False)
-        task = None
-
-        def on_error(error: KGError) -> None:
-            err.print(f"kg: skipped {error}", markup=False)
-
-        def on_start(total: int) -> None:
-            nonlocal task
-            task = progress.add_task("", total=total)
-
-        def on_done(article) -> None:  # type: ignore[no-untyped-def]
-            progress.update(task, advance=1, description=(article.title or article.origin)[:50])
-
-        def on_quarantine(article, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
-            for problem in problems:
-                err.print(f"kg: quarantined from {article.origin or article.id}: {problem}", markup=False)
-
-        with progress:
-            summary = run_ingest(kg_store, items, workers=workers or settings.workers,
-                                 max_chars=settings.max_chars, on_error=on_error,
-                                 on_start=on_start, on_done=on_done, on_quarantine=on_quarantine,
-                                 validate=not no_validate)
+        try:
+            with progress:
+                summary: IngestSummary = run_ingest(
+                    kg_store, items, workers=workers or settings.workers, max_chars=settings.max_chars,
+                    on_error=on_error, on_start=on_start, on_done=on_done,
+                    on_quarantine=on_quarantine, validate=not no_validate)
+        except KeyboardInterrupt:
+            err.print(f"kg: interrupted after {done} article(s); what was stored stays stored: run the "
+                      f"same command again to continue (stored articles are skipped)", markup=False)
+            raise typer.Exit(130) from None
     if no_validate:
         err.print("kg: the SHACL gate was skipped (--no-validate)", markup=False)
     err.print(
@@ -121,6 +198,56 @@ def ingest(
         f"store now holds {summary.quads_after} quads (was {summary.quads_before})",
         markup=False)
     if summary.errors:
+        raise typer.Exit(2)
+
+
+def _ingest_via_server(server: str, items: list, quiet: bool) -> None:  # type: ignore[type-arg]
+    """POST each article to a running server's /documents."""
+    import httpx
+
+    token = get_settings().api_token
+    if not server.startswith(("http://", "https://")):
+        raise UsageError(f"--server {server}: give the server's http(s):// URL")
+    if token is None or not token.get_secret_value():
+        raise UsageError("--server needs KG_API_TOKEN: the token the server was started with")
+    url = server.rstrip("/") + "/documents"
+    headers = {"Authorization": f"Bearer {token.get_secret_value()}"}
+    stored = unchanged = skipped = 0
+    articles = [item for item in items if isinstance(item, Article)]
+    for item in items:
+        if not isinstance(item, Article):
+            skipped += 1
+            err.print(f"kg: skipped {item}", markup=False)
+    progress = _progress(quiet)
+    with progress, httpx.Client(timeout=600) as client:
+        task = progress.add_task("", total=len(articles))
+        for article in articles:
+            body = {k: getattr(article, k) for k in ("text", "title", "published", "url", "source", "id")
+                    if getattr(article, k) is not None}
+            try:
+                response = client.post(url, json=body, headers=headers)
+            except httpx.HTTPError as exc:
+                raise StoreError(f"cannot reach the server at {server}: {exc}; {stored} article(s) "
+                                 f"were stored before") from None
+            if response.status_code in (401, 403):
+                raise UsageError(f"the server at {server} refused the token of KG_API_TOKEN "
+                                 f"({response.status_code}); {stored} article(s) were stored before")
+            if response.status_code in (200, 201):
+                status = response.json().get("status")
+                stored += status == "stored"
+                unchanged += status == "unchanged"
+            else:
+                skipped += 1
+                try:
+                    detail = response.json().get("detail")
+                except ValueError:
+                    detail = response.text[:200]
+                err.print(f"kg: skipped {article.origin or article.id}: the server answered "
+                          f"{response.status_code}: {detail}", markup=False)
+            progress.update(task, advance=1, description=(article.title or article.origin)[:50])
+    err.print(f"sent to {server}: stored {stored} document(s), {unchanged} unchanged, {skipped} skipped",
+              markup=False)
+    if skipped:
         raise typer.Exit(2)
 
 
@@ -360,44 +487,105 @@ def serve(
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
 ) -> None:
-    """Serve the graph over HTTP: SPARQL at /sparql, health at /health."""
+    """Serve the graph over HTTP: SPARQL at /sparql, the REST API, pages, health at /health."""
+    import socket
+
     import uvicorn
 
     from api.app import create_app
 
     settings = get_settings()
+    host, port = host or settings.host, port if port is not None else settings.port
+    if not 0 < port < 65536:
+        raise UsageError(f"--port {port} is not a port (1-65535)")
+    location = store or settings.store
+    if not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
+        err.print(f"kg: no store at {location}: serving a new, empty one (add articles with "
+                  f"'kg ingest --server URL FILES' or POST /documents)", markup=False)
     kg_store = _open(store, update_url, graph_store_url)
+    # bind before saying we serve: a port in use is one line, not a traceback after "serving"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        kg_store.close()
+        raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    url = f"http://{host}:{port}"
+    info = Path(kg_store.location) / SERVE_INFO if not kg_store.location.startswith(("http", ":")) else None
+    if info is not None:
+        import os
+
+        info.write_text(json.dumps({"pid": os.getpid(), "url": url}), "utf-8")
     application = create_app(kg_store)
-    err.print(f"serving {kg_store.location} on http://{host or settings.host}:{port or settings.port}",
-              markup=False)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="warning")
+    err.print(f"serving {kg_store.location} on {url}", markup=False)
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().shutdown(sockets)
+            if info is not None:  # here, since uvicorn re-raises SIGTERM/SIGINT once it has shut down
+                info.unlink(missing_ok=True)
+
+    try:
+        Server(uvicorn.Config(application, log_level="warning")).run(sockets=[sock])
+    finally:
+        if info is not None:
+            info.unlink(missing_ok=True)
+
+
+def _usage_line(exc: Exception) -> str:
+    """One line for a usage error of the parser (click's, or the copy vendored in typer)."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    command = "kg"
+    if ctx is not None:  # "python -m kg.cli export" is "kg export" to the user
+        command += ctx.command_path[len(ctx.find_root().command_path):]
+    return f"kg: error: {' '.join(message.split())} (see '{command} --help')"
+
+
+#: the parser's exceptions: click's own and typer's vendored copy (typer >= 0.2x ships its own click)
+_PARSER_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)
 
 
 def main() -> None:
-    """Entry point: never a traceback, one line on stderr, exit 0/1/2."""
+    """Entry point: never a traceback, one line on stderr; exit 0 ok, 1 validation failure,
+    2 bad usage or input, 3 internal error (``--debug`` shows its traceback), 130 interrupted."""
     try:
         code = app(standalone_mode=False)  # click returns the status of typer.Exit here
         if isinstance(code, int) and code:
             sys.exit(code)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         err.print("kg: aborted")
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
+    except _PARSER_ERRORS as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `kg` alone: the help was printed
+            sys.exit(0)
+        err.print(_usage_line(exc), markup=False)
         sys.exit(2)
     except KGError as exc:
         err.print("kg: error: " + " ".join(str(exc).split()), markup=False)
         sys.exit(exc.exit_code)
+    except ValidationError as exc:  # a KG_* setting of the wrong type
+        bad = "; ".join(f"KG_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+                        for e in exc.errors())
+        err.print(f"kg: error: bad setting {bad}", markup=False)
+        sys.exit(2)
     except KeyboardInterrupt:
         err.print("kg: interrupted")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        err.print(f"kg: internal error: {type(exc).__name__}: " + " ".join(str(exc).split()), markup=False)
-        sys.exit(1)
+        if _DEBUG:
+            import traceback
+
+            traceback.print_exc()
+        err.print(f"kg: internal error: {type(exc).__name__}: " + " ".join(str(exc).split())
+                  + ("" if _DEBUG else " (run again with --debug for the traceback)"), markup=False)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

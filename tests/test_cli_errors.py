@@ -1,0 +1,121 @@
+"""The command line never surprises: every bad-usage case is one line on stderr and exit 2, with no
+traceback; a store held by a running server names it and the ways to add articles through it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import DEV, ROOT, SEED, run_kg
+from tests.servers import start_server, stop_server
+
+TOKEN = "cli-test-token"
+
+
+def one_line_error(result: subprocess.CompletedProcess[bytes], code: int = 2) -> str:
+    err = result.stderr.decode()
+    assert result.returncode == code, (result.returncode, err)
+    assert "Traceback" not in err, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kg: error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "env", "says"), [
+    (("export", "--format", "xml"), None, "'xml' is not one of"),
+    (("frobnicate",), None, "No such command 'frobnicate'"),
+    (("ingest",), None, "Missing argument"),
+    (("query", "SELECT * WHERE { ?s ?p ?o }", "--format", "yaml"), None, "--format"),
+    (("ingest", "samples", "--workers", "0"), None, "--workers"),
+    (("serve", "--port", "99999"), None, "is not a port"),
+    (("serve",), {"KG_PORT": "eighty"}, "bad setting KG_PORT='eighty'"),
+    (("query",), None, "give a query"),
+], ids=["format", "command", "argument", "query-format", "workers", "port-range", "setting", "no-query"])
+def test_bad_usage_is_one_line_and_exit_2(args, env, says, tmp_path):
+    line = one_line_error(run_kg(*args, "--store", str(tmp_path / "store"), env=env)
+                          if args[0] in ("serve", "query") else run_kg(*args, env=env))
+    assert says in line
+    assert "(see 'kg" in line or args[0] in ("serve", "query")
+
+
+def test_a_missing_path_creates_nothing(tmp_path):
+    store = tmp_path / "store"
+    result = run_kg("ingest", str(tmp_path / "nowhere.jsonl"), "--store", str(store))
+    assert result.returncode == 2
+    assert "nowhere.jsonl" in result.stderr.decode() and "no article to ingest" in result.stderr.decode()
+    assert not store.exists()
+
+
+def test_a_port_in_use_is_refused_before_serving(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_kg("serve", "--store", str(tmp_path / "store"), "--port", str(port), timeout=60)
+    line = one_line_error(result) if "no store at" not in result.stderr.decode() else \
+        result.stderr.decode().splitlines()[-1]
+    assert f"cannot serve on 127.0.0.1:{port}" in line and "in use" in line
+    assert "serving" not in result.stderr.decode().replace("serving a new", "")
+
+
+def test_a_store_held_by_a_server_names_it_and_ingest_goes_through_it(tmp_path):
+    store = tmp_path / "store"
+    assert run_kg("ingest", str(SEED), "--published", "2024-07-24", "--store", str(store), "-q").returncode == 0
+    base, proc = start_server(store, {"KG_API_TOKEN": TOKEN})
+    try:
+        article = tmp_path / "new.jsonl"
+        article.write_text('{"id": "cli-new", "published": "2025-01-10", "title": "Clashes in Tera", '
+                           '"text": "Gunmen attacked an army post in Tera, Niger, on Thursday, killing four '
+                           'soldiers, the defence ministry said."}\n', "utf-8")
+        line = one_line_error(run_kg("ingest", str(article), "--store", str(store)))
+        assert f"in use by kg serve (pid {proc.pid}) at {base}" in line
+        assert f"kg ingest --server {base}" in line and "/documents" in line and "KG_API_TOKEN" in line
+
+        refused = run_kg("ingest", str(article), "--server", base, "-q", env={"KG_API_TOKEN": "wrong"})
+        assert "refused the token" in one_line_error(refused)
+
+        sent = run_kg("ingest", str(article), "--server", base, "-q", env={"KG_API_TOKEN": TOKEN})
+        assert sent.returncode == 0, sent.stderr.decode()
+        assert "stored 1 document(s)" in sent.stderr.decode()
+        docs = httpx.get(f"{base}/documents/cli-new", timeout=30)
+        assert docs.status_code == 200
+        again = run_kg("ingest", str(article), "--server", base, "-q", env={"KG_API_TOKEN": TOKEN})
+        assert again.returncode == 0 and "1 unchanged" in again.stderr.decode()
+    finally:
+        stop_server(proc)
+    assert not (store / "kg-serve.json").exists()  # the server cleans up after itself
+
+
+def test_interrupt_during_ingest_says_what_was_stored(tmp_path):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) stops cleanly."""
+    if not DEV.exists():
+        pytest.skip(f"{DEV} is not there")
+    store = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "ingest", str(DEV), "--store", str(store)],
+                            cwd=ROOT, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(4)  # past the imports: while the model loads or the first articles go through
+    import os
+    import signal
+
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    assert "Traceback" not in text, text
+    if proc.returncode == 0:  # the machine was quick: it all went through before the signal
+        pytest.skip("ingest finished before the interrupt")
+    assert proc.returncode == 130, text
+    assert "interrupted" in text and "run the same command again" in text
+
+
+def test_help_of_every_command_works():
+    for command in ("ingest", "query", "export", "validate", "serve", "load", "eval"):
+        result = run_kg(command, "--help")
+        assert result.returncode == 0, (command, result.stderr.decode())
+        assert "Usage" in result.stdout.decode()
+    assert "--server" in run_kg("ingest", "--help").stdout.decode()
+    assert "--debug" in run_kg("--help").stdout.decode()
