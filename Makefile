@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench web chromium virtuoso test-virtuoso
+.PHONY: install run test serve clean lock bench bench-tools bench-http web chromium virtuoso test-virtuoso
 
 install: $(STAMP) web
 
@@ -47,6 +47,14 @@ test-virtuoso: install virtuoso
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+## the load generator of the HTTP benchmarks (Debian's wrk)
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+
+## /sparql of kg serve against the Oxigraph server on the same data (bench/http.py)
+bench-http: install bench-tools
+	$(BIN)/python bench/http.py
 
 ## regenerate requirements.lock from pyproject.toml (needs the registry)
 lock:
