@@ -2,6 +2,7 @@
 
 - :mod:`api.sparql`: the SPARQL 1.1 Protocol at ``/sparql``;
 - :mod:`api.pages`: pages for a browser (``/``, ``/entity/...``, ``/timeline``);
+- :mod:`api.workbench`: the map and the charts (``/map``, ``/charts``) and their data;
 - :mod:`api.rest`: the REST API for apps (``/entities``, ``/events``, ``/partnerships``,
   ``/documents``, ``/export``; OpenAPI at ``/docs``);
 - ``/health``.
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from api.pages import pages_router
 from api.rest import rest_router
 from api.sparql import sparql_router
+from api.workbench import workbench_router
 from kg import __version__
 from kg.config import Settings, get_settings
 from kg.store import Store
@@ -36,6 +38,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router(store, settings))
     app.include_router(pages_router(store))
     app.include_router(rest_router(store, settings))
+    app.include_router(workbench_router(store))
 
     @app.get("/health")
     def health() -> dict[str, object]:
