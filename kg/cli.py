@@ -127,7 +127,10 @@ def _progress(quiet: bool) -> Progress:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .json .jsonl), read recursively.")],
     published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for plain-text articles.")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Extraction processes. [env: KG_WORKERS; default: 1]")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Extraction processes: above 1, a local Dask cluster of that many worker processes. [env: KG_WORKERS; default: 1]")] = None,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", help="Extract on the workers of a running Dask scheduler, e.g. tcp://HOST:8786 "
+                          "(docs/scaling.md); this process writes the store.")] = None,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
@@ -181,7 +184,8 @@ def ingest(
         try:
             with progress:
                 summary: IngestSummary = run_ingest(
-                    kg_store, items, workers=workers or settings.workers, max_chars=settings.max_chars,
+                    kg_store, items, workers=workers or settings.workers, cluster=cluster,
+                    max_chars=settings.max_chars,
                     on_error=on_error, on_start=on_start, on_done=on_done,
                     on_quarantine=on_quarantine, validate=not no_validate)
         except KeyboardInterrupt:

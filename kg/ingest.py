@@ -133,6 +133,7 @@ def ingest(
     items: Iterable[Article | InputError],
     *,
     workers: int = 1,
+    cluster: str | None = None,
     max_chars: int = 200_000,
     on_error: Callable[[InputError], None] = lambda err: None,
     on_start: Callable[[int], None] = lambda total: None,
@@ -160,9 +161,18 @@ def ingest(
             pending.append(article)
     on_start(len(pending))
     if pending:
-        from kg.extract.pipeline import Extractor
+        parallel = cluster is not None or (workers > 1 and len(pending) > 1)
+        if parallel:
+            # one parallel path: a Dask cluster (a scheduler's address, or a local cluster of
+            # `workers` processes) extracts, maps and gates; this process writes (kg/cluster.py)
+            from kg.cluster import ClusterExtractor, cluster_timeout
 
-        extractor = Extractor(max_chars=max_chars)
+            extractor = ClusterExtractor(cluster, workers=max(workers, 2), max_chars=max_chars,
+                                         connect_timeout=cluster_timeout())
+        else:
+            from kg.extract.pipeline import Extractor
+
+            extractor = Extractor(max_chars=max_chars)
 
         def finish(article: Article, extraction: Extraction, stored: Stored) -> None:
             if stored.problems:
@@ -175,11 +185,10 @@ def ingest(
             summary.partnerships += len(extraction.partnerships)
             on_done(article)
 
-        # With several workers the worker processes map and validate too; with one, the SHACL
-        # gate runs in a forked process on the other core while this one parses the next
-        # documents. Results are written here, in order: the store has one writer.
-        in_workers = validate and workers > 1
-        pool = None if in_workers else _gate_pool(validate, len(pending))
+        # On a cluster the workers map and validate too; in one process, the SHACL gate runs in
+        # a forked process on the other core while this one parses the next documents. Results
+        # are written here, in order: the store has one writer.
+        pool = None if parallel else _gate_pool(validate, len(pending))
         waiting: deque[tuple[Article, Extraction, Future[Gated] | Gated]] = deque()
 
         def settle(block: bool) -> None:
@@ -190,8 +199,9 @@ def ingest(
                 finish(article, extraction, write_document(store, article, gated))
 
         try:
-            for article, extraction, failure, ready in extractor.extract_many(
-                    pending, n_process=workers, gate=in_workers):
+            results = (extractor.extract_many(pending, validate=validate) if parallel
+                       else extractor.extract_many(pending))
+            for article, extraction, failure, ready in results:
                 settle(block=False)
                 if extraction is None:
                     error = InputError(article.origin or str(article.id), f"extraction failed ({failure})")
@@ -209,6 +219,8 @@ def ingest(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
+            if parallel:
+                extractor.close()
     # always, even with nothing new: a run that stopped after its last document but before
     # this point left the ontology or the derived graph behind
     ensure_ontology(store)
