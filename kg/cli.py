@@ -157,6 +157,12 @@ def query(
             raise UsageError(f"cannot read {file}: {exc.strerror}") from None
     if not sparql:
         raise UsageError("give a query, or --file FILE")
+    from kg.sparqlguard import TooComplex, check
+
+    try:  # before the parser: deep nesting overflows its stack and kills the process
+        check(sparql, get_settings().max_query_bytes)
+    except TooComplex as exc:
+        raise UsageError(str(exc)) from None
     with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
         result = kg_store.run_query(sparql)
         _print_result(result, fmt.value)
