@@ -16,7 +16,7 @@ server's own read-write handle):
   it last opened them (the write-ahead log and manifest's names, sizes and
   times: ~50 µs to check, ~7 ms to reopen), so it sees every write the server
   made;
-* a worker exits when its parent dies (a watch thread compares ``getppid``).
+* a worker dies with its parent (:func:`kg.procs.die_with_parent`).
 
 Workers are started with the ``spawn`` method: a fork of the threaded server
 (RocksDB, uvicorn) could inherit held locks.
@@ -67,16 +67,11 @@ def store_fingerprint(location: str) -> tuple[tuple[str, int, int], ...]:
 
 
 # --------------------------------------------------------------- the worker side
-def _watch_parent(parent: int) -> None:
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
-
-
 def worker_main(conn: Connection, location: str, max_rows: int, parent: int) -> None:
     """The loop of one worker process: receive a job, answer its outcome, until EOF."""
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    from kg.procs import die_with_parent
+
+    die_with_parent(parent, kernel=False)  # started from short-lived threads: no prctl
     import pyoxigraph as ox
 
     from api.sparql import evaluate_local

@@ -85,6 +85,10 @@ def ingest(
 
     settings = get_settings()
     items = list(read_paths(paths, published))
+    for item in items:
+        if not isinstance(item, KGError) and len(item.text) > settings.max_chars:
+            err.print(f"kg: warning: {item.origin or item.id} has {len(item.text)} characters; only the "
+                      f"first {settings.max_chars} are read (KG_MAX_CHARS)", markup=False)
     with _open(store, update_url, graph_store_url) as kg_store:
         progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("{task.description}"),
