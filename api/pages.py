@@ -202,6 +202,14 @@ def entity_link(iri: str | None, label: str | None) -> str:
     return f'<a href="{esc(href)}">{esc(text)}</a>' if href else esc(text)
 
 
+def external_link(url: str | None, html_text: str) -> str:
+    """``html_text`` (already escaped) linked to ``url`` only when that is an http(s) URL: a
+    ``javascript:`` or ``data:`` value from the data is shown as text, never made a link."""
+    if url and re.match(r"^https?://[^\s\x00-\x20\x7f]+$", url, re.IGNORECASE):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{html_text}</a>'
+    return html_text
+
+
 def json_script(element_id: str, data: Any) -> str:
     """Data for the page's script, safe inside <script>."""
     text = json.dumps(data, ensure_ascii=False)
@@ -463,7 +471,7 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
             same.append(f'<a class="wikidata" href="https://www.wikidata.org/wiki/{esc(qid)}">'
                         f"Wikidata {esc(qid)}</a>")
         else:
-            same.append(f'<a href="{esc(s)}">{esc(s)}</a>')
+            same.append(external_link(s, esc(s)))
     facts = [f"<tr><th>IRI</th><td><code>{esc(info['iri'])}</code></td></tr>",
              f"<tr><th>type</th><td>{types}</td></tr>",
              f"<tr><th>labels</th><td>{esc(', '.join(info['labels']))}</td></tr>"]
@@ -501,8 +509,7 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
     doc_rows = []
     for d in info["documents"]:
         headline = esc(d["headline"] or local_name(d["doc"]))
-        if d["url"]:
-            headline = f'<a href="{esc(d["url"])}">{headline}</a>'
+        headline = external_link(d["url"], headline)
         doc_rows.append(f"<tr><td>{esc(d['published'])}</td><td>{headline}</td>"
                         f"<td>{esc(d['publisher'])}</td><td><code>{esc(local_name(d['doc']))}</code></td></tr>")
     documents = (f'<table class="documents"><thead><tr><th>published</th><th>headline</th><th>publisher</th>'

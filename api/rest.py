@@ -31,7 +31,6 @@ How the graph is read
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import queue
 import re
@@ -80,7 +79,7 @@ from kg.namespaces import (
     QUARANTINE_GRAPH,
     WD,
 )
-from kg.readers import article_from_obj
+from kg.readers import article_from_obj, load_json
 from kg.store import EXPORT_FORMATS, Store
 
 log = logging.getLogger(__name__)
@@ -898,13 +897,11 @@ def rest_router(store: Store, settings: Settings) -> APIRouter:
             if len(body) > MAX_BODY:
                 raise HTTPException(413, f"the article is larger than {MAX_BODY} bytes")
         try:
-            obj = json.loads(bytes(body).decode("utf-8"))
+            text = bytes(body).decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(422, "the body is not valid UTF-8") from None
-        except json.JSONDecodeError as exc:
-            raise HTTPException(422, f"broken JSON ({exc.msg}, line {exc.lineno} column {exc.colno})") from None
         try:
-            article = article_from_obj(obj, "request body")
+            article = article_from_obj(load_json(text, "request body"), "request body")
         except InputError as err:
             raise HTTPException(422, err.reason) from None
         from kg.extract.pipeline import ExtractionError

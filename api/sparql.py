@@ -47,9 +47,12 @@ import hmac
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -59,6 +62,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 from kg.config import Settings
 from kg.namespaces import PREFIXES
+from kg.sparqlguard import TooComplex
+from kg.sparqlguard import check as check_sparql
 from kg.sparqltext import TOKENS
 
 log = logging.getLogger(__name__)
@@ -399,6 +404,85 @@ class Answer:
         return Response(self.body, status_code=200, media_type=self.content_type, headers=headers)
 
 
+# ------------------------------------------------------------ evaluating
+def evaluate_local(ox_store: ox.Store, query: str, dataset: dict[str, list[str]] | None,
+                   union: bool, accept: str | None, base: str, max_rows: int,
+                   cancelled: Callable[[], bool] = lambda: False) -> tuple[Any, ...]:
+    """One query over a pyoxigraph store, as a picklable outcome (for the worker processes of
+    :mod:`api.querypool`, and for in-memory stores in a thread): ``("ok", body, content_type,
+    truncated)`` or ``("error", status, message, headers)``."""
+    kwargs: dict[str, Any] = {"base_iri": base, "prefixes": PREFIXES}
+    if dataset is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset["default-graph-uri"]]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset["named-graph-uri"]]
+    elif union:
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        result = ox_store.query(query, **kwargs)
+    except (SyntaxError, ValueError) as exc:
+        return ("error", 400, f"bad SPARQL query: {exc}", {})
+    outcome = materialise(result, accept, max_rows, cancelled)
+    del result
+    if isinstance(outcome, Cancelled):
+        return ("cancelled",)
+    if isinstance(outcome, ProtocolError):
+        return ("error", outcome.status, outcome.message, outcome.headers)
+    return ("ok", outcome.body, outcome.content_type, outcome.truncated)
+
+
+def outcome_answer(outcome: tuple[Any, ...]) -> Answer:
+    """The :class:`Answer` of an outcome; raises the error it carries."""
+    if outcome[0] == "ok":
+        return Answer(outcome[1], outcome[2], outcome[3])
+    if outcome[0] == "cancelled":
+        raise Cancelled()
+    raise ProtocolError(outcome[1], outcome[2], outcome[3])
+
+
+def materialise(result: Any, accept: str | None, max_rows: int,
+                cancelled: Callable[[], bool]) -> Answer | Exception:
+    """The whole answer as bytes (or the error to raise), checking ``cancelled`` between rows."""
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            offer = negotiate(accept, RESULT_OFFERS)
+            if offer is None:
+                return not_acceptable(RESULT_OFFERS)
+            return Answer(result.serialize(format=offer.fmt) or b"", offer.content_type)
+        if isinstance(result, ox.QueryTriples):
+            offer = negotiate(accept, GRAPH_OFFERS)
+            if offer is None:
+                return not_acceptable(GRAPH_OFFERS)
+            triples, truncated = [], False
+            for triple in result:
+                if cancelled():
+                    return Cancelled()
+                if len(triples) >= max_rows:
+                    truncated = True
+                    break
+                triples.append(triple)
+            prefixes = PREFIXES if offer.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+            body = ox.serialize(triples, format=offer.fmt, prefixes=prefixes) or b""
+            return Answer(body, offer.content_type, truncated)
+        offer = negotiate(accept, RESULT_OFFERS)
+        if offer is None:
+            return not_acceptable(RESULT_OFFERS)
+        lines = ["\t".join("?" + v.value for v in result.variables)]
+        truncated = False
+        for row in result:
+            if cancelled():
+                return Cancelled()
+            if len(lines) > max_rows:
+                truncated = True
+                break
+            lines.append("\t".join("" if t is None else tsv_term(t) for t in row))
+        if cancelled():
+            return Cancelled()
+        body = solutions_bytes("\n".join(lines) + "\n", offer.fmt)
+        return Answer(body, offer.content_type, truncated)
+    except (OSError, ValueError, TypeError, SyntaxError) as exc:
+        return ProtocolError(500, f"the query failed while reading results: {exc}")
+
+
 # ---------------------------------------------------------------- threads
 class Workers:
     """Runs blocking calls in daemon threads, at most ``size`` at a time.
@@ -536,6 +620,25 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     allow_remote = bool(getattr(settings, "allow_remote", False))
     max_rows = max(1, int(settings.max_rows))
     timeout = float(settings.query_timeout) if settings.query_timeout else None
+    max_query_bytes = int(getattr(settings, "max_query_bytes", 0)) or None
+    pool = None
+    location = getattr(store, "location", None)
+    if isinstance(ox_store, ox.Store) and int(getattr(settings, "query_workers", 0)) > 0 \
+            and location and (Path(location) / "CURRENT").is_file():
+        from api.querypool import QueryPool
+
+        pool = QueryPool(location, int(settings.query_workers),
+                         float(getattr(settings, "query_memory_mb", 0)), max_rows)
+    router.query_pool = pool  # type: ignore[attr-defined]
+    # threads that wait on the pool's workers (not the event loop's small default executor,
+    # whose queue would hold requests back before their deadline even starts)
+    pool_waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="kg-sparql-wait")
+
+    def check_text(text: str, what: str) -> None:
+        try:
+            check_sparql(text, max_query_bytes, what)
+        except TooComplex as exc:
+            raise bad(str(exc)) from None
 
     def refuse_remote(analysis: Analysis) -> None:
         found = analysis.remote
@@ -547,39 +650,20 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
         return str(request.url.replace(query="", fragment=""))
 
     # ---------------------------------------------------------- queries
-    def evaluate(query: str, dataset: dict[str, list[ox.NamedNode]] | None, accept: str | None,
+    def evaluate(query: str, dataset: dict[str, list[str]] | None, accept: str | None,
                  base: str, cancel: threading.Event) -> Answer:
-        analysis = analyse(query, False)
-        refuse_remote(analysis)
         if forward is not None:
             return evaluate_remote(query, dataset, accept, base)
-        kwargs: dict[str, Any] = {"base_iri": base, "prefixes": PREFIXES}
-        if dataset is not None:
-            kwargs["default_graph"] = dataset["default-graph-uri"]
-            kwargs["named_graphs"] = dataset["named-graph-uri"]
-        elif not analysis.dataset_clause:
-            kwargs["use_default_graph_as_union"] = True
-        try:
-            result = ox_store.query(query, **kwargs)
-        except SyntaxError as exc:
-            raise bad(f"bad SPARQL query: {exc}") from None
-        except ValueError as exc:
-            raise bad(f"bad SPARQL query: {exc}") from None
-        # pyoxigraph results must be dropped on the thread that made them: no
-        # exception may carry a frame holding them out of this thread
-        outcome = materialise(result, accept, cancel)
-        del result
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+        union = dataset is None and not analyse(query, False).dataset_clause
+        return outcome_answer(evaluate_local(ox_store, query, dataset, union, accept, base,
+                                             max_rows, cancel.is_set))
 
-    def evaluate_remote(query: str, dataset: dict[str, list[ox.NamedNode]] | None,
+    def evaluate_remote(query: str, dataset: dict[str, list[str]] | None,
                         accept: str | None, base: str) -> Answer:
         from kg.errors import StoreError, UsageError
 
-        graphs = None if dataset is None else {k: [n.value for n in v] for k, v in dataset.items()}
         try:
-            status, content_type, body = forward(query, graphs, accept, base,  # type: ignore[misc]
+            status, content_type, body = forward(query, dataset, accept, base,  # type: ignore[misc]
                                                  None if timeout is None else timeout + 1)
         except UsageError as exc:
             raise bad(str(exc)) from None
@@ -590,66 +674,37 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
             raise ProtocolError(status, message)
         return Answer(body, content_type)
 
-    def materialise(result: Any, accept: str | None,
-                    cancel: threading.Event) -> Answer | Exception:
-        """The whole answer as bytes (or the error to raise), checking ``cancel`` between rows."""
-        try:
-            if isinstance(result, ox.QueryBoolean):
-                offer = negotiate(accept, RESULT_OFFERS)
-                if offer is None:
-                    return not_acceptable(RESULT_OFFERS)
-                return Answer(result.serialize(format=offer.fmt) or b"", offer.content_type)
-            if isinstance(result, ox.QueryTriples):
-                offer = negotiate(accept, GRAPH_OFFERS)
-                if offer is None:
-                    return not_acceptable(GRAPH_OFFERS)
-                triples, truncated = [], False
-                for triple in result:
-                    if cancel.is_set():
-                        return Cancelled()
-                    if len(triples) >= max_rows:
-                        truncated = True
-                        break
-                    triples.append(triple)
-                prefixes = PREFIXES if offer.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-                body = ox.serialize(triples, format=offer.fmt, prefixes=prefixes) or b""
-                return Answer(body, offer.content_type, truncated)
-            offer = negotiate(accept, RESULT_OFFERS)
-            if offer is None:
-                return not_acceptable(RESULT_OFFERS)
-            lines = ["\t".join("?" + v.value for v in result.variables)]
-            truncated = False
-            for row in result:
-                if cancel.is_set():
-                    return Cancelled()
-                if len(lines) > max_rows:
-                    truncated = True
-                    break
-                lines.append("\t".join("" if t is None else tsv_term(t) for t in row))
-            if cancel.is_set():
-                return Cancelled()
-            body = solutions_bytes("\n".join(lines) + "\n", offer.fmt)
-            return Answer(body, offer.content_type, truncated)
-        except (OSError, ValueError, TypeError, SyntaxError) as exc:
-            return ProtocolError(500, f"the query failed while reading results: {exc}")
+    def timed_out() -> Response:
+        return ProtocolError(503, f"the query did not finish within {timeout:g} s; "
+                                  "simplify it or add a LIMIT", {"Retry-After": "1"}).response()
 
     async def run_query(request: Request, params: dict[str, list[str]], query: str) -> Response:
+        check_text(query, "query")
         if any(k in params for k in UPDATE_DATASET):
             raise bad("using-graph-uri/using-named-graph-uri are for updates; "
                       "use default-graph-uri/named-graph-uri with a query")
         dataset = None
         if any(k in params for k in QUERY_DATASET):
-            dataset = {k: graph_nodes(params, k) for k in QUERY_DATASET}
-        cancel = threading.Event()
+            dataset = {k: [n.value for n in graph_nodes(params, k)] for k in QUERY_DATASET}
+        refuse_remote(analyse(query, False))
         accept = request.headers.get("accept")
         base = base_iri(request)
+        if pool is not None:
+            union = dataset is None and not analyse(query, False).dataset_clause
+            job = (query, dataset, union, accept, base)
+            deadline = None if timeout is None else time.monotonic() + timeout
+            try:
+                outcome = await asyncio.get_running_loop().run_in_executor(
+                    pool_waiters, pool.run, job, deadline)
+            except TimeoutError:
+                return timed_out()
+            return outcome_answer(outcome).response()
+        cancel = threading.Event()
         try:
             answer = await workers.run(lambda: evaluate(query, dataset, accept, base, cancel),
                                        timeout, cancel)
         except TimeoutError:
-            return ProtocolError(503, f"the query did not finish within {timeout:g} s; "
-                                      "simplify it or add a LIMIT",
-                                 {"Retry-After": "1"}).response()
+            return timed_out()
         return answer.response()
 
     # ---------------------------------------------------------- updates
@@ -693,6 +748,7 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
 
     async def run_update(request: Request, params: dict[str, list[str]], update: str) -> Response:
         authorise(request)
+        check_text(update, "update")
         if any(k in params for k in QUERY_DATASET):
             raise bad("default-graph-uri/named-graph-uri are for queries; "
                       "use using-graph-uri/using-named-graph-uri with an update")

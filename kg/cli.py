@@ -150,6 +150,10 @@ def ingest(
 
     settings = get_settings()
     items = list(read_paths(paths, published))
+    for item in items:
+        if not isinstance(item, KGError) and len(item.text) > settings.max_chars:
+            err.print(f"kg: warning: {item.origin or item.id} has {len(item.text)} characters; only the "
+                      f"first {settings.max_chars} are read (KG_MAX_CHARS)", markup=False)
     if not any(isinstance(item, Article) for item in items):
         for item in items:
             err.print(f"kg: skipped {item}", markup=False)
@@ -288,6 +292,12 @@ def query(
             raise UsageError(f"cannot read {file}: {exc.strerror}") from None
     if not sparql:
         raise UsageError("give a query, or --file FILE")
+    from kg.sparqlguard import TooComplex, check
+
+    try:  # before the parser: deep nesting overflows its stack and kills the process
+        check(sparql, get_settings().max_query_bytes)
+    except TooComplex as exc:
+        raise UsageError(str(exc)) from None
     with _open(store, update_url, graph_store_url, read_only=True) as kg_store:
         result = kg_store.run_query(sparql)
         _print_result(result, fmt.value)

@@ -32,6 +32,22 @@ class Settings(BaseSettings):
     query_timeout: float = 30.0
     #: most result rows a SPARQL SELECT over HTTP returns
     max_rows: int = 100_000
+    #: longest SPARQL query or update accepted (bytes of UTF-8); longer ones get 400
+    max_query_bytes: int = 1_000_000
+    #: worker processes that evaluate /sparql queries over an on-disk store (killed and replaced
+    #: on timeout); 0 evaluates in threads of the server process, which a timeout cannot stop
+    query_workers: int = 4
+    #: resident memory one query worker may reach before its query is stopped (MB; 0: no limit)
+    query_memory_mb: float = 1024
+    #: largest request body of /sparql (bytes); larger ones get 413 before they are read
+    max_sparql_body_bytes: int = 4_000_000
+    #: largest request body of POST /documents (bytes); larger ones get 413 before they are read
+    max_document_bytes: int = 5 * 1024 * 1024
+    #: largest request body of any other route (bytes)
+    max_body_bytes: int = 64 * 1024
+    #: Host header values the server answers (comma-separated; ``*`` for any); default: the
+    #: loopback names, so that a DNS-rebinding page cannot read the graph
+    allowed_hosts: str = "localhost,127.0.0.1,::1"
     #: let SPARQL over HTTP use SERVICE and LOAD (the server then fetches remote data)
     allow_remote: bool = False
     #: extraction processes for ingest

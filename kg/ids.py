@@ -71,14 +71,17 @@ def text_hash(text: str) -> str:
 def document_key(article: Article) -> str:
     """The key of an article's document node, also its named graph.
 
-    It depends on the article's identity, not its text, so an article whose
-    text changed replaces its own graph: the ``id`` field when given, else
-    the URL, else the headline, else the text itself.
+    Two texts are one document only when their ``id`` agrees, or else their URL,
+    or else their headline *and* text: an article with an id or URL whose text
+    changed replaces its own graph, while two different articles under the same
+    headline (wires repeat headlines) are two documents, never one overwriting
+    the other. Keys of articles with an ``id`` are as they always were.
     """
     if article.id:
         return f"document/{slugify(article.id)}"
     if article.url:
         return f"document/url-{stable_hash(article.url)}"
     if article.title:
-        return f"document/{slugify(article.title)[:60]}-{stable_hash(article.title, length=8)}"
+        return (f"document/{slugify(article.title)[:60]}-"
+                f"{stable_hash(article.title, text_hash(article.text), length=12)}")
     return f"document/text-{stable_hash(article.text)}"

@@ -118,7 +118,12 @@ def _gate_pool(validate: bool, documents: int) -> ProcessPoolExecutor | None:
     from kg.shacl import class_hierarchy, load_derived_shapes, load_shapes
 
     load_shapes(), load_derived_shapes(), class_hierarchy()  # parsed once, inherited by the fork
-    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    import os
+
+    from kg.procs import die_with_parent
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def ensure_ontology(store: Store) -> None:

@@ -18,6 +18,7 @@ from kg.model import Article
 
 SUFFIXES = {".txt", ".md", ".json", ".jsonl"}
 _SOURCE_LINE = re.compile(r"^\s*Source\s*(?:»|:)\s*(?P<name>.+?)\s*$", re.IGNORECASE)
+_HTTP_URL = re.compile(r"^https?://[^\s\x00-\x20\x7f]+$", re.IGNORECASE)
 _FIELDS = {"text": str, "title": str, "published": str, "url": str, "source": str, "id": str}
 
 
@@ -73,6 +74,30 @@ def parse_text(text: str, origin: str, published: str | None = None) -> Article:
     return Article(text=body, title=title, published=published, source=source, origin=origin)
 
 
+def load_json(text: str, origin: str, one_line: bool = False) -> object:
+    """A JSON value, or an :class:`InputError` naming what is wrong with it: broken syntax,
+    nesting too deep for the decoder, a number too long to convert. ``one_line``: the text
+    is one line of a JSON Lines file (the origin names the line; only the column is told)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if one_line:
+            raise InputError(origin, f"broken JSON ({exc.msg}, column {exc.colno})") from None
+        raise InputError(f"{origin}:{exc.lineno}", f"broken JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(origin, "the JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(origin, "bad JSON value: " + " ".join(str(exc).split())[:120]) from None
+
+
+def _check_text(value: str, name: str, origin: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(origin, f"field '{name}' holds a lone surrogate "
+                                 f"(\\u{ord(value[exc.start]):04x}), not text") from None
+
+
 def article_from_obj(obj: object, origin: str) -> Article:
     """An article from a decoded JSON value, checked field by field."""
     if not isinstance(obj, dict):
@@ -84,11 +109,15 @@ def article_from_obj(obj: object, origin: str) -> Article:
             continue
         if not isinstance(value, kind):
             raise InputError(origin, f"field '{name}' must be a string, got {type(value).__name__}")
+        _check_text(value, name, origin)
         fields[name] = value
     if not fields.get("text", "").strip():
         raise InputError(origin, "field 'text' is missing or empty")
     if "published" in fields:
         fields["published"] = check_date(fields["published"], origin)
+    if "url" in fields:
+        if not _HTTP_URL.match(fields["url"]):
+            raise InputError(origin, f"field 'url' must be an http(s) URL, got {fields['url'][:80]!r}")
     return Article(**fields, origin=origin)
 
 
@@ -114,16 +143,12 @@ def read_file(path: Path, published: str | None = None) -> Iterator[Article | In
                 continue
             line_origin = f"{origin}:{number}"
             try:
-                yield article_from_obj(json.loads(line), line_origin)
-            except json.JSONDecodeError as exc:
-                yield InputError(line_origin, f"broken JSON ({exc.msg}, column {exc.colno})")
+                yield article_from_obj(load_json(line, line_origin, one_line=True), line_origin)
             except InputError as err:
                 yield err
     elif suffix == ".json":
         try:
-            yield article_from_obj(json.loads(text), origin)
-        except json.JSONDecodeError as exc:
-            yield InputError(f"{origin}:{exc.lineno}", f"broken JSON ({exc.msg})")
+            yield article_from_obj(load_json(text, origin), origin)
         except InputError as err:
             yield err
     else:

@@ -1,0 +1,209 @@
+"""SPARQL queries evaluated in worker processes that can be killed.
+
+A pyoxigraph query cannot be cancelled from Python: a thread whose answer we
+stopped waiting for runs on with its memory (NOTES.md). So ``/sparql`` queries
+over an on-disk store run in a small pool of worker processes, each holding
+the store open read-only (:meth:`pyoxigraph.Store.read_only`, beside the
+server's own read-write handle):
+
+* a query that passes its deadline, or whose worker grows past
+  ``memory_mb`` of resident memory (read from ``/proc`` while waiting), has its
+  worker killed (SIGKILL) and replaced: the slot and the memory come back at
+  once;
+* a worker that dies on its own (a parser crash, an allocation failure) is
+  replaced the same way, and the request answered with an error;
+* a worker reopens its read-only handle when the store's files changed since
+  it last opened them (the write-ahead log and manifest's names, sizes and
+  times: ~50 µs to check, ~7 ms to reopen), so it sees every write the server
+  made;
+* a worker dies with its parent (:func:`kg.procs.die_with_parent`).
+
+Workers are started with the ``spawn`` method: a fork of the threaded server
+(RocksDB, uvicorn) could inherit held locks.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: the outcome of a query: ("ok", body, content_type, truncated) or ("error", status, message, headers)
+Outcome = tuple[Any, ...]
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of process ``pid`` (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def store_fingerprint(location: str) -> tuple[tuple[str, int, int], ...]:
+    """What changes in a RocksDB folder when something is written: its logs, manifest, CURRENT."""
+    out = []
+    try:
+        with os.scandir(location) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".log") or name.startswith("MANIFEST") or name == "CURRENT":
+                    st = entry.stat()
+                    out.append((name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        pass
+    return tuple(sorted(out))
+
+
+# --------------------------------------------------------------- the worker side
+def worker_main(conn: Connection, location: str, max_rows: int, parent: int) -> None:
+    """The loop of one worker process: receive a job, answer its outcome, until EOF."""
+    from kg.procs import die_with_parent
+
+    die_with_parent(parent, kernel=False)  # started from short-lived threads: no prctl
+    import pyoxigraph as ox
+
+    from api.sparql import evaluate_local
+
+    store, seen = None, None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        query, dataset, union, accept, base = job
+        fingerprint = store_fingerprint(location)
+        try:
+            if store is None or fingerprint != seen:
+                store = None
+                store = ox.Store.read_only(location)
+                seen = fingerprint
+            outcome = evaluate_local(store, query, dataset, union, accept, base, max_rows)
+        except OSError as exc:
+            outcome = ("error", 500, f"the store could not be read: {exc}", {})
+        try:
+            conn.send(outcome)
+        except (OSError, ValueError):
+            return
+
+
+# --------------------------------------------------------------- the server side
+class _Worker:
+    def __init__(self, ctx: Any, location: str, max_rows: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, location, max_rows, os.getpid()),
+                                   name="kg-sparql-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except (OSError, ValueError):
+            pass
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """``size`` worker processes over the on-disk store at ``location``."""
+
+    def __init__(self, location: str, size: int, memory_mb: float, max_rows: int) -> None:
+        self.location = location
+        self.size = max(1, size)
+        self.memory_limit = int(memory_mb * 1024 * 1024) if memory_mb else 0
+        self.max_rows = max_rows
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(self.size):
+            self._replace()
+
+    def _replace(self) -> None:
+        """Start one worker in the background and make it idle."""
+        def start() -> None:
+            try:
+                worker = _Worker(self._ctx, self.location, self.max_rows)
+            except Exception:  # noqa: BLE001 - the next request retries
+                log.exception("cannot start a SPARQL worker")
+                return
+            with self._lock:
+                if self._closed:
+                    worker.kill()
+                    return
+                self._all.add(worker)
+            self._idle.put(worker)
+        threading.Thread(target=start, name="kg-sparql-spawn", daemon=True).start()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            if self._closed:
+                return
+        self._replace()
+
+    def workers(self) -> list[int]:
+        """The pids of the live workers (for tests and /proc accounting)."""
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid]
+
+    def run(self, job: tuple[Any, ...], deadline: float | None,
+            cancelled: Callable[[], bool] = lambda: False) -> Outcome:
+        """The outcome of ``job`` in a worker; ``TimeoutError`` at ``deadline``
+        (:func:`time.monotonic`), waiting for a free worker included."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=None if deadline is None
+                                        else max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError from None
+            if worker.process.is_alive():
+                break
+            self._discard(worker)
+        try:
+            worker.conn.send(job)
+            while True:
+                wait = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
+                if wait <= 0 or cancelled():
+                    break
+                if worker.conn.poll(wait):
+                    outcome = worker.conn.recv()
+                    self._idle.put(worker)
+                    return outcome
+                if self.memory_limit and rss_bytes(worker.process.pid) > self.memory_limit:
+                    self._discard(worker)
+                    return ("error", 503, "the query needed more memory than this server allows "
+                            f"({self.memory_limit // 2**20} MB, KG_QUERY_MEMORY_MB); "
+                            "simplify it or add a LIMIT", {})
+        except (EOFError, OSError):
+            code = worker.process.exitcode
+            self._discard(worker)
+            return ("error", 500, f"the query worker died (exit status {code}); the query was not "
+                    "answered", {})
+        # out of time: the worker is killed, its slot and memory come back now
+        self._discard(worker)
+        raise TimeoutError
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
