@@ -418,6 +418,10 @@ def build() -> list[dict[str, Any]]:
         if not any(norm(r[0]) == norm(cap) for r in curated_by_cc[iso]):
             curated_by_cc[iso].append([cap, iso, [], None])
 
+    alternates: dict[tuple[str, str], dict] = {}  # (iso, alternate name) -> the most populous town
+    for c in sorted(cities.values(), key=lambda c: (-int(c.get("population") or 0), c["geonameid"])):
+        for a in c.get("alternatenames") or []:
+            alternates.setdefault((c["countrycode"], norm(a)), c)
     settlements: list[dict[str, Any]] = []
     used: set[tuple[str, str]] = set()
     for iso in sorted(curated_by_cc):
@@ -429,8 +433,12 @@ def build() -> list[dict[str, Any]]:
                 if city:
                     used.add((iso, norm(n)))
                     break
+            coords = None
+            if city is None:  # not a geonames name: an alternate name of a geonames town gives the point
+                alt = next((alternates[(iso, norm(n))] for n in names if (iso, norm(n)) in alternates), None)
+                coords = alt and (_coord(alt["latitude"]), _coord(alt["longitude"]))
             s = {"label": label, "iso": iso, "aliases": list(aliases), "city": city, "curated": True,
-                 "region_label": region_label}
+                 "region_label": region_label, "coords": coords}
             settlements.append(s)
     for (iso, nname), c in sorted(candidates.items()):
         if (iso, nname) in used or (iso, nname) in suppress:
@@ -478,6 +486,8 @@ def build() -> list[dict[str, Any]]:
             e["geonames"] = c["geonameid"]
         if c is not None:
             e["lat"], e["lon"] = _coord(c["latitude"]), _coord(c["longitude"])
+        elif s.get("coords"):
+            e["lat"], e["lon"] = s["coords"]
         if "(" in label:  # 'Tripoli (Lebanon)' -> alias 'Tripoli'
             aliases.insert(0, label.split(" (")[0])
         if c is not None and (s["iso"], norm(c["name"])) not in suppress:
