@@ -31,6 +31,8 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     wikidata: str | None = None  # "Q1032"
     confidence: float = 0.5
+    lat: float | None = None  # WGS84 latitude of a place (kg.geo)
+    lon: float | None = None  # WGS84 longitude
 
 
 @dataclass
@@ -53,6 +55,9 @@ class Event:
     participants: list[str] = field(default_factory=list)
     casualties: list[Casualty] = field(default_factory=list)
     confidence: float = 0.5
+    #: how precisely ``place`` locates the event, ACLED-style (kg.geo.GEO_PRECISIONS):
+    #: "town", "near-town", "region" or "country"; None without a place
+    geo_precision: str | None = None
 
 
 @dataclass
@@ -62,6 +67,10 @@ class Partnership:
     evidence: str
     date: str | None = None
     confidence: float = 0.5
+    #: the text's own dates of the relation, when it says them ("since 2021", "ended in 2023"):
+    #: "YYYY", "YYYY-MM" or "YYYY-MM-DD"; never the publication date
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass

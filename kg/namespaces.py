@@ -9,6 +9,8 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 SCHEMA = SDO  # https://schema.org/
+#: W3C Basic Geo (WGS84 lat/long) vocabulary: coordinates of places
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 #: named graph holding the ontology
 ONTOLOGY_GRAPH = "https://w3id.org/conflict-kg/graph/ontology"
@@ -30,6 +32,7 @@ PREFIXES = {
     "skos": str(SKOS),
     "xsd": str(XSD),
     "prov": str(PROV),
+    "geo": str(GEO),
 }
 
 #: the evaluated actor and place classes of CONTRACT section 2, local names

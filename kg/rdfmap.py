@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from kg import geo
 from kg.ids import document_key, iri, stable_hash, text_hash
 from kg.model import Article, Event, Extraction
 from kg.namespaces import CKG, PREFIXES, SCHEMA, WD
@@ -61,6 +62,7 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
             g.add((node, OWL.sameAs, WD[entity.wikidata]))
         g.add((node, CKG.confidence, confidence(entity.confidence)))
         g.add((node, CKG.mentionedIn, doc))
+        geo.add_place(g, node, entity)
 
     for event in extraction.events:
         key = event_key(doc_key, event)
@@ -89,6 +91,7 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
         g.add((node, CKG.evidence, Literal(event.evidence)))
         g.add((node, CKG.confidence, confidence(event.confidence)))
         g.add((node, CKG.mentionedIn, doc))
+        geo.add_event(g, node, event)
 
     for partnership in extraction.partnerships:
         a, b = sorted(partnership.partners)

@@ -28,6 +28,8 @@ from kg.ids import entity_key, fold  # noqa: E402
 
 CURATED = ROOT / "kg" / "data" / "curated"
 OUT = ROOT / "kg" / "data" / "gazetteer.jsonl"
+#: every other geonames town (cities500), matched only by syntax and the article's countries
+PLACES_OUT = ROOT / "kg" / "data" / "places.tsv.gz"
 
 #: conflict-heavy countries: take every geonames town (cities500), or down to MIN_POP_PRIORITY_BIG
 PRIORITY = set(
@@ -416,6 +418,10 @@ def build() -> list[dict[str, Any]]:
         if not any(norm(r[0]) == norm(cap) for r in curated_by_cc[iso]):
             curated_by_cc[iso].append([cap, iso, [], None])
 
+    alternates: dict[tuple[str, str], dict] = {}  # (iso, alternate name) -> the most populous town
+    for c in sorted(cities.values(), key=lambda c: (-int(c.get("population") or 0), c["geonameid"])):
+        for a in c.get("alternatenames") or []:
+            alternates.setdefault((c["countrycode"], norm(a)), c)
     settlements: list[dict[str, Any]] = []
     used: set[tuple[str, str]] = set()
     for iso in sorted(curated_by_cc):
@@ -427,8 +433,12 @@ def build() -> list[dict[str, Any]]:
                 if city:
                     used.add((iso, norm(n)))
                     break
+            coords = None
+            if city is None:  # not a geonames name: an alternate name of a geonames town gives the point
+                alt = next((alternates[(iso, norm(n))] for n in names if (iso, norm(n)) in alternates), None)
+                coords = alt and (_coord(alt["latitude"]), _coord(alt["longitude"]))
             s = {"label": label, "iso": iso, "aliases": list(aliases), "city": city, "curated": True,
-                 "region_label": region_label}
+                 "region_label": region_label, "coords": coords}
             settlements.append(s)
     for (iso, nname), c in sorted(candidates.items()):
         if (iso, nname) in used or (iso, nname) in suppress:
@@ -474,6 +484,10 @@ def build() -> list[dict[str, Any]]:
         e["population"] = pop
         if c and c.get("geonameid"):
             e["geonames"] = c["geonameid"]
+        if c is not None:
+            e["lat"], e["lon"] = _coord(c["latitude"]), _coord(c["longitude"])
+        elif s.get("coords"):
+            e["lat"], e["lon"] = s["coords"]
         if "(" in label:  # 'Tripoli (Lebanon)' -> alias 'Tripoli'
             aliases.insert(0, label.split(" (")[0])
         if c is not None and (s["iso"], norm(c["name"])) not in suppress:
@@ -507,7 +521,89 @@ def build() -> list[dict[str, Any]]:
     for e in entries.values():
         if e["type"] == "State" and e["capital"] and e["capital"] not in entries:
             e["capital"] = None
+    _place_coordinates(entries, cities, admin_votes, iso_to_key)
+    global _MINOR
+    _MINOR = _minor_places(entries, cities, admin_votes, iso_to_key,
+                           common | PERSON_NAMES, state_surfaces | other_surfaces)
     return [entries[k] for k in sorted(entries)]
+
+
+_MINOR: list[tuple] = []
+
+
+def _coord(x: Any) -> float:
+    return round(float(x), 4)
+
+
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The median point: inside the bulk of the places, not pulled by far islands."""
+    if not points:
+        return None
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    return _coord(lats[len(lats) // 2]), _coord(lons[len(lons) // 2])
+
+
+def _place_coordinates(entries: dict[str, dict[str, Any]], cities: dict, admin_votes: dict,
+                       iso_to_key: dict[str, str]) -> None:
+    """lat/lon of regions (the median of their towns) and states (the median of their towns)."""
+    by_region: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    by_state: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in cities.values():
+        pt = (float(c["latitude"]), float(c["longitude"]))
+        rk = admin_votes.get((c["countrycode"], c.get("admin1code") or ""))
+        if rk:
+            by_region[rk].append(pt)
+        if c["countrycode"] in iso_to_key:
+            by_state[iso_to_key[c["countrycode"]]].append(pt)
+    for e in entries.values():  # regions no town names: the towns the gazetteer puts in them
+        if e["type"] == "Settlement" and e.get("region") and e["region"] not in by_region and "lat" in e:
+            by_region.setdefault("~" + e["region"], []).append((e["lat"], e["lon"]))
+    for e in entries.values():
+        if e["type"] == "Region":
+            pt = _centre(by_region.get(e["key"]) or by_region.get("~" + e["key"]) or [])
+        elif e["type"] == "State":
+            pt = _centre(by_state.get(e["key"], []))
+        else:
+            continue
+        if pt:
+            e["lat"], e["lon"] = pt
+
+
+def _minor_places(entries: dict[str, dict[str, Any]], cities: dict, admin_votes: dict,
+                  iso_to_key: dict[str, str], risky: set[str], taken: set[str]) -> list[tuple]:
+    """Every other geonames town: (name, iso2, region key, lat, lon, population), one row per
+    country and name (the most populous). The runtime matches them only where the syntax says
+    a place is named ("the town of X", "in X, Y province") and prefers the article's countries."""
+    known: set[tuple[str, str]] = set()
+    for e in entries.values():
+        if e["type"] == "Settlement" and e.get("country"):
+            for n in [e["label"], *e["aliases"]]:
+                known.add((e["country"], norm(n.split(" (")[0])))
+    best: dict[tuple[str, str], dict] = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        if cc not in iso_to_key:
+            continue
+        name = clean_name(c["name"])
+        low = norm(name)
+        if not name or any(ch.isdigit() for ch in name) or len(low) < 3 or low in risky or low in taken:
+            continue
+        if any(ord(ch) > 0x24F and ch not in "\u2013\u2019" for ch in ascii_fold(name)):
+            continue
+        if (iso_to_key[cc], low) in known:
+            continue
+        old = best.get((cc, low))
+        if old is None or (int(c.get("population") or 0), -c["geonameid"]) > (
+                int(old.get("population") or 0), -old["geonameid"]):
+            best[(cc, low)] = c
+    rows = []
+    for (cc, _), c in sorted(best.items()):
+        rk = admin_votes.get((cc, c.get("admin1code") or "")) or ""
+        rows.append((ascii_fold(clean_name(c["name"])), cc, rk, _coord(c["latitude"]),
+                     _coord(c["longitude"]), int(c.get("population") or 0)))
+    rows.sort(key=lambda r: (norm(r[0]), r[1]))
+    return rows
 
 
 def main() -> None:
@@ -516,6 +612,11 @@ def main() -> None:
         for e in rows:
             e = {k: v for k, v in e.items() if k != "iso2"} | ({"iso2": e["iso2"]} if "iso2" in e else {})
             f.write(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n")
+    import gzip
+
+    with open(PLACES_OUT, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write("".join("\t".join(map(str, r)) + "\n" for r in _MINOR).encode("utf-8"))
+    print(f"{len(_MINOR)} minor places, {PLACES_OUT.stat().st_size / 1e6:.2f} MB")
     counts: dict[str, int] = defaultdict(int)
     for e in rows:
         counts[e["type"]] += 1

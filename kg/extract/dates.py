@@ -545,6 +545,10 @@ def dates_in_sentence(sent: Any, published: Any = None,
     """
     doc = sent.doc
     pub = _as_date(published)
+    dateline = _dateline(sent.text, pub)
+    if dateline is not None:
+        # "GOMA, Feb 10 (Reuters) - ... on Sunday": the dateline's day is the reference
+        pub = dateline[1]
     spans: list[Any] = []
     for ent in getattr(sent, "ents", ()):
         if ent.label_ in ("DATE", "TIME"):
@@ -571,7 +575,30 @@ def dates_in_sentence(sent: Any, published: Any = None,
         value = resolve_date(span.text, pub, future=fut)
         if value is not None:
             out.append((span, value))
+    if dateline is not None and len(out) > 1:
+        # the dateline says when the story was filed, not when its events happened
+        end = sent.start_char + dateline[0]
+        out = [(span, value) for span, value in out if span.start_char >= end] or out
     if len(out) > 1:
         # "in an overnight raid on Sunday": the night is Sunday's, not the one before publication
         out = [(span, value) for span, value in out if span.text.lower() != "overnight"]
     return out
+
+
+#: "GOMA, Feb 10 (Reuters) -", "KYIV, Ukraine, March 3 (AP) —", "Feb 10 (Reuters) -",
+#: "MOGADISHU, 4 June 2024 (AFP) -": a place in capitals, a day, an agency, a dash
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'\u2019. -]{1,40}(?:,\s*[A-Z][\w'\u2019. -]{1,30})?,\s*)?"
+    r"(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:,?\s+(?:19|20)\d{2})?"
+    r"|\d{1,2}\s+(?:" + _FB_MONTH + r")\.?(?:\s+(?:19|20)\d{2})?)"
+    r"\s*(?:\([^()]{1,40}\))?\s*[-\u2013\u2014:]")
+
+
+def _dateline(text: str, pub: Date | None) -> tuple[int, Date] | None:
+    """A dateline opening ``text``: (where it ends, its day resolved against ``pub``), or None."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    value = resolve_date(m.group("date"), pub)
+    day = parse_iso_date(value) if value and len(value) == 10 else None
+    return (m.end(), day) if day is not None else None

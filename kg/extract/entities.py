@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
+from kg.extract.wordlists import words as wordlist
 from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.ids import entity_key, fold
 from kg.model import Entity
@@ -83,6 +84,8 @@ class DocEntities:
         self.groups: dict[int, list[str]] = {}  # "the three countries" (token index) -> state keys
         self.pronouns: dict[int, Mention] = {}  # "its", "they" (token index) -> the actor
         self._surnames: dict[str, str] = {}  # a person's family name -> the person's key
+        self.region_parents: dict[str, str] = {}  # a region read from the text -> where it lies
+        self.countries: list[str] = []
         self._ents = list(doc.ents)  # doc.ents builds new spans at every call
         self.sents = list(doc.sents)  # and doc.sents too
         self._find()
@@ -131,6 +134,7 @@ class DocEntities:
             entity = Entity(key=key, type=type_, label=label, confidence=conf)
             if entry is not None:
                 entity.wikidata = entry.wikidata
+                entity.lat, entity.lon = entry.lat, entry.lon
             self.entities[key] = entity
         else:
             entity.confidence = max(entity.confidence, CONF[how])
@@ -208,6 +212,8 @@ class DocEntities:
                 continue  # "the Sahel", "the Horn of Africa": areas across borders, not below a country
             if self._is_part_of_longer_name(span):
                 continue
+            if entry.type == "Settlement" and self._designated_region(span, entry):
+                continue  # "Masisi territory", "Kalehe district": the area named after the town
             key = self._gaz_entity(entry, surface=surface)
             actor = None
             capital_of = gaz.capital_of(entry.key)
@@ -222,6 +228,8 @@ class DocEntities:
                              if m.type in {"Settlement", "Region"} and self.gaz.country_of(m.key))
         if counts:
             self.main_state = counts.most_common(1)[0][0]
+        #: the article's countries, most named first: where an unknown town is looked for
+        self.countries = [k for k, _ in counts.most_common() if k]
         # 2. named entities the gazetteer does not know
         self._find_ner()
         # 3. military bases, named after the places found so far
@@ -467,6 +475,8 @@ class DocEntities:
                 surface = doc[ent.start:ent.end + 1].text
             else:
                 surface = name
+            if type_ == "Settlement" and self._minor_mention(ent.start, end, name, strong=cue_place):
+                continue  # a town the main gazetteer leaves out, in the article's countries
             known = self.gaz.best(name, "Person") if type_ == "Person" else None
             if known is not None:  # "President Tinubu": a leader the gazetteer knows by surname
                 key = self._gaz_entity(known, surface=name)
@@ -500,7 +510,8 @@ class DocEntities:
                     "DATE", "TIME", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
                 continue
             prep = t.head
-            ok = prep.lower_ in {"in", "near", "at", "outside", "around"} or (
+            designated = prep.lower_ == "of" and prep.head.lemma_.lower() in wordlist("settlement_designators")
+            ok = designated or prep.lower_ in {"in", "near", "at", "outside", "around"} or (
                 prep.lower_ == "on" and prep.head.lemma_.lower() in lx.ATTACK_NOUNS | lx.ATTACK_VERBS)
             if not ok:
                 continue
@@ -511,13 +522,94 @@ class DocEntities:
             words = {fold(w.lower_) for w in doc[first:t.i + 1]}
             if self.gaz.demonym(name) or len(name) < 3 or words & (NOT_A_TOWN | lx.BASE_NOUNS):
                 continue
+            if self._minor_mention(first, t.i + 1, name, strong=designated):
+                continue
             key = entity_key("Settlement", name)
             self._add_entity(key, "Settlement", name, "cue")
             self._mention(first, t.i + 1, key, "Settlement", "cue")
+        # "Kalembe, a village in Masisi territory": a name the syntax calls a town
+        for t in doc:
+            if t.pos_ != "PROPN" or self.at(t) or not t.text[:1].isupper():
+                continue
+            appos = [c for c in t.children if c.dep_ == "appos"
+                     and c.lemma_.lower() in wordlist("settlement_designators")]
+            if not appos:
+                continue
+            first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
+            if any(self.at(i) for i in range(first, t.i + 1)):
+                continue
+            name = doc[first:t.i + 1].text
+            if self.gaz.demonym(name) or len(name) < 3 or {fold(w.lower_) for w in doc[first:t.i + 1]} & NOT_A_TOWN:
+                continue
+            if not self._minor_mention(first, t.i + 1, name, strong=True):
+                key = entity_key("Settlement", name)
+                self._add_entity(key, "Settlement", name, "cue")
+                self._mention(first, t.i + 1, key, "Settlement", "cue")
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _designated_region(self, span: Span, town: GazEntry) -> bool:
+        """'Masisi territory', 'the Kalehe district': a region named after a town, in the town's
+        region and country (a Region the gazetteer does not know; it takes the town's
+        coordinates). True when mentioned."""
+        doc = self.doc
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is None or nxt.lower_ not in wordlist("region_designators") or nxt.lower_ == "state" or \
+                not town.country or any(s.start == span.end for s in doc.spans.get("ckg_gaz", [])):
+            return False
+        label = town.label.split(" (")[0]
+        key = entity_key("Region", label)
+        known = self.gaz.entries.get(key)
+        if known is not None and known.type == "Region" and known.country == town.country:
+            self._gaz_entity(known, surface=doc[span.start:span.end + 1].text)
+        else:
+            if known is not None:
+                key = entity_key("Region", f"{label} {nxt.lower_}")
+            self._add_entity(key, "Region", label if known is None else f"{label} {nxt.lower_}", "pattern",
+                             doc[span.start:span.end + 1].text)
+            ent = self.entities[key]
+            ent.aliases.add(f"{label} {nxt.lower_}")
+            if ent.lat is None:
+                ent.lat, ent.lon = town.lat, town.lon
+            self.states_of[key] = town.country
+            self.region_parents[key] = town.region or town.country
+        return self._mention(span.start, span.end + 1, key, "Region", "pattern") is not None
+
+    def _minor_mention(self, start: int, end: int, name: str, strong: bool = False) -> bool:
+        """Mention a town the main gazetteer leaves out (geonames' smaller places), looked for
+        in the region the sentence puts it in ("Rubaya, in Masisi territory, North Kivu"), then in
+        the article's countries; with ``strong`` syntax ("the town of X", "X, a village") also
+        anywhere. True when one was found and mentioned."""
+        region, countries = self._container_after(end)
+        entry = self.gaz.minor_place(name, countries + self.countries, region=region, anywhere=strong)
+        if entry is None:
+            return False
+        key = self._gaz_entity(entry, surface=name)
+        return self._mention(start, end, key, "Settlement", "gazetteer") is not None
+
+    def _container_after(self, end: int) -> tuple[str | None, list[str]]:
+        """The region and states named just after a place: 'X, Y province', 'X in Y', 'X (Y)'."""
+        doc = self.doc
+        region, states = None, []
+        i = end
+        while i < len(doc) and i < end + 8 and (doc[i].is_punct and doc[i].text in ",(" or
+                                                 doc[i].lower_ in {"in", "of", "the", "a", "village", "town"} or
+                                                 doc[i].pos_ == "ADJ" or self.at(i) is not None):
+            m = self.at(i)
+            if m is not None:
+                if m.type == "Region" and region is None:
+                    region = m.key
+                    country = self.gaz.country_of(m.key)
+                    if country:
+                        states.append(country)
+                elif m.type == "State":
+                    states.append(m.key)
+                i = m.end
+                continue
+            i += 1
+        return region, states
 
     def _find_acronyms(self) -> None:
         doc = self.doc

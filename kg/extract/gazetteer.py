@@ -25,6 +25,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.jsonl"
+#: every other geonames town, matched only where the syntax names a place (scripts/build_gazetteer.py)
+PLACES_PATH = GAZETTEER_PATH.parent / "places.tsv.gz"
 SPANS_KEY = "ckg_gaz"
 DEMONYM = "DEMONYM"
 
@@ -61,6 +63,10 @@ class GazEntry:
     #: {"of": key, "role": str, "from": year, "to": year or None}
     surname: str | None = None
     leader_of: list[dict] = field(default_factory=list)
+    #: WGS84 coordinates (towns from geonames; regions and states at the median of their towns)
+    lat: float | None = None
+    lon: float | None = None
+    iso2: str | None = None  # states: ISO 3166-1 alpha-2
 
     def posts_in(self, year: int | None) -> list[str]:
         """Keys of what this person led throughout ``year`` (a post ending that year may have
@@ -202,6 +208,72 @@ class Gazetteer:
             chain.append(nxt)
             e = self.entries.get(nxt)
         return chain
+
+    # ------------------------------------------------------------ minor places
+    @functools.cached_property
+    def _minor(self) -> dict[str, list[tuple[str, str, str, float, float, int]]]:
+        """surface key -> [(name, iso2, region key, lat, lon, population)], most populous first."""
+        import gzip
+
+        out: dict[str, list[tuple[str, str, str, float, float, int]]] = {}
+        path = self.places_path
+        if path is None or not Path(path).exists():
+            return out
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                name, iso, region, lat, lon, pop = line.rstrip("\n").split("\t")
+                out.setdefault(surface_key(name), []).append(
+                    (name, iso, region, float(lat), float(lon), int(pop)))
+        for rows in out.values():
+            rows.sort(key=lambda r: -r[5])
+        return out
+
+    places_path: str | Path | None = PLACES_PATH
+
+    @functools.cached_property
+    def _iso_states(self) -> dict[str, str]:
+        return {e.iso2: e.key for e in self.entries.values() if e.type == "State" and e.iso2}
+
+    def minor_place(self, name: str, countries: Iterable[str], region: str | None = None,
+                    anywhere: bool = False) -> GazEntry | None:
+        """A town the main gazetteer leaves out ('Kitchanga', 'Rubaya'), in one of ``countries``
+        (state keys, most likely first), preferring one in ``region``; with ``anywhere`` (the
+        syntax says it is a town: "the town of X") the most populous of that name anywhere.
+        The entry is added to :attr:`entries`, so its region and country chains work."""
+        rows = self._minor.get(surface_key(name))
+        if not rows:
+            return None
+        order = list(dict.fromkeys(countries))
+        picked = None
+        if region:
+            picked = next((r for r in rows if r[2] == region), None)
+        for state in order:
+            if picked is None:
+                picked = next((r for r in rows if self._iso_states.get(r[1]) == state), None)
+        if picked is None and anywhere:
+            picked = rows[0]
+        if picked is None:
+            return None
+        country = self._iso_states.get(picked[1])
+        if country is None:
+            return None
+        from kg.ids import entity_key
+
+        label = picked[0]
+        key = entity_key("Settlement", label)
+        known = self.entries.get(key)
+        if known is not None and (known.country != country or abs((known.lat or 0) - picked[3]) > 1e-6):
+            label = f"{picked[0]} ({self.entries[country].label})"
+            key = entity_key("Settlement", label)
+            known = self.entries.get(key)
+        if known is not None:
+            return known
+        entry = GazEntry(key=key, type="Settlement", label=label,
+                         aliases=[picked[0]] if label != picked[0] else [], country=country,
+                         region=picked[2] or None, population=picked[5], lat=picked[3], lon=picked[4],
+                         kind="minor")
+        self.entries[key] = entry
+        return entry
 
     def of_type(self, type_: str) -> list[GazEntry]:
         """All entries of one class."""

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
+from kg import geo
 from kg.extract import lexicon as lx
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.events import _clause_verb, negated
@@ -356,6 +357,9 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
         if entity.type == "MilitaryBase":
             place = ents.base_places.get(key)
             add(key, "locatedIn", place, conf=0.85)
+        parent = ents.region_parents.get(key)
+        if parent and key not in stated:  # "Masisi territory": in its town's region, else country
+            add(key, "locatedIn", parent if parent in keys else ents.state_of(key), conf=0.7)
     # memberships and affiliations the gazetteer knows, between entities the article names
     together: set[tuple[str, str]] = set()
     for sent in ents.sents:
@@ -379,8 +383,10 @@ def read_relations(doc: Doc, ents: DocEntities, events: list[Event], gaz: Gazett
                 add(key, "leaderOf", post, conf=0.9)
     for sent in ents.sents:
         _sentence_relations(sent, ents, add)
-    # events: perpetrators are active where they attack; bases are run by who leaves them
+    # events: how precisely their place locates them; perpetrators are active where they
+    # attack; bases are run by who leaves them
     for ev in events:
+        ev.geo_precision = geo.precision(ev, ents.entities.get(ev.place) if ev.place else None)
         if ev.type == "Attack" and ev.place:
             state = ents.state_of(ev.place)
             for p in ev.perpetrators:
