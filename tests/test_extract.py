@@ -416,3 +416,92 @@ def test_the_strikes_counted_after_some_quotes(extractor):
     attacks = [e for e in x.events if e.type == "Attack"]
     assert [(a.date, [(c.type, c.count) for c in a.casualties]) for a in attacks] == \
         [("2024-09-23", [("Killed", 9)])]
+
+
+# ------------------------------------------------- the casualty frame (issue 12, point 3)
+def _figures(x) -> set[tuple]:
+    return {(c.type, c.count, c.category) for e in x.events if e.type == "Attack" for c in e.casualties}
+
+
+@pytest.mark.parametrize("text, figure", [
+    # active, frame verbs
+    ("Gunmen raided a market in Gao, Mali, on Monday. The army said it lost six soldiers.",
+     ("Killed", 6, "Soldiers")),
+    ("Bandits ambushed a lorry near Gao in Mali on Friday and shot dead nine traders.",
+     ("Killed", 9, "Civilians")),
+    ("Militants stormed a school near Gao in Mali on Friday, gunning down four pupils.",
+     ("Killed", 4, "Civilians")),
+    # abduction told by a capture verb with people as its object
+    ("Gunmen attacked a mine near Gao in Mali on Friday and seized eleven miners.",
+     ("Abducted", 11, "Civilians")),
+    ("Gunmen raided a college near Gao in Mali on Friday. They took away 16 students.",
+     ("Abducted", 16, "Civilians")),
+    # nominal forms: a counted casualty noun, with or without a victim modifier
+    ("Rebels attacked a camp near Gao in Mali on Friday. A spokesman reported 19 deaths.",
+     ("Killed", 19, "Unspecified")),
+    ("Drones struck a wedding near Gao in Mali on Friday, and officials counted 27 civilian deaths.",
+     ("Killed", 27, "Civilians")),
+    ("Shelling of the town of Gao in Mali caused the deaths of 14 villagers.",
+     ("Killed", 14, "Civilians")),
+])
+def test_the_casualty_frame_in_its_forms(extractor, text, figure):
+    assert figure in _figures(read(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "The army lost control of the town of Gao in Mali on Friday after heavy fighting.",
+    "Gunmen attacked Gao in Mali on Friday. The force has lost one of its members since Chad left.",
+    "Jihadists took control of Gao in Mali on Friday and seized three trucks.",
+])
+def test_frame_verbs_without_victims_give_no_figure(extractor, text):
+    assert _figures(read(extractor, text)) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Since July 2022, at least 1,800 people have been killed in Mali, according to a monitor.",
+    "The insurgency has killed more than 4,000 civilians in Mali since it began.",
+    "Jihadists have killed 900 soldiers in Mali over the past three years.",
+    "So far this year, 350 civilians have been killed in Mali.",
+    "Attacks killed 1,100 Malians between 2019 and 2021, the ministry said.",
+])
+def test_running_totals_are_not_one_event(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("follow", [
+    "A local official said 21 people died.",
+    "The group claimed it carried out the raid and killed 21 soldiers.",
+    "Two medical sources said 21 people had been wounded.",
+    "The rebels said they had killed 21 soldiers in Mali.",
+])
+def test_figures_told_by_a_source_join_the_attack_just_told(extractor, follow):
+    """Who claims a figure is kept; the figure goes to the attack told, not to a new event at the
+    country."""
+    x = read(extractor, "Jihadists attacked an army camp at Boni, Mali, on Monday. " + follow)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert any(c.count == 21 for c in attacks[0].casualties)
+    assert attacks[0].place != "state/mali"
+
+
+def test_a_separate_attack_stays_separate(extractor):
+    x = read(extractor, "Jihadists attacked an army camp at Boni, Mali, on Monday. A local official "
+                        "said 21 people died. In a separate attack, gunmen killed 8 villagers.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 2
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Two security sources said on Thursday that nine soldiers were killed in the attack on Boni, Mali.",
+     None),
+    ("At least seven soldiers were killed in an attack near Boni, Mali, according to military "
+     "sources on Thursday.", None),
+    ("Jihadists killed seven soldiers near Boni, Mali, on Monday, the army said on Thursday.",
+     "2024-03-18"),
+    ("Gunmen abducted 12 women near Boni, Mali, on Saturday, residents said.", "2024-03-16"),
+])
+def test_the_date_of_a_statement_is_not_the_attack_s(extractor, text, date):
+    attacks = [e for e in read(extractor, text).events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].date == date

@@ -56,6 +56,7 @@ class _Draft:
     dated: bool = False
     extra: list[str] = field(default_factory=list)
     tentative: bool = False  # dropped unless a later sentence refers back to it
+    fresh: bool = False  # told as another event: 'a separate attack', 'another raid'
 
 
 def negated(token: Token) -> bool:
@@ -237,21 +238,42 @@ def _category(noun: Token, ents: DocEntities) -> str | None:
 
 
 def _type_from_word(token: Token) -> str | None:
+    """The casualty type a predicate word tells: a verb lemma ('were killed'), a word form ('25
+    dead', 'three missing', 'captured soldiers')."""
     lemma, lower = token.lemma_.lower(), token.lower_
-    if lemma in {"kill", "die", "slay", "murder", "massacre", "execute", "behead", "perish",
-                 "slaughter", "neutralise", "neutralize", "eliminate"} or lower in {"dead", "killed"}:
-        return "Killed"
-    if lemma in {"wound", "injure", "hurt", "maim"} or lower in {"wounded", "injured"}:
-        return "Wounded"
-    if lemma in {"miss", "disappear"} or lower in {"missing", "unaccounted"}:
-        return "Missing"
-    if lemma in {"abduct", "kidnap"} or lower in {"abducted", "kidnapped", "hostage", "captive"}:
-        return "Abducted"
+    for kind in lx.CASUALTY_TYPES:
+        if lemma in lx.CASUALTY_VERBS[kind] or lower in lx.CASUALTY_WORDS[kind]:
+            return kind
     return None
 
 
-#: how a death toll is told to grow or stand
-TOLL_VERBS = {"rise", "climb", "reach", "increase", "jump", "stand", "hit", "soar", "mount"}
+def _noun_type(token: Token) -> str | None:
+    """A nominal casualty predicate: '17 deaths', 'the deaths of 12', 'the abduction of 20'."""
+    lemma = token.lemma_.lower()
+    for kind in lx.CASUALTY_TYPES:
+        if lemma in lx.CASUALTY_NOUNS[kind]:
+            return kind
+    return None
+
+
+def _frame_verb_type(verb: Token, node: Token) -> str | None:
+    """Verbs that are a casualty predicate only in a frame, ``node`` being their object: 'lost
+    four soldiers' (a side's dead), 'shot dead four people', 'gunned down five' (killed), 'seized
+    nine workers', 'took away 24 students' (abducted; people, not a town or weapons)."""
+    lemma = verb.lemma_.lower()
+    if node.dep_ != "dobj":
+        return None
+    if lemma in lx.LOSS_VERBS:  # a counted victim noun: not 'lost one of its members' (a state)
+        return "Killed" if node.pos_ == "NOUN" and node.lemma_.lower() != "member" else None
+    if lemma in lx.SHOOT_VERBS and any(c.lower_ in {"dead", "down"} and c.dep_ in {
+            "oprd", "acomp", "advmod", "prt", "xcomp", "amod", "ccomp"} for c in verb.children):
+        return "Killed"
+    if lemma in lx.CAPTURE_VERBS and (lemma not in {"take", "carry", "herd", "round"} or any(
+            c.dep_ in {"prt", "advmod"} and c.lower_ in {"away", "off", "up"} for c in verb.children)):
+        if lemma == "take" and any(c.lower_ in {"control", "part", "place", "power"} for c in verb.children):
+            return None
+        return "Abducted"
+    return None
 
 
 def _casualty_type(head: Token) -> str | None:
@@ -275,18 +297,13 @@ def _casualty_type(head: Token) -> str | None:
         if node.dep_ == "pobj" and gov.lower_ == "between":  # "killed between 10 and 15 villagers"
             return _type_from_word(gov.head)
         toll_verb = gov.head if node.dep_ == "pobj" and gov.lower_ in {"to", "at"} else gov
-        if node.dep_ in {"pobj", "dobj"} and toll_verb.lemma_.lower() in TOLL_VERBS and any(
+        if node.dep_ in {"pobj", "dobj"} and toll_verb.lemma_.lower() in lx.TOLL_VERBS and any(
                 c.dep_ == "nsubj" and c.lemma_.lower() == "toll" for c in toll_verb.children):
             return "Killed"  # "the death toll rose to 50", "the toll stood at 30"
         if node.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ == "of":
             # "the lives of 20 soldiers", "the deaths of 12", "a toll of 30"
-            owner = gov.head
-            if owner.lemma_.lower() in {"life", "death", "body", "toll", "killing"}:
-                return "Killed"
-            if owner.lemma_.lower() in {"abduction", "kidnapping"}:
-                return "Abducted"
-            return None
-        kind = _type_from_word(gov)
+            return _noun_type(gov.head)
+        kind = _type_from_word(gov) or _frame_verb_type(gov, node)
         if kind and node.dep_ in {"nsubjpass", "dobj", "nsubj", "oprd", "attr", "npadvmod"}:
             return kind
         if lemma == "lose" and any(c.lemma_.lower() == "life" for c in gov.children):
@@ -336,20 +353,26 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         quantity = quantity_of(t)
         if quantity is None or quantity.approximate or quantity.maximum:
             continue  # "around 40", "some 30", "nearly 50": not a figure to record
+        nominal = None  # "17 deaths", "12 civilian deaths": the noun is the predicate
         if t.dep_ in {"nummod", "quantmod", "compound"} and t.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
             head = t.head
             # "20 soldiers and one civilian": the number's own noun
             category = _category(head, ents)
             if category is None:
-                continue
+                nominal = _noun_type(head) if head.tag_ == "NNS" and head.lemma_.lower() not in {
+                    "toll", "life", "body"} else None
+                if nominal is None:
+                    continue
         elif t.dep_ in {"nsubj", "nsubjpass", "dobj", "conj", "pobj", "appos", "attr"}:
             head = t
             category = None
         else:
             continue
-        kind = _casualty_type(head)
+        kind = nominal or _casualty_type(head)
         if kind is None or _either_or(head):
             continue  # "2,500 people were killed or injured": no figure of one kind
+        if _running_total(head):
+            continue  # "since 2021, more than 2,000 people have been killed": a total, not an event's
         if category is None or category == "Unspecified":
             inherit = category is None or head.lemma_.lower() in {"other", "others", "man", "men", "person"}
             category = _category_from_context(head, ents) or (last_category if inherit else None) \
@@ -362,6 +385,38 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         out.append((Casualty(kind, quantity.value, category, quantity.minimum, victim), head))
         last_category = category
     return out
+
+
+def _span_phrase(prep: Token) -> bool:
+    """A preposition that opens a time span: 'since July 2023', 'since the war began', 'over the
+    past decade', 'between 2014 and 2017', 'so far this year'."""
+    low = prep.lower_
+    if low in lx.SPAN_SINCE:
+        return True
+    objs = [c for c in prep.children if c.dep_ == "pobj"]
+    if low == "between":
+        return any(o.ent_type_ == "DATE" and re.fullmatch(r"\d{4}", o.text) for o in objs)
+    if low in lx.SPAN_PREPS:
+        return any(o.lower_ in lx.SPAN_NOUNS and any(c.lower_ in lx.SPAN_MODS for c in o.children)
+                   for o in objs)
+    return False
+
+
+def _running_total(head: Token) -> bool:
+    """The figure's clause counts over a span of time (a running total), not one event ('ruled
+    since coups in 2020 and 2021' is a span after the coups, not coups over a span)."""
+    verb = _clause_verb(head)
+    for node in [verb] + ([verb.head] if verb.dep_ == "conj" else []):
+        for c in node.children:
+            if head in c.subtree:
+                continue
+            if c.dep_ == "prep" and _span_phrase(c):
+                return True
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lx.SPAN_SINCE for m in c.children):
+                return True
+            if c.dep_ == "advmod" and c.lower_ == "far" and any(w.lower_ == "so" for w in c.children):
+                return True  # "so far this year"
+    return False
 
 
 def _category_from_context(head: Token, ents: DocEntities) -> str | None:
@@ -642,23 +697,27 @@ def _future(trigger: Token) -> bool:
 
 
 def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None,
-              alone: bool = False) -> str | None:
+              alone: bool = False, reported: bool = False) -> str | None:
     """The date phrase of the trigger's own clause (or of a verb joined to it: 'were killed and
     17 wounded on Wednesday'), else of a clause it is the complement of; with ``alone`` (the
-    sentence has one event and one date), that date."""
+    sentence has one event and one date), that date. With ``reported`` (an attack: told after it
+    happened), a date on the statement that tells it is not the event's."""
     verb = _clause_verb(trigger)
     own = {verb.i} | {c.i for c in verb.conjuncts}
     if _nested(trigger, verb):
         return None  # "declared Friday a holiday for the anniversary of the overthrow": not its date
-    ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" else set()
+    ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" or reported else set()
     ranked = []
     for span, value in dates:
         date_verb = _clause_verb(span.root)
+        if reported and span.root.head.i != trigger.i and _statement_date(span, date_verb, trigger):
+            continue  # "two sources said on Sunday that nine soldiers were killed": when it was said
         if date_verb.i in own or span.root.head.i == trigger.i:
             ranked.append((0, span, value))
         elif date_verb.i in ancestors:
             ranked.append((1, span, value))
-    if not ranked and alone and len(dates) == 1:
+    if not ranked and alone and len(dates) == 1 and not (reported and _statement_date(
+            dates[0][0], _clause_verb(dates[0][0].root), trigger)):
         ranked.append((2, *dates[0]))
     if not ranked:
         return None
@@ -666,6 +725,15 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     if _future(trigger):
         return resolve_date(span.text, published, future=True) or value
     return value
+
+
+def _statement_date(span: Span, date_verb: Token, trigger: Token) -> bool:
+    """The date belongs to a statement, not to what it tells: a verb of saying other than the
+    trigger ('the army said on Sunday'), or 'according to military sources on Tuesday'."""
+    if date_verb.i != trigger.i and date_verb.lemma_.lower() in lx.SPEECH_VERBS and span.start > date_verb.i:
+        return True  # ("killed 25 women on Saturday, residents said": the date is the killing's)
+    return any(n.lower_ == "according" or n.lemma_.lower() in {"statement", "source", "communique"}
+               for n in _below(span.root, date_verb, 6)[1:])
 
 
 _RELATIVE = re.compile(
@@ -732,6 +800,18 @@ def _happened(noun: Token) -> bool:
         verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
 
 
+ANOTHER_WORDS = {"another", "separate", "second", "third", "earlier", "previous", "similar", "new",
+                 "other", "separately", "earlier", "also", "latest"}
+
+
+def _told_as_another(trigger: Token) -> bool:
+    """'a separate attack', 'another raid', 'in an earlier ambush': the text marks a new event."""
+    words = [c for c in trigger.children if c.dep_ in {"amod", "det", "advmod"}]
+    if trigger.pos_ == "VERB":
+        words = [c for c in trigger.children if c.dep_ == "advmod" and c.lower_ in {"separately", "earlier"}]
+    return any(w.lower_ in ANOTHER_WORDS - {"also"} for w in words)
+
+
 def _add_figures(ev: Event, figures: list[Casualty]) -> None:
     """Add the figures ``ev`` does not have yet (same type, count and category)."""
     have = {(c.type, c.count, c.category) for c in ev.casualties}
@@ -781,6 +861,7 @@ class EventReader:
         for index, sent in enumerate(self.ents.sents):
             last_category = self._sentence(index, sent, last_category)
         self._merge_retold()
+        self._merge_unplaced()
         events = [self._finish(d) for d in self.drafts if self._keep(d)]
         # an attack with nowhere to put it, not even the article's country, is not kept
         return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
@@ -811,6 +892,52 @@ class EventReader:
             first.confidence = max(first.confidence, ev.confidence)
             same.extra.append(ev.evidence)
         self.drafts = kept
+
+    def _merge_unplaced(self) -> None:
+        """An attack told with no place of its own ('a spokesman said 20 people died', 'the group
+        claimed it killed 137 soldiers'), or only with the country of the attack just told, is that
+        attack: its figures and roles go there, not to a new event placed at the country. The other
+        way, a first sentence's attack told at a country or region and the next one's at a town of
+        that country, with no figures of its own, is one attack placed at the town. Not when the text
+        marks another event ('a separate attack'), gives another date, or other attackers."""
+        kept: list[_Draft] = []
+        for d in self.drafts:
+            ev = d.event
+            prev = next((k for k in reversed(kept) if k.event.type == "Attack"), None)
+            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > 8 \
+                    or not _same_time(prev.event.date, ev.date) or \
+                    (ev.place is not None and self._other_side(prev.event, ev)):
+                kept.append(d)
+                continue
+            first = prev.event
+            if ev.place is None or (d.place_rank == PLACE_RANK["State"] and
+                                    self.ents.state_of(first.place) == ev.place):
+                pass  # no place of its own, or only the country
+            elif first.place and prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
+                    and not ev.casualties and prev.sent_index <= 1 and \
+                    self.ents.state_of(first.place) == self.ents.state_of(ev.place):
+                first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
+            else:
+                kept.append(d)
+                continue
+            if ev.date and (not first.date or len(ev.date) > len(first.date)):
+                first.date, prev.dated = ev.date, True
+            # a claim by another side ('the rebels said they had killed 47 soldiers') adds its figures,
+            # not a second attacker
+            others = self._other_side(first, ev)
+            self._merge_roles(first, {"perpetrators": [] if others else ev.perpetrators,
+                                      "targets": ev.targets, "participants": ev.participants})
+            _add_figures(first, ev.casualties)
+            first.confidence = max(first.confidence, ev.confidence)
+            prev.extra.append(ev.evidence)
+            prev.tentative = prev.tentative and d.tentative
+        self.drafts = kept
+
+    def _other_side(self, a: Event, b: Event) -> bool:
+        """Both name attackers and none is shared: two attacks."""
+        pa, pb = {self.ents.state_of(k) or k for k in a.perpetrators}, \
+            {self.ents.state_of(k) or k for k in b.perpetrators}
+        return bool(pa and pb and not pa & pb)
 
     def _claim(self, index: int, sent: Span) -> None:
         """'JNIM claimed responsibility': the group is who carried out the attack just told."""
@@ -846,6 +973,8 @@ class EventReader:
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
+            if (trig.token.tag_ == "NNS" or trig.type == "Attack") and _running_total(trig.token):
+                continue  # "attacks have killed 2,500 people since 2014": a campaign, not one event
             if trig.type == "Coup" and trig.token.tag_ == "NNS" and \
                     len(_joined_dates(trig.token, dates, self.published)) > 1:
                 pass  # "coups in 2020 and 2021": one a date
@@ -873,7 +1002,8 @@ class EventReader:
         if "Attack" not in by_type:
             self._claim(index, sent)
         for type_, trig in by_type.items():
-            date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1)
+            date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1,
+                             reported=type_ == "Attack")
             if type_ == "Coup":
                 for value in _joined_dates(trig.token, dates, self.published) or [date]:
                     self._event(index, sent, type_, trig, [], value)
@@ -975,7 +1105,8 @@ class EventReader:
                    casualties=[c for c, _ in casualties],
                    confidence=VERB_CONF if trig.token.pos_ == "VERB" else NOUN_CONF)
         self._merge_roles(ev, roles)
-        self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative))
+        self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative,
+                                  fresh=_told_as_another(trig.token)))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:

@@ -1,5 +1,8 @@
 """Word lists the extraction rules use: triggers, cue nouns, victim nouns.
 
+Lists moved to data live in ``kg/data/lexicon/*.json``: each list there has a
+``source`` (what it is and where the words come from) and is loaded once here.
+
 They are lemmas (lower case) of general English news vocabulary, not
 phrases from particular articles.
 """
@@ -45,13 +48,8 @@ FORCE_NOUNS = {
 MATERIEL_NOUNS = {"drone", "aircraft", "jet", "helicopter", "warplane"}
 
 # --- casualties --------------------------------------------------------------
-KILLED_WORDS = {"kill", "die", "dead", "death", "slay", "murder", "massacre", "execute",
-                "behead", "fatality", "body", "toll", "perish", "life", "lose", "slaughter",
-                "neutralise", "neutralize", "eliminate", "claim"}
-WOUNDED_WORDS = {"wound", "injure", "hurt", "injury", "wounded", "injured", "maim"}
-MISSING_WORDS = {"missing", "unaccounted", "disappear", "unaccount"}
-ABDUCTED_WORDS = {"abduct", "kidnap", "hostage", "capture", "seize", "abduction", "kidnapping",
-                  "take", "hold", "captive"}
+# The casualty frame (predicates, nominal forms, capture and loss verbs, time spans, speech verbs)
+# is data: kg/data/lexicon/casualties.json, loaded below.
 
 SOLDIER_NOUNS = {
     "soldier", "troop", "serviceman", "servicemen", "gendarme", "policeman", "policemen",
@@ -145,3 +143,40 @@ END_NOUNS = {"rupture", "break", "breakdown", "withdrawal", "expulsion", "termin
 #: in an article is one of these unless the article names another
 JUNTA_STATES = {"state/mali", "state/burkina-faso", "state/niger", "state/guinea", "state/sudan",
                 "state/myanmar", "state/chad", "state/gabon"}
+
+
+# --- lists kept as data ----------------------------------------------------------
+import json as _json  # noqa: E402
+from pathlib import Path as _Path  # noqa: E402
+
+LEXICON_DIR = _Path(__file__).resolve().parent.parent / "data" / "lexicon"
+
+
+def load_lexicon(name: str) -> dict:
+    """One data file of ``kg/data/lexicon`` (``name`` without ``.json``)."""
+    with open(LEXICON_DIR / f"{name}.json", encoding="utf-8") as fh:
+        return _json.load(fh)
+
+
+_CAS = load_lexicon("casualties")
+CASUALTY_TYPES = ("Killed", "Wounded", "Missing", "Abducted")
+
+
+def _by_type(entry: dict) -> dict[str, frozenset[str]]:
+    return {t: frozenset(entry.get(t, [])) for t in CASUALTY_TYPES}
+
+
+#: casualty type of a verb lemma ("killed", "were wounded"), of a word form ("25 dead", "three
+#: missing", "captured soldiers"), of a noun ("17 deaths", "the abduction of 20")
+CASUALTY_VERBS = _by_type(_CAS["predicate_verbs"])
+CASUALTY_WORDS = _by_type(_CAS["predicate_words"])
+CASUALTY_NOUNS = _by_type(_CAS["predicate_nouns"])
+CAPTURE_VERBS = frozenset(_CAS["capture_verbs"]["words"])
+LOSS_VERBS = frozenset(_CAS["loss_verbs"]["words"])
+SHOOT_VERBS = frozenset(_CAS["shoot_verbs"]["words"])
+TOLL_VERBS = frozenset(_CAS["toll_verbs"]["words"])
+SPAN_SINCE = frozenset(_CAS["span_words"]["since"])
+SPAN_NOUNS = frozenset(_CAS["span_words"]["span_nouns"])
+SPAN_PREPS = frozenset(_CAS["span_words"]["span_preps"])
+SPAN_MODS = frozenset(_CAS["span_words"]["span_mods"])
+SPEECH_VERBS = frozenset(_CAS["speech_verbs"]["words"])
