@@ -49,10 +49,12 @@
       var t = el("title", {}, p); t.textContent = (f.properties && f.properties.name) || "";
     });
     var dots = el("g", { "class": "events" }, svg);
+    // area proportional to the people killed, the largest figure on the map 22 px across
+    var most = Math.max.apply(null, [1].concat(pts.map(function (p) { return p.killed; })));
     pts.slice().sort(function (a, b) { return b.killed - a.killed; }).forEach(function (p) {
       var xy = projection([p.lon, p.lat]);
       if (!xy) { return; }
-      var r = 4 + Math.sqrt(p.killed) * 1.6;
+      var r = 4 + 18 * Math.sqrt(p.killed / most);
       var c = el("circle", { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: r.toFixed(1),
                              fill: colours[p.type] || "#555", "class": "event event-" + p.type.toLowerCase(),
                              "data-event": p.event }, dots);

@@ -1,0 +1,72 @@
+"""The analyst's workbench (api/workbench.py): the map and the charts, on the dev corpus served by
+a real `kg serve`, driven in Debian's Chromium through Playwright. No request may leave our server
+(no tiles, no CDN); screenshots go to tests/output/."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.test_pages import Page, base_url, browser, page, screenshot_and_check  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.slow
+
+
+def test_data_routes_validate_and_answer(base_url: str) -> None:  # noqa: F811
+    points = httpx.get(f"{base_url}/workbench/points.json", timeout=60).json()
+    assert points["points"] and not points["truncated"]
+    for p in points["points"]:
+        assert -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180, p
+        assert p["type"] in ("Attack", "Coup", "Withdrawal", "Deployment", "Agreement")
+    attacks = httpx.get(f"{base_url}/workbench/points.json", params={"type": "Attack"}, timeout=60).json()
+    assert 0 < len(attacks["points"]) < len(points["points"])
+    assert {p["type"] for p in attacks["points"]} == {"Attack"}
+    dated = httpx.get(f"{base_url}/workbench/points.json", params={"from": "2024-06", "to": "2024-06"},
+                      timeout=60).json()["points"]
+    assert dated and all(p["date"] and p["date"].startswith("2024-06") for p in dated)
+    for bad in ({"place": "Tillaberi"}, {"from": "June"}, {"type": "Party"}, {"actor": "state/ni ger"}):
+        r = httpx.get(f"{base_url}/workbench/points.json", params=bad, timeout=60)
+        assert r.status_code == 422, (bad, r.status_code)
+    assert httpx.get(f"{base_url}/workbench/casualties.json", params={"casualty": "Eaten"},
+                     timeout=60).status_code == 422
+    assert httpx.get(f"{base_url}/workbench/vendor/../../pyproject.toml", timeout=60).status_code == 404
+
+
+def test_map_draws_the_events_offline(page: Page, base_url: str) -> None:  # noqa: F811
+    page.page.goto(f"{base_url}/map")
+    page.page.wait_for_selector("#kg-map[data-drawn]", timeout=60_000)
+    drawn = int(page.page.get_attribute("#kg-map", "data-drawn") or 0)
+    want = len(httpx.get(f"{base_url}/workbench/points.json", timeout=60).json()["points"])
+    assert drawn == want > 5
+    assert page.page.locator("#kg-map circle.event").count() == want
+    assert page.page.locator("#kg-map path.country").count() > 100  # the outlines from world-atlas
+    assert page.page.locator("#map-table tbody tr").count() == want
+    screenshot_and_check(page, "map.png")
+
+
+def test_map_filtered_by_place_keeps_what_is_inside(page: Page, base_url: str) -> None:  # noqa: F811
+    page.page.goto(f"{base_url}/map?place=state/niger&type=Attack")
+    page.page.wait_for_selector("#kg-map[data-drawn]", timeout=60_000)
+    everywhere = httpx.get(f"{base_url}/workbench/points.json", params={"type": "Attack"}, timeout=60).json()
+    in_niger = int(page.page.get_attribute("#kg-map", "data-drawn") or 0)
+    assert 0 < in_niger < len(everywhere["points"])
+    screenshot_and_check(page, "map-niger-attacks.png")
+
+
+def test_chart_of_nigers_soldiers_killed_by_month(page: Page, base_url: str) -> None:  # noqa: F811
+    page.page.goto(f"{base_url}/charts?actor=state/niger")
+    page.page.wait_for_selector("#chart-casualties[data-drawn]", timeout=60_000)
+    months = page.page.locator("#table-casualties tr[data-month]")
+    assert months.count() >= 2
+    soldiers = page.page.locator('#table-casualties td[data-series="Soldiers"]').all_inner_texts()
+    assert sum(int(v) for v in soldiers) > 0
+    data = httpx.get(f"{base_url}/workbench/casualties.json", params={"actor": "state/niger"}, timeout=60).json()
+    assert [int(v) for v in soldiers] == data["categories"]["Soldiers"]
+    assert data["months"] == sorted(data["months"])
+    # the canvas was painted: some pixel is not blank
+    painted = page.page.evaluate("""() => { const c = document.getElementById('chart-casualties');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; } return false; }""")
+    assert painted
+    page.page.wait_for_selector("#chart-events[data-drawn]", timeout=60_000)
+    screenshot_and_check(page, "charts-niger.png")
