@@ -151,6 +151,12 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
                                    swagger_js_url="/static/vendor/swagger/swagger-ui-bundle.js",
                                    swagger_css_url="/static/vendor/swagger/swagger-ui.css",
                                    swagger_favicon_url="data:,")
+        # a way back to the app, above Swagger UI
+        body = bytes(page.body).decode("utf-8").replace(
+            "<body>", '<body>\n<p style="margin:.6rem 1.2rem;font-family:sans-serif"><a href="/">'
+                      '&larr; ConflictKG</a> · <a href="/map">map</a> · <a href="/charts">charts</a> · '
+                      '<a href="/timeline">timeline</a></p>', 1)
+        page = HTMLResponse(body)
         # its one inline script (the SwaggerUIBundle call) is allowed by its hash, nothing else
         hashes = " ".join(
             "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
@@ -165,7 +171,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.include_router(workbench_router(store))
     app.state.query_pool = getattr(sparql, "query_pool", None)
 
-    @app.get("/health")
+    @app.api_route("/health", methods=["GET", "HEAD"], summary="Liveness and the number of quads stored")
     def health() -> dict[str, object]:
         return {"status": "ok", "version": __version__, "quads": store.count_quads()}
 
@@ -174,5 +180,11 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         if app.state.query_pool is not None:
             app.state.query_pool.close()
 
+    origins = [o.strip() for o in (settings.cors_origins or "").split(",") if o.strip()]
+    if origins:  # off unless KG_CORS_ORIGINS names the origins (or "*") whose pages may read the API
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "HEAD", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "Accept"])
     app.add_middleware(Guard, settings=settings)
     return app

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     #: Host header values the server answers (comma-separated; ``*`` for any); default: the
     #: loopback names, so that a DNS-rebinding page cannot read the graph
     allowed_hosts: str = "localhost,127.0.0.1,::1"
+    #: origins (comma-separated, or "*") whose pages may call the API from a browser; CORS is off
+    #: when empty
+    cors_origins: str = ""
     #: let SPARQL over HTTP use SERVICE and LOAD (the server then fetches remote data)
     allow_remote: bool = False
     #: extraction processes for ingest

@@ -37,3 +37,24 @@ def test_sparql_get_post_and_errors(server):
     assert r.status_code == 400
     health = httpx.get(f"{server}/health").json()
     assert health["status"] == "ok" and health["quads"] > 500
+
+
+def test_health_answers_head_and_docs_lead_back(server):
+    head = httpx.head(f"{server}/health", timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    docs = httpx.get(f"{server}/docs", timeout=30).text
+    assert '<a href="/">' in docs and "/static/vendor/swagger/swagger-ui-bundle.js" in docs
+
+
+def test_cors_is_off_by_default_and_configurable(server, tmp_path):
+    origin = {"Origin": "http://dashboard.example"}
+    r = httpx.get(f"{server}/health", headers=origin, timeout=30)
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+    base, proc = start_server(tmp_path / "cors-store", {"KG_CORS_ORIGINS": "http://dashboard.example"})
+    try:
+        r = httpx.get(f"{base}/health", headers=origin, timeout=30)
+        assert r.headers.get("access-control-allow-origin") == "http://dashboard.example"
+        other = httpx.get(f"{base}/health", headers={"Origin": "http://elsewhere.example"}, timeout=30)
+        assert "access-control-allow-origin" not in other.headers
+    finally:
+        stop_server(proc)
