@@ -494,15 +494,31 @@ class _Places:
         return {place} | self.up.get(place, set()) | self.down.get(place, set())
 
 
+def _same_figures(a: Report, b: Report) -> int:
+    """How many figures two reports give alike (same kind, victim category and number)."""
+    return sum(1 for k, f in a.figures.items() if k in b.figures and b.figures[k][0] == f[0])
+
+
 def compatible(a: Report, b: Report, places: _Places) -> bool:
     """Two reports can be of one event: other articles, the same type, places equal or one within
-    the other, dates agreeing, and no contradicting perpetrator."""
+    the other, dates agreeing, and no contradicting perpetrator. When the dates do not pin it
+    (one undated, or of another precision: a month and a day), the reports must also agree on
+    something an article says of one event only: a figure, or the evidence sentence."""
     if a.doc == b.doc or a.type != b.type or not a.place or not b.place:
         return False
     if not places.agree(a.place, b.place) or not dates_agree(a.date, b.date, a.type == str(CKG.Attack)):
         return False
     pa, pb = a.roles.get("perpetrator", set()), b.roles.get("perpetrator", set())
-    return not (pa and pb and not pa & pb)
+    if pa and pb and not pa & pb:
+        return False
+    if not a.date or not b.date or len(a.date) != len(b.date):
+        return bool(_same_figures(a, b) or a.evidence & b.evidence)
+    return True
+
+
+def _affinity(a: Report, b: Report) -> int:
+    return (2 * _same_figures(a, b) + (a.place == b.place) + (a.date == b.date)
+            + len(a.evidence & b.evidence))
 
 
 def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
@@ -594,16 +610,23 @@ def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
 
 
 def cluster(reports: dict[str, Report], places: _Places) -> list[list[Report]]:
-    """Reports grouped into events: in the order of their IRIs, each report joins the first event
-    all of whose reports it agrees with, else starts one. The result depends on the set only."""
+    """Reports grouped into events. The best-dated reports first (days, then months, years,
+    undated; then by IRI): each joins, of the events all of whose reports it agrees with, the one
+    it shares most with (figures, place, date, evidence; ties: the first made), else starts one.
+    The result depends on the set of reports only, never on the order they were stored in."""
     clusters: list[list[Report]] = []
-    for rep in sorted(reports.values(), key=lambda r: r.iri):
+    order = sorted(reports.values(), key=lambda r: (-len(r.date or ""), r.iri))
+    for rep in order:
+        best, best_score = None, -1
         for members in clusters:
             if all(compatible(rep, m, places) for m in members):
-                members.append(rep)
-                break
-        else:
+                score = sum(_affinity(rep, m) for m in members)
+                if score > best_score:
+                    best, best_score = members, score
+        if best is None:
             clusters.append([rep])
+        else:
+            best.append(rep)
     return clusters
 
 
