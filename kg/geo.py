@@ -11,6 +11,7 @@ locates them. :mod:`kg.rdfmap` calls :func:`add_place` once per entity node and
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -28,8 +29,10 @@ _BY_TYPE = {"Settlement": "town", "MilitaryBase": "town", "Region": "region", "S
 def add_place(g: Graph, node: URIRef, entity: Entity) -> None:
     """geo:lat and geo:long of a place that has coordinates."""
     if entity.lat is not None and entity.lon is not None:
-        g.add((node, GEO.lat, Literal(round(entity.lat, 4), datatype=XSD.decimal)))
-        g.add((node, GEO.long, Literal(round(entity.lon, 4), datatype=XSD.decimal)))
+        # from a Decimal, not a float: a float-valued xsd:decimal literal fails the shapes when the
+        # graph is validated as it is (without a round trip through N-Triples)
+        g.add((node, GEO.lat, Literal(Decimal(str(round(entity.lat, 4))), datatype=XSD.decimal)))
+        g.add((node, GEO.long, Literal(Decimal(str(round(entity.lon, 4))), datatype=XSD.decimal)))
 
 
 def add_event(g: Graph, node: URIRef, event: Event) -> None:

@@ -74,3 +74,16 @@ def test_gate_quarantines_only_the_bad_part(tmp_path):
     extraction.events = []
     assert store_document(store, article, extraction).quarantined == 0
     assert quarantine_graph("document/q1") not in store.graph_names()
+
+
+def test_coordinates_pass_the_gate_as_they_are_mapped():
+    """The gate validates the mapped graph itself (in-process, and on cluster workers), without a
+    round trip through N-Triples: coordinates must be well-typed literals as mapped."""
+    from kg.ingest import gate_graph
+    from kg.rdfmap import document_graph
+
+    town = Entity(entity_key("Settlement", "Kidal"), "Settlement", "Kidal", confidence=0.9, lat=18.4411, lon=1.4078)
+    article = Article(text="Fighting broke out in Kidal.", id="geo-gate", published="2024-01-02")
+    gated = gate_graph(document_graph(article, Extraction(entities={town.key: town}))[1])
+    assert not gated.stored.problems, gated.stored.problems
+    assert "18.4411" in gated.clean and "wgs84_pos#lat" in gated.clean
