@@ -52,9 +52,9 @@ bench: install
 bench-tools:
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 
-## /sparql of kg serve against the Oxigraph server on the same data (bench/http.py)
+## /sparql of kg serve against the Oxigraph server on the same data (bench/sparql_http.py)
 bench-http: install bench-tools
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/sparql_http.py
 
 ## regenerate requirements.lock from pyproject.toml (needs the registry)
 lock:

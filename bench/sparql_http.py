@@ -1,6 +1,6 @@
 """SPARQL over HTTP: `kg serve`'s /sparql against the Oxigraph server on the same data.
 
-    python bench/http.py [--store DIR | --source FILE.jsonl] [--rounds 3] [--duration 5] [--connections 16]
+    python bench/sparql_http.py [--store DIR | --source FILE.jsonl] [--rounds 3] [--duration 5] [--connections 16]
 
 Both servers run on loopback over the same graph: `kg serve --store COPY_A` and
 `oxigraph serve-read-only --location COPY_B --union-default-graph` (copies of one store, so
@@ -12,14 +12,6 @@ A run where a server answers anything but 2xx is reported as an error, not as a 
 
 from __future__ import annotations
 
-import os.path
-import sys
-
-# run as `python bench/http.py`, this file's folder comes first on sys.path and would shadow the
-# standard library's `http` package (urllib needs http.client)
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
-
 import argparse
 import json
 import os
@@ -28,6 +20,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
