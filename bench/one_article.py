@@ -5,9 +5,11 @@
 
 The big store is filled with the extractions of the dev corpus (``../shared/corpus/dev.jsonl``)
 stored again and again under new ids, through the real mapping and store code (spaCy runs once
-per dev article): the worst case for the corpus graphs, since every copy names the same entities,
-claims the same partnerships and tells the same events (each event's cluster grows with the
-store). Then, in the empty store and in the big one, the same probe articles (dev articles under
+per dev article). Every copy names the same entities and claims the same partnerships (the worst
+case for those: their claims grow with the store); its events are moved in time (copy k: day
+dates k weeks later, months k months, years k years) and its figures raised by k, so they are
+other events, as in a real feed. ``--same-events`` keeps them as they are: then every event is
+told by every copy and its cluster grows with the store. Then, in the empty store and in the big one, the same probe articles (dev articles under
 new ids) are stored one at a time and timed:
 
 * ``store``: :func:`kg.ingest.store_document` (mapping, SHACL gate, write, corpus graphs), the
@@ -47,6 +49,26 @@ def renamed(article: Article, ident: str) -> Article:
                    url=None, source=article.source, id=ident)
 
 
+def shifted(extraction, k: int):  # type: ignore[no-untyped-def]
+    """The extraction with its events moved k weeks (months, years) on and their figures raised."""
+    import copy
+    import datetime as dt
+
+    out = copy.deepcopy(extraction)
+    for event in out.events:
+        d = event.date
+        if d and len(d) == 10:
+            event.date = (dt.date.fromisoformat(d) + dt.timedelta(weeks=k)).isoformat()
+        elif d and len(d) == 7:
+            months = int(d[:4]) * 12 + int(d[5:]) - 1 + k
+            event.date = f"{months // 12:04d}-{months % 12 + 1:02d}"
+        elif d:
+            event.date = f"{int(d) + k:04d}"
+        for casualty in event.casualties:
+            casualty.count += k
+    return out
+
+
 def probe(store: EmbeddedStore, extracted, probes: int, tag: str) -> tuple[list[float], list[float]]:
     stored, ingested = [], []
     for i in range(probes):
@@ -65,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=3000, help="articles in the big store")
     parser.add_argument("--probes", type=int, default=14, help="articles timed in each store")
     parser.add_argument("--source", type=Path, default=DEV)
+    parser.add_argument("--same-events", action="store_true", help="copies tell the same events")
     args = parser.parse_args(argv)
 
     from kg.extract.pipeline import Extractor
@@ -85,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     for i in range(args.n):
         article, extraction = extracted[i % len(extracted)]
-        store_document(big, renamed(article, f"fill-{i}"), extraction, validate=False)
+        copy = i // len(extracted) + 1
+        store_document(big, renamed(article, f"fill-{i}"),
+                       extraction if args.same_events else shifted(extraction, copy), validate=False)
     fill = time.perf_counter() - t
     large = probe(big, extracted, args.probes, "big")
 

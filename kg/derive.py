@@ -195,20 +195,23 @@ def _change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> st
 
 
 def _settle(store: Store, graph: str, desired: Callable[[], Iterable[Triple]],
-            stored: Callable[[], Iterable[Triple]]) -> None:
-    """Make the stored triples (of the keys being recomputed) those the claims give."""
+            stored: Callable[[], Iterable[Triple]]) -> set[str]:
+    """Make the stored triples (of the keys being recomputed) those the claims give; returns the
+    subjects whose triples changed."""
+    changed: set[str] = set()
     for attempt in range(ATTEMPTS):
         want = {_key(t): t for t in desired()}
         have = {_key(t): t for t in stored()}
         deletes = [t for k, t in have.items() if k not in want]
         inserts = [t for k, t in want.items() if k not in have]
         if not deletes and not inserts:
-            return
+            return changed
+        changed |= {t[0].value for t in deletes + inserts}
         if attempt:
             time.sleep(random.uniform(0.02, 0.3))
         store.update(_change_text(graph, deletes, inserts))
         if not store.concurrent_writers:
-            return
+            return changed
     raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run the command again")
 
 
@@ -365,12 +368,13 @@ def refresh_relations(store: Store, triples: set[tuple[str, str, str]]) -> None:
                 lambda: _relation_rows(store, RELATIONS_GRAPH, triples))
 
 
-def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> None:
+def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]:
     """``ckg:within`` of every place whose ancestors a changed ``ckg:locatedIn`` edge can change:
-    the edge's subject and everything within it (before or after the change)."""
+    the edge's subject and everything within it (before or after the change). Returns the places
+    whose ``ckg:within`` changed."""
     starts = {s for s, p, _ in located if p == str(CKG.locatedIn)}
     if not starts:
-        return
+        return set()
     within, located_in = c("within"), str(CKG.locatedIn)
 
     def affected() -> set[str]:
@@ -397,50 +401,67 @@ def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> None:
     def stored() -> list[Triple]:
         return [t for t in _subject_triples(store, PLACES_GRAPH, nodes) if t[1] == within]
 
-    _settle(store, PLACES_GRAPH, desired, stored)
+    return _settle(store, PLACES_GRAPH, desired, stored)
 
 
 # ------------------------------------------------------------------ partnerships
-def _stamp(claim: dict[str, list[Term]], published: str) -> tuple[str, str, int]:
-    """How late a claim is: the publication date of its article, then the date it gives; on a
-    tie an ending wins (an ending is news, a standing tie background)."""
-    when = claim.get(str(CKG.date), [])
-    status = claim.get(str(CKG.statedStatus), [])
-    ended = any(s.value == str(CKG.Ended) for s in status)
-    return (published, when[0].value if when else "", 1 if ended else 0)
+_E, _A = str(CKG.Ended), str(CKG.Active)
+#: one row per partnership, its claims aggregated by the engine (cost: one pass over the claims of
+#: the pairs asked, no row per claim back to Python). A claim's stamp orders claims: the
+#: publication date of its article, then the date it gives, then an ending before a standing
+#: relation (on a tie an ending wins: an ending is news); a date is sent as "lexical|datatype".
+_PARTNERSHIP_AGGREGATE = f"""
+SELECT ?k (MAX(?stamp) AS ?latest) (MIN(STR(?a)) AS ?first) (MAX(STR(?a)) AS ?second)
+       (MAX(COALESCE(?c, 0)) AS ?conf) (MIN(?from) AS ?since1) (MIN(?s0) AS ?since2) (MAX(?to) AS ?until1)
+       (MAX(?u0) AS ?until2)
+WHERE {{
+  VALUES ?k {{ %s }}
+  GRAPH ?g {{
+    ?n <{CKG.claimOf}> ?k ; <{CKG.statedStatus}> ?st ; <{CKG.statedPartner}> ?a .
+    OPTIONAL {{ ?n <{CKG.confidence}> ?c }}
+    OPTIONAL {{ ?n <{CKG.date}> ?d }}
+    OPTIONAL {{ ?n <{CKG.datedByPublication}> ?bp }}
+    OPTIONAL {{ ?n <{CKG.since}> ?sv }}
+    OPTIONAL {{ ?n <{CKG.until}> ?uv }}
+    OPTIONAL {{ ?n <{CKG.mentionedIn}> ?doc . ?doc <{SCHEMA.datePublished}> ?pub }}
+  }}
+  BIND(CONCAT(COALESCE(STR(?pub), ""), "|", COALESCE(STR(?d), ""), "|",
+              IF(?st = <{_E}>, "1", "0"), "|", STR(?st)) AS ?stamp)
+  BIND(IF(BOUND(?d) && !COALESCE(?bp, false), CONCAT(STR(?d), "|", STR(DATATYPE(?d))), "") AS ?text)
+  BIND(IF(?st = <{_A}> && ?text != "", ?text, "~") AS ?from)
+  BIND(IF(?st = <{_E}>, ?text, "") AS ?to)
+  BIND(IF(BOUND(?sv), CONCAT(STR(?sv), "|", STR(DATATYPE(?sv))), "~") AS ?s0)
+  BIND(IF(BOUND(?uv), CONCAT(STR(?uv), "|", STR(DATATYPE(?uv))), "") AS ?u0)
+}}
+GROUP BY ?k
+"""
 
 
-def partnership_description(key: str, claims: dict[str, dict[str, list[Term]]],
-                            published: dict[str, str]) -> list[Triple]:
-    if not claims:
-        return []
+def _date_of(values: Iterable[str | None], pick: Callable) -> ox.Literal | None:
+    found = [v for v in values if v and v != "~"]  # "" and "~": none (aggregates need a value)
+    if not found:
+        return None
+    lexical, datatype = pick(found, key=lambda v: v.split("|", 1)[0]).split("|", 1)
+    return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+
+
+def partnership_description(key: str, row: dict[str, str | None]) -> list[Triple]:
+    """A partnership from the aggregate of its claims (:data:`_PARTNERSHIP_AGGREGATE`): status of
+    the latest claim; since, the earliest date a text gives it active; until (ended only), the
+    latest date a text gives it ended; the highest confidence."""
     p = ox.NamedNode(key)
-    partners = sorted({o.value for m in claims.values() for o in m.get(str(CKG.statedPartner), [])})
-    ordered = sorted(claims, key=lambda n: (_stamp(claims[n], published.get(n, "")), n))
-    latest = claims[ordered[-1]]
-    status = latest.get(str(CKG.statedStatus), [c("Active")])[0]
+    status = ox.NamedNode((row.get("latest") or f"|||{_A}").rsplit("|", 1)[-1])
     out: list[Triple] = [(p, RDF_TYPE, c("Partnership"))]
-    out += [(p, c("partner"), ox.NamedNode(x)) for x in partners]
+    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({row["first"], row["second"]} - {None})]  # type: ignore[arg-type]
     out.append((p, c("status"), status))
-
-    def text_dates(wanted: str, prop: str) -> list[ox.Literal]:
-        found = []
-        for m in claims.values():
-            found += [v for v in m.get(str(CKG[prop]), []) if isinstance(v, ox.Literal)]
-            by_publication = any(v.value in ("true", "1") for v in m.get(str(CKG.datedByPublication), []))
-            if not by_publication and any(s.value == str(CKG[wanted]) for s in m.get(str(CKG.statedStatus), [])):
-                found += [v for v in m.get(str(CKG.date), []) if isinstance(v, ox.Literal)]
-        return found
-
-    since = text_dates("Active", "since")
-    if since:
-        out.append((p, c("since"), min(since, key=lambda v: v.value)))
-    if status.value == str(CKG.Ended):
-        until = text_dates("Ended", "until")
-        if until:
-            out.append((p, c("until"), max(until, key=lambda v: v.value)))
-    best = max((_decimal(v) for m in claims.values() for v in m.get(str(CKG.confidence), [])), default=Decimal(0))
-    out.append((p, c("confidence"), _confidence(best)))
+    since = _date_of([row.get("since1"), row.get("since2")], min)
+    if since is not None:
+        out.append((p, c("since"), since))
+    if status.value == _E:
+        until = _date_of([row.get("until1"), row.get("until2")], max)
+        if until is not None:
+            out.append((p, c("until"), until))
+    out.append((p, c("confidence"), _confidence(_decimal(ox.Literal(row.get("conf") or "0")))))
     return out
 
 
@@ -449,21 +470,12 @@ def refresh_partnerships(store: Store, partnerships: set[str]) -> None:
         return
 
     def desired() -> list[Triple]:
-        claims = _claims(store, str(CKG.claimOf), partnerships)
-        docs = {str(d.value) for k in claims.values() for m in k.values()
-                for d in m.get(str(CKG.mentionedIn), [])}
-        dates: dict[str, str] = {}
-        for chunk in _chunks(docs):
-            values = " ".join(_iri(d) for d in chunk)
-            for row in store.select(f"SELECT ?d ?pub WHERE {{ VALUES ?d {{ {values} }} "
-                                    f"GRAPH ?d {{ ?d <{SCHEMA.datePublished}> ?pub }} }}"):
-                dates[row["d"]] = row["pub"] or ""  # type: ignore[index]
         out: list[Triple] = []
-        for key in sorted(partnerships):
-            found = claims.get(key, {})
-            published = {n: max((dates.get(d.value, "") for d in m.get(str(CKG.mentionedIn), [])), default="")
-                         for n, m in found.items()}
-            out += partnership_description(key, found, published)
+        for chunk in _chunks(partnerships):
+            rows = store.select(_PARTNERSHIP_AGGREGATE % " ".join(_iri(k) for k in chunk))
+            for row in sorted(rows, key=lambda r: r["k"] or ""):
+                if row["k"] and row["first"]:
+                    out += partnership_description(row["k"], row)
         return out
 
     _settle(store, PARTNERSHIPS_GRAPH, desired,
@@ -728,9 +740,19 @@ def _event_triples(store: Store, events: Iterable[str]) -> list[Triple]:
     return out
 
 
-def refresh_events(store: Store, reports: set[str]) -> None:
-    """Re-cluster the reports connected to ``reports`` (added, replaced or removed) and rewrite
-    the events they form."""
+def _reports_at(store: Store, places: set[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(places):
+        values = " ".join(_iri(p) for p in chunk)
+        out |= {r["r"] for r in store.select(f"SELECT DISTINCT ?r WHERE {{ VALUES ?pl {{ {values} }} "
+                                              f"GRAPH ?g {{ ?r <{CKG.occurredAt}> ?pl ; <{CKG.eventType}> ?t }} }}")}
+    return out
+
+
+def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Re-cluster the reports connected to ``reports`` (added, replaced or removed), and to the
+    reports at ``places`` (whose containment changed), and rewrite the events they form."""
+    reports = set(reports) | (_reports_at(store, set(places)) if places else set())
     if not reports:
         return
     state: dict[str, set[str]] = {}
@@ -770,9 +792,9 @@ def refresh(store: Store, touched: Touched, added: str | None = None) -> None:
     (clustering reads ``ckg:within``)."""
     refresh_entities(store, touched.entities, mentions_of_ntriples(added) if added is not None else None)
     refresh_relations(store, touched.relations)
-    refresh_places(store, touched.relations)
+    moved = refresh_places(store, touched.relations)
     refresh_partnerships(store, touched.partnerships)
-    refresh_events(store, touched.reports)
+    refresh_events(store, touched.reports, moved)
 
 
 def derive(store: Store) -> None:
