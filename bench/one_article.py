@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         copy = i // len(extracted) + 1
         store_document(big, renamed(article, f"fill-{i}"),
                        extraction if args.same_events else shifted(extraction, copy), validate=False)
+        if (i + 1) % 250 == 0:
+            print(f"  {i + 1} articles, {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     fill = time.perf_counter() - t
     large = probe(big, extracted, args.probes, "big")
 

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -622,28 +623,60 @@ def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
     return out
 
 
+def _window(rep: Report) -> tuple[str, str] | None:
+    """The dates (same precision, as text) a report's event can be dated by in another report."""
+    if not rep.date:
+        return None
+    day = _day(rep.date)
+    if day is not None and rep.type == str(CKG.Attack):
+        return ((day - timedelta(days=ATTACK_DAYS)).isoformat(), (day + timedelta(days=ATTACK_DAYS)).isoformat())
+    return (rep.date, rep.date)
+
+
 def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
-    """Reports (of any article) that may be of one event with one of ``reports``: same type,
-    places agreeing, dates agreeing."""
+    """Reports (of any article) that may be of one event with one of ``reports`` (the pairs
+    :func:`compatible` can accept, perpetrators aside): same type and places agreeing, and either
+    dates of one precision agreeing, or (one undated, or coarser) a figure or the evidence
+    sentence in common. Each kind is looked up by an index (the date window, the figure, the
+    sentence), so the rows read do not grow with the history of a place."""
     placed = [r for r in reports if r.place]
     places.load(r.place for r in placed)  # type: ignore[misc]
-    pairs = {(r.type, p) for r in placed for p in places.around(r.place)}  # type: ignore[arg-type]
     found: set[str] = set()
-    rows: list[dict[str, str | None]] = []
-    for chunk in _chunks(pairs):
-        values = " ".join(f"({_iri(t)} {_iri(p)})" for t, p in chunk)
-        query = (f"SELECT ?r ?t ?pl ?d WHERE {{ VALUES (?t ?pl) {{ {values} }} GRAPH ?g {{ "
-                 f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
-        rows += store.select(query)
-    by_type: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    dated, figures, sentences = set(), set(), set()
     for r in placed:
+        window = _window(r)
         for p in places.around(r.place):  # type: ignore[arg-type]
-            by_type[(r.type, p)].append(r)
+            if window:
+                dated.add((r.type, p, *window))
+            for (kind, category), (count, _, _) in r.figures.items():
+                figures.add((r.type, p, kind, category, count, r.iri))
+            for text in r.evidence:
+                sentences.add((r.type, p, text, r.iri))
+    event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
+    for chunk in _chunks(dated):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(lo)} {ox.Literal(hi)})" for t, p, lo, hi in chunk)
+        query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?lo ?hi) {{ {values} }} GRAPH ?g {{ {event} ; "
+                 f"<{CKG.date}> ?d }} BIND(STR(?d) AS ?ds) "
+                 "FILTER(STRLEN(?ds) = STRLEN(?lo) && ?ds >= ?lo && ?ds <= ?hi) }")
+        found |= {row["r"] for row in store.select(query) if row["r"]}
+    # a figure or a sentence in common: then the dates must still agree (checked here)
+    by_iri = {r.iri: r for r in placed}
+    rows: list[dict[str, str | None]] = []
+    for chunk in _chunks(figures):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {_iri(k)} {_iri(c_)} {n} {_iri(w)})" for t, p, k, c_, n, w in chunk)
+        rows += store.select(
+            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?n ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
+            f"<{CKG.casualties}> ?f . ?f <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat ; "
+            f"<{CKG['count']}> ?m . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} FILTER(?m = ?n) }}")
+    for chunk in _chunks(sentences):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(e_)} {_iri(w)})" for t, p, e_, w in chunk)
+        rows += store.select(
+            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?ev ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
+            f"<{CKG.evidence}> ?ev . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
     for row in rows:
-        for r in by_type.get((row["t"], row["pl"]), ()):  # type: ignore[arg-type]
-            if dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
-                found.add(row["r"])  # type: ignore[arg-type]
-                break
+        r = by_iri.get(row["w"] or "")
+        if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
+            found.add(row["r"])
     return found
 
 
