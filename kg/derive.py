@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -148,8 +149,7 @@ def _chunks(items: Iterable, size: int = CHUNK) -> Iterable[list]:
 
 
 def _rows(store: Store, query: str) -> list[dict[str, Term | None]]:
-    result = store.run_query(query)
-    return result.terms
+    return store.select_terms(query)
 
 
 def _canon(term: Term) -> tuple[str, str]:
@@ -196,20 +196,23 @@ def _change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> st
 
 
 def _settle(store: Store, graph: str, desired: Callable[[], Iterable[Triple]],
-            stored: Callable[[], Iterable[Triple]]) -> None:
-    """Make the stored triples (of the keys being recomputed) those the claims give."""
+            stored: Callable[[], Iterable[Triple]]) -> set[str]:
+    """Make the stored triples (of the keys being recomputed) those the claims give; returns the
+    subjects whose triples changed."""
+    changed: set[str] = set()
     for attempt in range(ATTEMPTS):
         want = {_key(t): t for t in desired()}
         have = {_key(t): t for t in stored()}
         deletes = [t for k, t in have.items() if k not in want]
         inserts = [t for k, t in want.items() if k not in have]
         if not deletes and not inserts:
-            return
+            return changed
+        changed |= {t[0].value for t in deletes + inserts}
         if attempt:
             time.sleep(random.uniform(0.02, 0.3))
         store.update(_change_text(graph, deletes, inserts))
         if not store.concurrent_writers:
-            return
+            return changed
     raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run the command again")
 
 
@@ -275,8 +278,8 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
         if conf > best:
             best, best_mention = conf, node
     out += [(e, RDF_TYPE, ox.NamedNode(t)) for t in sorted(types)]
-    if labels:
-        label = min(labels, key=lambda name: (-labels[name], name))
+    if labels:  # the first in code-point order: the same whichever article came first
+        label = min(labels)
         out.append((e, LABEL, ox.Literal(label)))
         names = (names | set(labels)) - {label}
     out += [(e, ALT_LABEL, ox.Literal(n)) for n in sorted(names)]
@@ -289,13 +292,56 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     return out
 
 
-def refresh_entities(store: Store, entities: set[str]) -> None:
+_AS_MENTION = {_RDF + "type": str(CKG.statedType), str(LABEL.value): str(CKG.statedLabel),
+               str(ALT_LABEL.value): str(CKG.statedAltLabel), str(SAME_AS.value): str(CKG.statedSameAs),
+               str(CKG.confidence): str(CKG.confidence)}
+
+
+def mentions_of_ntriples(text: str | None) -> dict[str, dict[str, dict[str, list[Term]]]]:
+    """{entity: {mention: {predicate: [objects]}}} of the entity mentions in a document graph."""
+    nodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for t in ox.parse(text or "", ox.RdfFormat.N_TRIPLES):
+        if t.subject.value.startswith(str(CKGR) + "mention/"):
+            nodes[t.subject.value][t.predicate.value].append(t.object)
+    out: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(dict)
+    for m, props in nodes.items():
+        for e in props.get(str(CKG.mentionOf), []):
+            out[e.value][m] = props
+    return out
+
+
+def refresh_entities(store: Store, entities: set[str],
+                     added: dict[str, dict[str, dict[str, list[Term]]]] | None = None) -> None:
+    """Recompute entity descriptions from all their mentions; or, when ``added`` holds the
+    mentions of a document that only adds (new, not replacing one), merge those into the stored
+    description: every part of it is a union, a maximum or a minimum, so merging equals
+    recomputing, at a cost that does not grow with the number of mentions."""
     if not entities:
         return
+    merge = set()
+    if added is not None:
+        merge = {e for e in entities if e in added and not any(
+            p not in _MENTION_OWN for m in added[e].values() for p in m)}
+    full = entities - merge
 
     def desired() -> list[Triple]:
-        claims = _claims(store, str(CKG.mentionOf), entities)
-        return [t for e in sorted(entities) for t in entity_description(e, claims.get(e, {}))]
+        out: list[Triple] = []
+        if full:
+            claims = _claims(store, str(CKG.mentionOf), full)
+            out += [t for e in sorted(full) for t in entity_description(e, claims.get(e, {}))]
+        if merge:
+            stored: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+            for s_, p, o in _subject_triples(store, ENTITIES_GRAPH, merge):
+                stored[s_.value][_AS_MENTION.get(p.value, p.value)].append(o)
+            for e in sorted(merge):
+                mentions = dict(added[e])  # type: ignore[index]
+                if e in stored:
+                    if any(p not in _MENTION_OWN for p in stored[e]):  # something only a full recompute keeps
+                        mentions = _claims(store, str(CKG.mentionOf), {e}).get(e, {})
+                    else:
+                        mentions[""] = stored[e]
+                out += entity_description(e, mentions)
+        return out
 
     _settle(store, ENTITIES_GRAPH, desired, lambda: _subject_triples(store, ENTITIES_GRAPH, entities))
 
@@ -323,12 +369,13 @@ def refresh_relations(store: Store, triples: set[tuple[str, str, str]]) -> None:
                 lambda: _relation_rows(store, RELATIONS_GRAPH, triples))
 
 
-def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> None:
+def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]:
     """``ckg:within`` of every place whose ancestors a changed ``ckg:locatedIn`` edge can change:
-    the edge's subject and everything within it (before or after the change)."""
+    the edge's subject and everything within it (before or after the change). Returns the places
+    whose ``ckg:within`` changed."""
     starts = {s for s, p, _ in located if p == str(CKG.locatedIn)}
     if not starts:
-        return
+        return set()
     within, located_in = c("within"), str(CKG.locatedIn)
 
     def affected() -> set[str]:
@@ -355,50 +402,67 @@ def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> None:
     def stored() -> list[Triple]:
         return [t for t in _subject_triples(store, PLACES_GRAPH, nodes) if t[1] == within]
 
-    _settle(store, PLACES_GRAPH, desired, stored)
+    return _settle(store, PLACES_GRAPH, desired, stored)
 
 
 # ------------------------------------------------------------------ partnerships
-def _stamp(claim: dict[str, list[Term]], published: str) -> tuple[str, str, int]:
-    """How late a claim is: the publication date of its article, then the date it gives; on a
-    tie an ending wins (an ending is news, a standing tie background)."""
-    when = claim.get(str(CKG.date), [])
-    status = claim.get(str(CKG.statedStatus), [])
-    ended = any(s.value == str(CKG.Ended) for s in status)
-    return (published, when[0].value if when else "", 1 if ended else 0)
+_E, _A = str(CKG.Ended), str(CKG.Active)
+#: one row per partnership, its claims aggregated by the engine (cost: one pass over the claims of
+#: the pairs asked, no row per claim back to Python). A claim's stamp orders claims: the
+#: publication date of its article, then the date it gives, then an ending before a standing
+#: relation (on a tie an ending wins: an ending is news); a date is sent as "lexical|datatype".
+_PARTNERSHIP_AGGREGATE = f"""
+SELECT ?k (MAX(?stamp) AS ?latest) (MIN(STR(?a)) AS ?first) (MAX(STR(?a)) AS ?second)
+       (MAX(COALESCE(?c, 0)) AS ?conf) (MIN(?from) AS ?since1) (MIN(?s0) AS ?since2) (MAX(?to) AS ?until1)
+       (MAX(?u0) AS ?until2)
+WHERE {{
+  VALUES ?k {{ %s }}
+  GRAPH ?g {{
+    ?n <{CKG.claimOf}> ?k ; <{CKG.statedStatus}> ?st ; <{CKG.statedPartner}> ?a .
+    OPTIONAL {{ ?n <{CKG.confidence}> ?c }}
+    OPTIONAL {{ ?n <{CKG.date}> ?d }}
+    OPTIONAL {{ ?n <{CKG.datedByPublication}> ?bp }}
+    OPTIONAL {{ ?n <{CKG.since}> ?sv }}
+    OPTIONAL {{ ?n <{CKG.until}> ?uv }}
+    OPTIONAL {{ ?n <{CKG.mentionedIn}> ?doc . ?doc <{SCHEMA.datePublished}> ?pub }}
+  }}
+  BIND(CONCAT(COALESCE(STR(?pub), ""), "|", COALESCE(STR(?d), ""), "|",
+              IF(?st = <{_E}>, "1", "0"), "|", STR(?st)) AS ?stamp)
+  BIND(IF(BOUND(?d) && !COALESCE(?bp, false), CONCAT(STR(?d), "|", STR(DATATYPE(?d))), "") AS ?text)
+  BIND(IF(?st = <{_A}> && ?text != "", ?text, "~") AS ?from)
+  BIND(IF(?st = <{_E}>, ?text, "") AS ?to)
+  BIND(IF(BOUND(?sv), CONCAT(STR(?sv), "|", STR(DATATYPE(?sv))), "~") AS ?s0)
+  BIND(IF(BOUND(?uv), CONCAT(STR(?uv), "|", STR(DATATYPE(?uv))), "") AS ?u0)
+}}
+GROUP BY ?k
+"""
 
 
-def partnership_description(key: str, claims: dict[str, dict[str, list[Term]]],
-                            published: dict[str, str]) -> list[Triple]:
-    if not claims:
-        return []
+def _date_of(values: Iterable[str | None], pick: Callable) -> ox.Literal | None:
+    found = [v for v in values if v and v != "~"]  # "" and "~": none (aggregates need a value)
+    if not found:
+        return None
+    lexical, datatype = pick(found, key=lambda v: v.split("|", 1)[0]).split("|", 1)
+    return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+
+
+def partnership_description(key: str, row: dict[str, str | None]) -> list[Triple]:
+    """A partnership from the aggregate of its claims (:data:`_PARTNERSHIP_AGGREGATE`): status of
+    the latest claim; since, the earliest date a text gives it active; until (ended only), the
+    latest date a text gives it ended; the highest confidence."""
     p = ox.NamedNode(key)
-    partners = sorted({o.value for m in claims.values() for o in m.get(str(CKG.statedPartner), [])})
-    ordered = sorted(claims, key=lambda n: (_stamp(claims[n], published.get(n, "")), n))
-    latest = claims[ordered[-1]]
-    status = latest.get(str(CKG.statedStatus), [c("Active")])[0]
+    status = ox.NamedNode((row.get("latest") or f"|||{_A}").rsplit("|", 1)[-1])
     out: list[Triple] = [(p, RDF_TYPE, c("Partnership"))]
-    out += [(p, c("partner"), ox.NamedNode(x)) for x in partners]
+    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({row["first"], row["second"]} - {None})]  # type: ignore[arg-type]
     out.append((p, c("status"), status))
-
-    def text_dates(wanted: str, prop: str) -> list[ox.Literal]:
-        found = []
-        for m in claims.values():
-            found += [v for v in m.get(str(CKG[prop]), []) if isinstance(v, ox.Literal)]
-            by_publication = any(v.value in ("true", "1") for v in m.get(str(CKG.datedByPublication), []))
-            if not by_publication and any(s.value == str(CKG[wanted]) for s in m.get(str(CKG.statedStatus), [])):
-                found += [v for v in m.get(str(CKG.date), []) if isinstance(v, ox.Literal)]
-        return found
-
-    since = text_dates("Active", "since")
-    if since:
-        out.append((p, c("since"), min(since, key=lambda v: v.value)))
-    if status.value == str(CKG.Ended):
-        until = text_dates("Ended", "until")
-        if until:
-            out.append((p, c("until"), max(until, key=lambda v: v.value)))
-    best = max((_decimal(v) for m in claims.values() for v in m.get(str(CKG.confidence), [])), default=Decimal(0))
-    out.append((p, c("confidence"), _confidence(best)))
+    since = _date_of([row.get("since1"), row.get("since2")], min)
+    if since is not None:
+        out.append((p, c("since"), since))
+    if status.value == _E:
+        until = _date_of([row.get("until1"), row.get("until2")], max)
+        if until is not None:
+            out.append((p, c("until"), until))
+    out.append((p, c("confidence"), _confidence(_decimal(ox.Literal(row.get("conf") or "0")))))
     return out
 
 
@@ -407,21 +471,12 @@ def refresh_partnerships(store: Store, partnerships: set[str]) -> None:
         return
 
     def desired() -> list[Triple]:
-        claims = _claims(store, str(CKG.claimOf), partnerships)
-        docs = {str(d.value) for k in claims.values() for m in k.values()
-                for d in m.get(str(CKG.mentionedIn), [])}
-        dates: dict[str, str] = {}
-        for chunk in _chunks(docs):
-            values = " ".join(_iri(d) for d in chunk)
-            for row in store.select(f"SELECT ?d ?pub WHERE {{ VALUES ?d {{ {values} }} "
-                                    f"GRAPH ?d {{ ?d <{SCHEMA.datePublished}> ?pub }} }}"):
-                dates[row["d"]] = row["pub"] or ""  # type: ignore[index]
         out: list[Triple] = []
-        for key in sorted(partnerships):
-            found = claims.get(key, {})
-            published = {n: max((dates.get(d.value, "") for d in m.get(str(CKG.mentionedIn), [])), default="")
-                         for n, m in found.items()}
-            out += partnership_description(key, found, published)
+        for chunk in _chunks(partnerships):
+            rows = store.select(_PARTNERSHIP_AGGREGATE % " ".join(_iri(k) for k in chunk))
+            for row in sorted(rows, key=lambda r: r["k"] or ""):
+                if row["k"] and row["first"]:
+                    out += partnership_description(row["k"], row)
         return out
 
     _settle(store, PARTNERSHIPS_GRAPH, desired,
@@ -568,28 +623,60 @@ def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
     return out
 
 
+def _window(rep: Report) -> tuple[str, str] | None:
+    """The dates (same precision, as text) a report's event can be dated by in another report."""
+    if not rep.date:
+        return None
+    day = _day(rep.date)
+    if day is not None and rep.type == str(CKG.Attack):
+        return ((day - timedelta(days=ATTACK_DAYS)).isoformat(), (day + timedelta(days=ATTACK_DAYS)).isoformat())
+    return (rep.date, rep.date)
+
+
 def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
-    """Reports (of any article) that may be of one event with one of ``reports``: same type,
-    places agreeing, dates agreeing."""
+    """Reports (of any article) that may be of one event with one of ``reports`` (the pairs
+    :func:`compatible` can accept, perpetrators aside): same type and places agreeing, and either
+    dates of one precision agreeing, or (one undated, or coarser) a figure or the evidence
+    sentence in common. Each kind is looked up by an index (the date window, the figure, the
+    sentence), so the rows read do not grow with the history of a place."""
     placed = [r for r in reports if r.place]
     places.load(r.place for r in placed)  # type: ignore[misc]
-    pairs = {(r.type, p) for r in placed for p in places.around(r.place)}  # type: ignore[arg-type]
     found: set[str] = set()
-    rows: list[dict[str, str | None]] = []
-    for chunk in _chunks(pairs):
-        values = " ".join(f"({_iri(t)} {_iri(p)})" for t, p in chunk)
-        query = (f"SELECT ?r ?t ?pl ?d WHERE {{ VALUES (?t ?pl) {{ {values} }} GRAPH ?g {{ "
-                 f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
-        rows += store.select(query)
-    by_type: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    dated, figures, sentences = set(), set(), set()
     for r in placed:
+        window = _window(r)
         for p in places.around(r.place):  # type: ignore[arg-type]
-            by_type[(r.type, p)].append(r)
+            if window:
+                dated.add((r.type, p, *window))
+            for (kind, category), (count, _, _) in r.figures.items():
+                figures.add((r.type, p, kind, category, count, r.iri))
+            for text in r.evidence:
+                sentences.add((r.type, p, text, r.iri))
+    event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
+    for chunk in _chunks(dated):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(lo)} {ox.Literal(hi)})" for t, p, lo, hi in chunk)
+        query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?lo ?hi) {{ {values} }} GRAPH ?g {{ {event} ; "
+                 f"<{CKG.date}> ?d }} BIND(STR(?d) AS ?ds) "
+                 "FILTER(STRLEN(?ds) = STRLEN(?lo) && ?ds >= ?lo && ?ds <= ?hi) }")
+        found |= {row["r"] for row in store.select(query) if row["r"]}
+    # a figure or a sentence in common: then the dates must still agree (checked here)
+    by_iri = {r.iri: r for r in placed}
+    rows: list[dict[str, str | None]] = []
+    for chunk in _chunks(figures):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {_iri(k)} {_iri(c_)} {n} {_iri(w)})" for t, p, k, c_, n, w in chunk)
+        rows += store.select(
+            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?n ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
+            f"<{CKG.casualties}> ?f . ?f <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat ; "
+            f"<{CKG['count']}> ?m . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} FILTER(?m = ?n) }}")
+    for chunk in _chunks(sentences):
+        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(e_)} {_iri(w)})" for t, p, e_, w in chunk)
+        rows += store.select(
+            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?ev ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
+            f"<{CKG.evidence}> ?ev . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
     for row in rows:
-        for r in by_type.get((row["t"], row["pl"]), ()):  # type: ignore[arg-type]
-            if dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
-                found.add(row["r"])  # type: ignore[arg-type]
-                break
+        r = by_iri.get(row["w"] or "")
+        if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
+            found.add(row["r"])
     return found
 
 
@@ -686,9 +773,19 @@ def _event_triples(store: Store, events: Iterable[str]) -> list[Triple]:
     return out
 
 
-def refresh_events(store: Store, reports: set[str]) -> None:
-    """Re-cluster the reports connected to ``reports`` (added, replaced or removed) and rewrite
-    the events they form."""
+def _reports_at(store: Store, places: set[str]) -> set[str]:
+    out: set[str] = set()
+    for chunk in _chunks(places):
+        values = " ".join(_iri(p) for p in chunk)
+        out |= {r["r"] for r in store.select(f"SELECT DISTINCT ?r WHERE {{ VALUES ?pl {{ {values} }} "
+                                              f"GRAPH ?g {{ ?r <{CKG.occurredAt}> ?pl ; <{CKG.eventType}> ?t }} }}")}
+    return out
+
+
+def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Re-cluster the reports connected to ``reports`` (added, replaced or removed), and to the
+    reports at ``places`` (whose containment changed), and rewrite the events they form."""
+    reports = set(reports) | (_reports_at(store, set(places)) if places else set())
     if not reports:
         return
     state: dict[str, set[str]] = {}
@@ -720,15 +817,17 @@ def refresh_events(store: Store, reports: set[str]) -> None:
 
 
 # ------------------------------------------------------------------ together
-def refresh(store: Store, touched: Touched) -> None:
+def refresh(store: Store, touched: Touched, added: str | None = None) -> None:
     """Recompute the corpus-level description of every key in ``touched`` from the stored claims.
+    ``added``: the graph (N-Triples) of a document that was stored where there was none, when
+    that is all that changed (entity descriptions are then merged, not recomputed).
     Relations before places (``ckg:within`` is read off ``ckgg:relations``), places before events
     (clustering reads ``ckg:within``)."""
-    refresh_entities(store, touched.entities)
+    refresh_entities(store, touched.entities, mentions_of_ntriples(added) if added is not None else None)
     refresh_relations(store, touched.relations)
-    refresh_places(store, touched.relations)
+    moved = refresh_places(store, touched.relations)
     refresh_partnerships(store, touched.partnerships)
-    refresh_events(store, touched.reports)
+    refresh_events(store, touched.reports, moved)
 
 
 def derive(store: Store) -> None:

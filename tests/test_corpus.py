@@ -238,6 +238,24 @@ def test_the_corpus_graphs_do_not_depend_on_the_order_of_ingest():
     assert all_quads(store) == stores[0]
 
 
+def test_places_learnt_later_rejoin_the_reports_they_concern():
+    """Reports at Tera and in Tillaberi are one attack once an article says Tera is in Tillaberi,
+    whichever comes first."""
+    stored = []
+    docs = [(article("g1"), extraction([attack(TERA, "2024-07-23", 15, "15 died in Tera.")], relations=[])),
+            (article("g2"), extraction([attack(TILLABERI, "2024-07-23", 15, "15 died in Tillaberi.")], relations=[])),
+            (article("g3"), extraction(relations=GEOGRAPHY[:1]))]
+    for order in ([0, 1, 2], [2, 0, 1]):
+        store = EmbeddedStore(None)
+        for i in order:
+            store_document(store, *docs[i])
+        assert rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Attack }") == [{"n": "1"}]
+        stored.append(all_quads(store))
+    assert stored[0] == stored[1]
+    delete_documents(store, ["g3"])
+    assert rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Attack }") == [{"n": "2"}]
+
+
 def test_reingest_changes_nothing_and_delete_then_reingest_is_a_clean_run():
     store = EmbeddedStore(None)
     for a, e in _corpus_articles():
