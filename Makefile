@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench web chromium virtuoso test-virtuoso
+.PHONY: install run test serve clean lock bench web chromium virtuoso test-virtuoso bench-tools bench-scale
 
 install: $(STAMP) web
 
@@ -47,6 +47,14 @@ test-virtuoso: install virtuoso
 
 bench: install
 	$(BIN)/python bench/ingest.py
+
+## wrk (Debian package), the load generator of bench/scale.py
+bench-tools:
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+
+## routes and pages on stores of 30 to 3,000 articles (bench/scale.py --sizes 30,300,3000,30000 for all)
+bench-scale: install bench-tools
+	$(BIN)/python bench/scale.py --sizes 30,300,3000
 
 ## regenerate requirements.lock from pyproject.toml (needs the registry)
 lock:
