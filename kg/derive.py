@@ -1,39 +1,717 @@
-"""Facts that belong to the whole corpus, kept in their own named graph.
+"""The corpus-level graphs (docs/rdf-layout.md), kept current at ingest and delete.
 
-They are recomputed by one SPARQL update after every ingest, on the store
-itself (embedded or remote), so the union of all graphs says one thing.
+Each document graph holds one article's claims (entity mentions, event reports,
+partnership claims, reified relations). The corpus graphs hold each real-world
+thing once, computed from *all* the stored claims about it:
+
+* ``ckgg:entities``: per entity, its types, one ``rdfs:label``, ``skos:altLabel``s,
+  ``owl:sameAs``, the highest confidence;
+* ``ckgg:partnerships``: one ``ckg:Partnership`` per pair, status of the latest claim;
+* ``ckgg:events``: one event per cluster of compatible reports, reconciled figures;
+* ``ckgg:relations``: each relation triple stated by at least one article;
+* ``ckgg:places``: ``ckg:within``, the transitive closure of ``ckg:locatedIn``.
+
+:func:`refresh` recomputes only the keys an article touched (:class:`Touched`), each
+with queries bound by ``VALUES`` to those keys, and writes the difference between what
+is stored and what the claims say. The result depends on the set of stored claims only,
+never on the order articles came in: so sharded ingest equals a sequential run, and a
+delete followed by a re-ingest equals a clean run.
+
+Concurrent writers (a remote store with several ``kg ingest`` processes): SPARQL servers
+do not serialise updates, so a recomputation may read claims another writer is about to
+change. On a store whose ``concurrent_writers`` is true, each recomputation is repeated
+until the stored description equals the one computed from the claims, read after writing:
+every writer checks after its own last write, so the last check leaves each key right.
 """
 
 from __future__ import annotations
 
-from kg.namespaces import CKG, DERIVED_GRAPH, SCHEMA
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date as Date
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+from kg.namespaces import (CKG, CKGR, ENTITIES_GRAPH, EVENTS_GRAPH, PARTNERSHIPS_GRAPH, PLACES_GRAPH,
+                           RELATIONS_GRAPH, SCHEMA)
 from kg.store import Store
 
-# The status of every partnership node is the status stated by the latest
-# article about the same pair of partners (by publication date; on a tie,
-# "Ended" wins, since an ending is news and a standing tie is background).
-DERIVE_UPDATE = f"""
-DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
-INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?p <{CKG.status}> ?status }} }}
-WHERE {{
-  {{
-    SELECT ?a ?b (MAX(?stamp) AS ?latest) WHERE {{
-      GRAPH ?g {{
-        ?q a <{CKG.Partnership}> ; <{CKG.partner}> ?a, ?b ;
-           <{CKG.statedStatus}> ?stated ; <{CKG.mentionedIn}> ?doc .
-        FILTER(STR(?a) < STR(?b))
-        OPTIONAL {{ ?doc <{SCHEMA.datePublished}> ?published }}
-      }}
-      BIND(CONCAT(COALESCE(STR(?published), "0000-00-00"), "|", STR(?stated)) AS ?stamp)
-    }}
-    GROUP BY ?a ?b
-  }}
-  GRAPH ?h {{ ?p a <{CKG.Partnership}> ; <{CKG.partner}> ?a, ?b . }}
-  BIND(IRI(STRAFTER(?latest, "|")) AS ?status)
-}}
-"""
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode(_RDF + "type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+ALT_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+DECIMAL = ox.NamedNode(_XSD + "decimal")
+NON_NEGATIVE = ox.NamedNode(_XSD + "nonNegativeInteger")
+BOOLEAN = ox.NamedNode(_XSD + "boolean")
+
+
+def c(name: str) -> ox.NamedNode:
+    return ox.NamedNode(str(CKG) + name)
+
+
+#: how many keys one VALUES block binds
+CHUNK = 200
+#: how often a recomputation is repeated under concurrent writers before giving up
+ATTEMPTS = 12
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[Term, Term, Term]
+
+
+@dataclass
+class Touched:
+    """The corpus-level keys one or more documents make claims about (IRIs as strings)."""
+
+    entities: set[str] = field(default_factory=set)
+    partnerships: set[str] = field(default_factory=set)
+    reports: set[str] = field(default_factory=set)
+    relations: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def __ior__(self, other: Touched) -> Touched:
+        self.entities |= other.entities
+        self.partnerships |= other.partnerships
+        self.reports |= other.reports
+        self.relations |= other.relations
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.entities or self.partnerships or self.reports or self.relations)
+
+
+def touched_of_ntriples(text: str | None) -> Touched:
+    """The keys a stored document graph (N-Triples, :func:`kg.rdfmap.stored_graph`) touches."""
+    out = Touched()
+    if not text:
+        return out
+    statements: dict[str, dict[str, str]] = defaultdict(dict)
+    for t in ox.parse(text, ox.RdfFormat.N_TRIPLES):
+        p = t.predicate.value
+        if p == str(CKG.mentionOf):
+            out.entities.add(t.object.value)
+        elif p == str(CKG.claimOf):
+            out.partnerships.add(t.object.value)
+        elif p == str(CKG.eventType):
+            out.reports.add(t.subject.value)
+        elif p in (_RDF + "subject", _RDF + "predicate", _RDF + "object"):
+            statements[str(t.subject)][p] = t.object.value
+    for parts in statements.values():
+        if len(parts) == 3:
+            out.relations.add((parts[_RDF + "subject"], parts[_RDF + "predicate"], parts[_RDF + "object"]))
+    return out
+
+
+def touched_in_store(store: Store, graphs: Iterable[str] | None = None) -> Touched:
+    """The keys the stored document graphs ``graphs`` touch (all of them with ``None``)."""
+    where = ""
+    if graphs is not None:
+        graphs = list(graphs)
+        if not graphs:
+            return Touched()
+        where = f"VALUES ?g {{ {' '.join(_iri(g) for g in graphs)} }}"
+    query = f"""SELECT ?k ?x ?y ?z WHERE {{ {where} GRAPH ?g {{
+      {{ ?m <{CKG.mentionOf}> ?x BIND("e" AS ?k) }}
+      UNION {{ ?m <{CKG.claimOf}> ?x BIND("p" AS ?k) }}
+      UNION {{ ?x <{CKG.eventType}> ?t BIND("r" AS ?k) }}
+      UNION {{ ?st <{_RDF}subject> ?x ; <{_RDF}predicate> ?y ; <{_RDF}object> ?z BIND("s" AS ?k) }} }} }}"""
+    out = Touched()
+    for row in store.select(query):
+        k, x = row["k"], row["x"]
+        if x is None:
+            continue
+        if k == "e":
+            out.entities.add(x)
+        elif k == "p":
+            out.partnerships.add(x)
+        elif k == "r":
+            out.reports.add(x)
+        elif k == "s" and row["y"] and row["z"]:
+            out.relations.add((x, row["y"], row["z"]))
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+def _iri(value: str) -> str:
+    return str(ox.NamedNode(value))
+
+
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterable[list]:
+    items = sorted(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _rows(store: Store, query: str) -> list[dict[str, Term | None]]:
+    result = store.run_query(query)
+    return result.terms
+
+
+def _canon(term: Term) -> tuple[str, str]:
+    """A term compared by value: servers normalise numbers (0.90 is 0.9, a nonNegativeInteger an
+    integer)."""
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(_XSD) and term.datatype.value[
+            len(_XSD):] in ("decimal", "integer", "nonNegativeInteger", "int", "long", "double", "float"):
+        try:
+            return ("num", format(Decimal(term.value).normalize(), "f"))
+        except InvalidOperation:
+            pass
+    return ("term", str(term))
+
+
+def _key(triple: Triple) -> tuple:
+    return tuple(_canon(t) for t in triple)
+
+
+def _change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> str:
+    """One update: delete then insert triples in ``graph``. Typed literals (other than strings)
+    are made by STRDT in the WHERE clause, as :func:`kg.remote.replace_text` does (engines that
+    merge typed constants by value)."""
+    variables: dict[ox.Literal, str] = {}
+
+    def text(term: Term) -> str:
+        if isinstance(term, ox.Literal) and term.datatype.value not in (
+                _XSD + "string", _RDF + "langString"):
+            return variables.setdefault(term, f"?v{len(variables)}")
+        return str(term)
+
+    def block(triples: list[Triple]) -> str:
+        return "\n".join(f"{text(s)} {text(p)} {text(o)} ." for s, p, o in triples)
+
+    dels, ins = block(deletes), block(inserts)
+    binds = "\n".join(f"BIND(STRDT({ox.Literal(lit.value)}, {lit.datatype}) AS {var})"
+                      for lit, var in variables.items())
+    g = _iri(graph)
+    parts = []
+    if deletes:
+        parts.append(f"DELETE {{ GRAPH {g} {{\n{dels}\n}} }}")
+    if inserts:
+        parts.append(f"INSERT {{ GRAPH {g} {{\n{ins}\n}} }}")
+    return "\n".join(parts) + f"\nWHERE {{\n{binds}\n}}"
+
+
+def _settle(store: Store, graph: str, desired: Callable[[], Iterable[Triple]],
+            stored: Callable[[], Iterable[Triple]]) -> None:
+    """Make the stored triples (of the keys being recomputed) those the claims give."""
+    for attempt in range(ATTEMPTS):
+        want = {_key(t): t for t in desired()}
+        have = {_key(t): t for t in stored()}
+        deletes = [t for k, t in have.items() if k not in want]
+        inserts = [t for k, t in want.items() if k not in have]
+        if not deletes and not inserts:
+            return
+        if attempt:
+            time.sleep(random.uniform(0.02, 0.3))
+        store.update(_change_text(graph, deletes, inserts))
+        if not store.concurrent_writers:
+            return
+    raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run the command again")
+
+
+def _subject_triples(store: Store, graph: str, subjects: Iterable[str]) -> list[Triple]:
+    """Every triple of ``graph`` whose subject is one of ``subjects``."""
+    out: list[Triple] = []
+    for chunk in _chunks(subjects):
+        values = " ".join(_iri(s) for s in chunk)
+        for row in _rows(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+                                f"GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"):
+            out.append((row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+    return out
+
+
+def _decimal(value: Term | None) -> Decimal:
+    try:
+        return Decimal(value.value) if isinstance(value, ox.Literal) else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _confidence(value: Decimal) -> ox.Literal:
+    return ox.Literal(f"{min(max(value, Decimal(0)), Decimal(1)):.2f}", datatype=DECIMAL)
+
+
+def _claims(store: Store, link: str, keys: Iterable[str]) -> dict[str, dict[str, dict[str, list[Term]]]]:
+    """{key: {claim node: {predicate: [objects]}}} of the claim nodes ``?n <link> key`` in any graph."""
+    out: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for chunk in _chunks(keys):
+        values = " ".join(_iri(k) for k in chunk)
+        query = (f"SELECT ?k ?n ?p ?o WHERE {{ VALUES ?k {{ {values} }} "
+                 f"GRAPH ?g {{ ?n <{link}> ?k ; ?p ?o }} }}")
+        for row in _rows(store, query):
+            out[row["k"].value][row["n"].value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+    return out
+
+
+# ------------------------------------------------------------------ entities
+_MENTION_OWN = {str(CKG.mentionOf), _RDF + "type", str(CKG.statedType), str(CKG.statedLabel),
+                str(CKG.statedAltLabel), str(CKG.statedSameAs), str(CKG.confidence), str(CKG.mentionedIn)}
+
+
+def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) -> list[Triple]:
+    """An entity's corpus description from every article's mention of it (none: no description)."""
+    if not mentions:
+        return []
+    e = ox.NamedNode(entity)
+    out: list[Triple] = []
+    labels: Counter[str] = Counter()
+    names: set[str] = set()
+    types: set[str] = set()
+    same: set[str] = set()
+    best = Decimal(-1)
+    best_mention = None
+    for node in sorted(mentions):
+        m = mentions[node]
+        types |= {t.value for t in m.get(str(CKG.statedType), [])}
+        for label in m.get(str(CKG.statedLabel), []):
+            labels[label.value] += 1
+        names |= {a.value for a in m.get(str(CKG.statedAltLabel), [])}
+        same |= {s.value for s in m.get(str(CKG.statedSameAs), []) if isinstance(s, ox.NamedNode)}
+        conf = max((_decimal(v) for v in m.get(str(CKG.confidence), [])), default=Decimal(0))
+        if conf > best:
+            best, best_mention = conf, node
+    out += [(e, RDF_TYPE, ox.NamedNode(t)) for t in sorted(types)]
+    if labels:
+        label = min(labels, key=lambda name: (-labels[name], name))
+        out.append((e, LABEL, ox.Literal(label)))
+        names = (names | set(labels)) - {label}
+    out += [(e, ALT_LABEL, ox.Literal(n)) for n in sorted(names)]
+    out += [(e, SAME_AS, ox.NamedNode(s)) for s in sorted(same)]
+    out.append((e, c("confidence"), _confidence(best)))
+    # anything else a mention says (coordinates, ...): as the surest mention says it
+    for p, objects in sorted(mentions[best_mention].items()) if best_mention else ():
+        if p not in _MENTION_OWN:
+            out += [(e, ox.NamedNode(p), o) for o in objects]
+    return out
+
+
+def refresh_entities(store: Store, entities: set[str]) -> None:
+    if not entities:
+        return
+
+    def desired() -> list[Triple]:
+        claims = _claims(store, str(CKG.mentionOf), entities)
+        return [t for e in sorted(entities) for t in entity_description(e, claims.get(e, {}))]
+
+    _settle(store, ENTITIES_GRAPH, desired, lambda: _subject_triples(store, ENTITIES_GRAPH, entities))
+
+
+# ------------------------------------------------------------------ relations and places
+def _relation_rows(store: Store, graph: str | None, triples: Iterable[tuple[str, str, str]]) -> list[Triple]:
+    """The triples among ``triples`` that are in ``graph`` (None: stated by a reified statement
+    in a document graph)."""
+    out: list[Triple] = []
+    for chunk in _chunks(triples):
+        values = " ".join(f"({_iri(s)} {_iri(p)} {_iri(o)})" for s, p, o in chunk)
+        if graph is None:
+            body = (f"GRAPH ?g {{ ?st <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o . "
+                    f"?st a <{_RDF}Statement> }}")
+        else:
+            body = f"GRAPH {_iri(graph)} {{ ?s ?p ?o }}"
+        for row in _rows(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} {body} }}"):
+            out.append((row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+    return out
+
+
+def refresh_relations(store: Store, triples: set[tuple[str, str, str]]) -> None:
+    if triples:
+        _settle(store, RELATIONS_GRAPH, lambda: _relation_rows(store, None, triples),
+                lambda: _relation_rows(store, RELATIONS_GRAPH, triples))
+
+
+def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> None:
+    """``ckg:within`` of every place whose ancestors a changed ``ckg:locatedIn`` edge can change:
+    the edge's subject and everything within it (before or after the change)."""
+    starts = {s for s, p, _ in located if p == str(CKG.locatedIn)}
+    if not starts:
+        return
+    within, located_in = c("within"), str(CKG.locatedIn)
+
+    def affected() -> set[str]:
+        nodes = set(starts)
+        for chunk in _chunks(starts):
+            values = " ".join(_iri(s) for s in chunk)
+            query = (f"SELECT DISTINCT ?d WHERE {{ VALUES ?s {{ {values} }} "
+                     f"{{ GRAPH <{PLACES_GRAPH}> {{ ?d {within} ?s }} }} UNION "
+                     f"{{ GRAPH <{RELATIONS_GRAPH}> {{ ?d <{located_in}>+ ?s }} }} }}")
+            nodes |= {r["d"] for r in store.select(query) if r["d"]}
+        return nodes
+
+    nodes = affected()
+
+    def desired() -> list[Triple]:
+        out: list[Triple] = []
+        for chunk in _chunks(nodes):
+            values = " ".join(_iri(n) for n in chunk)
+            query = (f"SELECT DISTINCT ?n ?a WHERE {{ VALUES ?n {{ {values} }} "
+                     f"GRAPH <{RELATIONS_GRAPH}> {{ ?n <{located_in}>+ ?a }} FILTER(?a != ?n) }}")
+            out += [(r["n"], within, r["a"]) for r in _rows(store, query)]  # type: ignore[misc]
+        return out
+
+    def stored() -> list[Triple]:
+        return [t for t in _subject_triples(store, PLACES_GRAPH, nodes) if t[1] == within]
+
+    _settle(store, PLACES_GRAPH, desired, stored)
+
+
+# ------------------------------------------------------------------ partnerships
+def _stamp(claim: dict[str, list[Term]], published: str) -> tuple[str, str, int]:
+    """How late a claim is: the publication date of its article, then the date it gives; on a
+    tie an ending wins (an ending is news, a standing tie background)."""
+    when = claim.get(str(CKG.date), [])
+    status = claim.get(str(CKG.statedStatus), [])
+    ended = any(s.value == str(CKG.Ended) for s in status)
+    return (published, when[0].value if when else "", 1 if ended else 0)
+
+
+def partnership_description(key: str, claims: dict[str, dict[str, list[Term]]],
+                            published: dict[str, str]) -> list[Triple]:
+    if not claims:
+        return []
+    p = ox.NamedNode(key)
+    partners = sorted({o.value for m in claims.values() for o in m.get(str(CKG.statedPartner), [])})
+    ordered = sorted(claims, key=lambda n: (_stamp(claims[n], published.get(n, "")), n))
+    latest = claims[ordered[-1]]
+    status = latest.get(str(CKG.statedStatus), [c("Active")])[0]
+    out: list[Triple] = [(p, RDF_TYPE, c("Partnership"))]
+    out += [(p, c("partner"), ox.NamedNode(x)) for x in partners]
+    out.append((p, c("status"), status))
+
+    def text_dates(wanted: str, prop: str) -> list[ox.Literal]:
+        found = []
+        for m in claims.values():
+            found += [v for v in m.get(str(CKG[prop]), []) if isinstance(v, ox.Literal)]
+            by_publication = any(v.value in ("true", "1") for v in m.get(str(CKG.datedByPublication), []))
+            if not by_publication and any(s.value == str(CKG[wanted]) for s in m.get(str(CKG.statedStatus), [])):
+                found += [v for v in m.get(str(CKG.date), []) if isinstance(v, ox.Literal)]
+        return found
+
+    since = text_dates("Active", "since")
+    if since:
+        out.append((p, c("since"), min(since, key=lambda v: v.value)))
+    if status.value == str(CKG.Ended):
+        until = text_dates("Ended", "until")
+        if until:
+            out.append((p, c("until"), max(until, key=lambda v: v.value)))
+    best = max((_decimal(v) for m in claims.values() for v in m.get(str(CKG.confidence), [])), default=Decimal(0))
+    out.append((p, c("confidence"), _confidence(best)))
+    return out
+
+
+def refresh_partnerships(store: Store, partnerships: set[str]) -> None:
+    if not partnerships:
+        return
+
+    def desired() -> list[Triple]:
+        claims = _claims(store, str(CKG.claimOf), partnerships)
+        docs = {str(d.value) for k in claims.values() for m in k.values()
+                for d in m.get(str(CKG.mentionedIn), [])}
+        dates: dict[str, str] = {}
+        for chunk in _chunks(docs):
+            values = " ".join(_iri(d) for d in chunk)
+            for row in store.select(f"SELECT ?d ?pub WHERE {{ VALUES ?d {{ {values} }} "
+                                    f"GRAPH ?d {{ ?d <{SCHEMA.datePublished}> ?pub }} }}"):
+                dates[row["d"]] = row["pub"] or ""  # type: ignore[index]
+        out: list[Triple] = []
+        for key in sorted(partnerships):
+            found = claims.get(key, {})
+            published = {n: max((dates.get(d.value, "") for d in m.get(str(CKG.mentionedIn), [])), default="")
+                         for n, m in found.items()}
+            out += partnership_description(key, found, published)
+        return out
+
+    _settle(store, PARTNERSHIPS_GRAPH, desired,
+            lambda: _subject_triples(store, PARTNERSHIPS_GRAPH, partnerships))
+
+
+# ------------------------------------------------------------------ events
+@dataclass
+class Report:
+    """One article's account of an event, as stored in its document graph."""
+
+    iri: str
+    type: str
+    doc: str
+    place: str | None = None
+    date: str | None = None
+    roles: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    evidence: set[str] = field(default_factory=set)
+    confidence: Decimal = Decimal(0)
+    #: (casualty type, victim category) -> (count, minimum, victims)
+    figures: dict[tuple[str, str], tuple[int, bool, set[str]]] = field(default_factory=dict)
+    date_term: ox.Literal | None = None
+
+
+_ROLES = ("perpetrator", "target", "participant")
+#: attacks told with dates at most this many days apart can be one attack
+ATTACK_DAYS = 3
+
+
+def _day(value: str) -> Date | None:
+    try:
+        return Date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def dates_agree(a: str | None, b: str | None, attack: bool) -> bool:
+    """Equal, one undated, one inside the other (2024-06 holds 2024-06-11), or attacks within
+    :data:`ATTACK_DAYS` days."""
+    if not a or not b or a.startswith(b) or b.startswith(a):
+        return True
+    da, db = _day(a), _day(b)
+    return attack and da is not None and db is not None and abs((da - db).days) <= ATTACK_DAYS
+
+
+class _Places:
+    """``ckg:within`` around the places of reports, read from ``ckgg:places`` as needed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.up: dict[str, set[str]] = {}
+        self.down: dict[str, set[str]] = {}
+
+    def load(self, places: Iterable[str]) -> None:
+        todo = {p for p in places if p not in self.up}
+        for chunk in _chunks(todo):
+            for p in chunk:
+                self.up[p], self.down[p] = set(), set()
+            values = " ".join(_iri(p) for p in chunk)
+            within = c("within")
+            query = (f"SELECT ?p ?x ?k WHERE {{ VALUES ?p {{ {values} }} GRAPH <{PLACES_GRAPH}> {{ "
+                     f"{{ ?p {within} ?x BIND(1 AS ?k) }} UNION {{ ?x {within} ?p BIND(0 AS ?k) }} }} }}")
+            for row in self.store.select(query):
+                (self.up if row["k"] == "1" else self.down)[row["p"]].add(row["x"])  # type: ignore[index]
+
+    def agree(self, a: str, b: str) -> bool:
+        return a == b or b in self.up.get(a, ()) or b in self.down.get(a, ())
+
+    def around(self, place: str) -> set[str]:
+        return {place} | self.up.get(place, set()) | self.down.get(place, set())
+
+
+def compatible(a: Report, b: Report, places: _Places) -> bool:
+    """Two reports can be of one event: other articles, the same type, places equal or one within
+    the other, dates agreeing, and no contradicting perpetrator."""
+    if a.doc == b.doc or a.type != b.type or not a.place or not b.place:
+        return False
+    if not places.agree(a.place, b.place) or not dates_agree(a.date, b.date, a.type == str(CKG.Attack)):
+        return False
+    pa, pb = a.roles.get("perpetrator", set()), b.roles.get("perpetrator", set())
+    return not (pa and pb and not pa & pb)
+
+
+def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
+    data: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    figures: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    casualties = str(CKG.casualties)
+    for chunk in _chunks(iris):
+        values = " ".join(_iri(r) for r in chunk)
+        query = (f"SELECT ?r ?f ?p ?o WHERE {{ VALUES ?r {{ {values} }} GRAPH ?g {{ ?r a <{CKG.EventReport}> . "
+                 f"{{ ?r ?p ?o }} UNION {{ ?r <{casualties}> ?f . ?f ?p ?o }} }} }}")
+        for row in _rows(store, query):
+            r, f = row["r"].value, row["f"]  # type: ignore[union-attr]
+            if f is None:
+                data[r][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+            else:
+                figures[r][f.value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+    out: dict[str, Report] = {}
+    for r, d in data.items():
+        types, docs = d.get(str(CKG.eventType), []), d.get(str(CKG.mentionedIn), [])
+        if not types or not docs:
+            continue
+        rep = Report(r, types[0].value, min(x.value for x in docs))
+        place = d.get(str(CKG.occurredAt))
+        rep.place = min(x.value for x in place) if place else None
+        when = d.get(str(CKG.date))
+        if when:
+            rep.date_term = min(when, key=lambda x: x.value)  # type: ignore[assignment]
+            rep.date = rep.date_term.value  # type: ignore[union-attr]
+        for role in _ROLES:
+            rep.roles[role] = {x.value for x in d.get(str(CKG[role]), [])}
+        rep.evidence = {x.value for x in d.get(str(CKG.evidence), [])}
+        rep.confidence = max((_decimal(x) for x in d.get(str(CKG.confidence), [])), default=Decimal(0))
+        for fig in figures.get(r, {}).values():
+            kind = fig.get(str(CKG.casualtyType))
+            counts = fig.get(str(CKG["count"]))
+            if not kind or not counts:
+                continue
+            category = fig.get(str(CKG.victimCategory))
+            key = (kind[0].value, category[0].value if category else str(CKG.Unspecified))
+            count = int(_decimal(counts[0]))
+            minimum = any(x.value in ("true", "1") for x in fig.get(str(CKG.isMinimum), []))
+            victims = {x.value for x in fig.get(str(CKG.victim), [])}
+            old = rep.figures.get(key)
+            if old is None or count > old[0]:  # one figure per kind and report: its largest
+                rep.figures[key] = (count, minimum, victims)
+        out[r] = rep
+    return out
+
+
+def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
+    """Reports (of any article) that may be of one event with one of ``reports``: same type,
+    places agreeing, dates agreeing."""
+    placed = [r for r in reports if r.place]
+    places.load(r.place for r in placed)  # type: ignore[misc]
+    pairs = {(r.type, p) for r in placed for p in places.around(r.place)}  # type: ignore[arg-type]
+    found: set[str] = set()
+    rows: list[dict[str, str | None]] = []
+    for chunk in _chunks(pairs):
+        values = " ".join(f"({_iri(t)} {_iri(p)})" for t, p in chunk)
+        query = (f"SELECT ?r ?t ?pl ?d WHERE {{ VALUES (?t ?pl) {{ {values} }} GRAPH ?g {{ "
+                 f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
+        rows += store.select(query)
+    by_type: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for r in placed:
+        for p in places.around(r.place):  # type: ignore[arg-type]
+            by_type[(r.type, p)].append(r)
+    for row in rows:
+        for r in by_type.get((row["t"], row["pl"]), ()):  # type: ignore[arg-type]
+            if dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
+                found.add(row["r"])  # type: ignore[arg-type]
+                break
+    return found
+
+
+def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
+    """{event: its reports} of the stored events that hold one of ``reports``."""
+    events: set[str] = set()
+    for chunk in _chunks(reports):
+        values = " ".join(_iri(r) for r in chunk)
+        events |= {row["e"] for row in store.select(
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {values} }} GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}")}
+    out: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(events):
+        values = " ".join(_iri(e) for e in chunk)
+        for row in store.select(f"SELECT ?e ?r WHERE {{ VALUES ?e {{ {values} }} "
+                                f"GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}"):
+            out[row["e"]].add(row["r"])  # type: ignore[index]
+    return out
+
+
+def cluster(reports: dict[str, Report], places: _Places) -> list[list[Report]]:
+    """Reports grouped into events: in the order of their IRIs, each report joins the first event
+    all of whose reports it agrees with, else starts one. The result depends on the set only."""
+    clusters: list[list[Report]] = []
+    for rep in sorted(reports.values(), key=lambda r: r.iri):
+        for members in clusters:
+            if all(compatible(rep, m, places) for m in members):
+                members.append(rep)
+                break
+        else:
+            clusters.append([rep])
+    return clusters
+
+
+def event_description(members: list[Report], places: _Places) -> list[Triple]:
+    """One event of several reports: see docs/rdf-layout.md, "ckgg:events"."""
+    from kg.ids import stable_hash
+
+    first = min(members, key=lambda r: r.iri)
+    key = "event/" + first.iri.rsplit("/", 1)[-1]
+    e = ox.NamedNode(str(CKGR) + key)
+    out: list[Triple] = [(e, RDF_TYPE, ox.NamedNode(first.type))]
+    placed = sorted({r.place for r in members if r.place})
+    if placed:  # the most precise: the place within the most others
+        place = max(placed, key=lambda p: (len(places.up.get(p, ())), [-ord(ch) for ch in p]))
+        out.append((e, c("occurredAt"), ox.NamedNode(place)))
+    dated = [r.date_term for r in members if r.date_term is not None]
+    if dated:  # the most precise date, the earliest of those
+        when = min(dated, key=lambda d: (-len(d.value), d.value))
+        out.append((e, c("date"), when))
+    for role in _ROLES:
+        out += [(e, c(role), ox.NamedNode(a)) for a in sorted(set().union(*(r.roles.get(role, set()) for r in members)))]
+    out += [(e, c("mentionedIn"), ox.NamedNode(d)) for d in sorted({r.doc for r in members})]
+    out += [(e, c("evidence"), ox.Literal(t)) for t in sorted(set().union(*(r.evidence for r in members)))]
+    out.append((e, c("confidence"), _confidence(max(r.confidence for r in members))))
+    out += [(e, c("report"), ox.NamedNode(r.iri)) for r in sorted(members, key=lambda r: r.iri)]
+    kinds = sorted({k for r in members for k in r.figures})
+    for kind, category in kinds:
+        given = [(r.figures[(kind, category)], r) for r in members if (kind, category) in r.figures]
+        low = min(f[0] for f, _ in given)
+        high = max(f[0] for f, _ in given)
+        lowest = [(f, r) for f, r in given if f[0] == low]
+        node = ox.NamedNode(str(CKGR) + "casualty/" + stable_hash(key, kind, category))
+        out.append((e, c("casualties"), node))
+        out.append((node, RDF_TYPE, c("CasualtyCount")))
+        out.append((node, c("casualtyType"), ox.NamedNode(kind)))
+        out.append((node, c("count"), ox.Literal(str(low), datatype=NON_NEGATIVE)))
+        if high != low:
+            out.append((node, c("countHigh"), ox.Literal(str(high), datatype=NON_NEGATIVE)))
+        minimum = any(f[1] for f, _ in lowest)
+        out.append((node, c("isMinimum"), ox.Literal("true" if minimum else "false", datatype=BOOLEAN)))
+        out.append((node, c("victimCategory"), ox.NamedNode(category)))
+        victims = sorted(set().union(*(f[2] for f, _ in lowest)))
+        if victims:
+            out.append((node, c("victim"), ox.NamedNode(victims[0])))
+        out += [(node, c("mentionedIn"), ox.NamedNode(d)) for d in sorted({r.doc for _, r in given})]
+    return out
+
+
+def _event_triples(store: Store, events: Iterable[str]) -> list[Triple]:
+    """The stored triples of ``events`` and of their casualty nodes."""
+    out: list[Triple] = []
+    for chunk in _chunks(events):
+        values = " ".join(_iri(e) for e in chunk)
+        query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH <{EVENTS_GRAPH}> {{ "
+                 f"{{ ?e ?p ?o BIND(?e AS ?s) }} UNION {{ ?e <{CKG.casualties}> ?s . ?s ?p ?o }} }} }}")
+        out += [(r["s"], r["p"], r["o"]) for r in _rows(store, query)]  # type: ignore[misc]
+    return out
+
+
+def refresh_events(store: Store, reports: set[str]) -> None:
+    """Re-cluster the reports connected to ``reports`` (added, replaced or removed) and rewrite
+    the events they form."""
+    if not reports:
+        return
+    state: dict[str, set[str]] = {}
+
+    def desired() -> list[Triple]:
+        places = _Places(store)
+        linked = _linked_events(store, reports)
+        known: dict[str, Report] = {}
+        frontier = set(reports) | {r for members in linked.values() for r in members}
+        seen: set[str] = set()
+        while frontier:
+            seen |= frontier
+            found = _fetch_reports(store, frontier)
+            known.update(found)
+            more = _candidates(store, list(found.values()), places)
+            for members in _linked_events(store, more).values():
+                more |= members
+            frontier = more - seen
+        linked.update(_linked_events(store, known))
+        state["events"] = set(linked)
+        places.load(r.place for r in known.values() if r.place)
+        out: list[Triple] = []
+        for members in cluster(known, places):
+            out += event_description(members, places)
+        state["events"] |= {str(t[0].value) for t in out if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
+        return out
+
+    _settle(store, EVENTS_GRAPH, desired, lambda: _event_triples(store, state.get("events", set())))
+
+
+# ------------------------------------------------------------------ together
+def refresh(store: Store, touched: Touched) -> None:
+    """Recompute the corpus-level description of every key in ``touched`` from the stored claims.
+    Relations before places (``ckg:within`` is read off ``ckgg:relations``), places before events
+    (clustering reads ``ckg:within``)."""
+    refresh_entities(store, touched.entities)
+    refresh_relations(store, touched.relations)
+    refresh_places(store, touched.relations)
+    refresh_partnerships(store, touched.partnerships)
+    refresh_events(store, touched.reports)
 
 
 def derive(store: Store) -> None:
-    """Recompute the derived graph."""
-    store.update(DERIVE_UPDATE)
+    """Rebuild every corpus graph from every stored claim (a repair; ingest and delete keep the
+    graphs current without it)."""
+    from kg.namespaces import CORPUS_GRAPHS
+
+    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in CORPUS_GRAPHS))
+    refresh(store, touched_in_store(store))

@@ -135,6 +135,7 @@ from kg.model import Article
 from kg.namespaces import (
     CKG,
     DERIVED_GRAPH,
+    EVENTS_GRAPH,
     ONTOLOGY_GRAPH,
     QUARANTINE_GRAPH,
     RELATION_PROPERTIES,
@@ -209,7 +210,7 @@ _WD_ALT = ("https://www.wikidata.org/entity/", "http://www.wikidata.org/wiki/",
 
 _CKG_PREDICATES = ("occurredAt", "date", "perpetrator", "target", "participant",
                    "casualties", "casualtyType", "count", "isMinimum", "victimCategory",
-                   "partner", "status", "statedStatus", "mentionedIn", "evidence",
+                   "partner", "status", "statedStatus", "mentionedIn", "evidence", "eventType",
                    *RELATION_PROPERTIES)
 _PREDICATES = {
     _RDF_TYPE: "type",
@@ -402,7 +403,13 @@ class _Stored:
             gs = gs - _IGNORED_GRAPHS
             if not gs:
                 continue
-            if p == "type":
+            if p == "type" and gs == {EVENTS_GRAPH}:
+                continue  # events are scored per article, on its own reports (ckg:eventType)
+            if p == "eventType":
+                local = _local(o) if isinstance(o, str) else None
+                if local:
+                    raw_types[s].add(local)
+            elif p == "type":
                 local = _local(o) if isinstance(o, str) else None
                 if local:
                     raw_types[s].add(local)

@@ -1,6 +1,7 @@
-"""The ingest pipeline: read, extract, map, validate, store, derive.
+"""The ingest pipeline: read, extract, map, validate, store, then update the corpus graphs.
 
-Each article's graph replaces its own named graph in one write; an article
+Each article's graph replaces its own named graph in one write, and the corpus-level
+nodes it touches (before and after) are recomputed (:func:`kg.derive.refresh`); an article
 whose text is already stored unchanged is skipped, so re-ingesting changes
 nothing. Bad inputs are reported through ``on_error`` and the batch goes on.
 Every document graph passes the SHACL gate first: what violates a shape goes
@@ -18,12 +19,12 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
-from kg.derive import derive
+from kg.derive import refresh, touched_in_store, touched_of_ntriples
 from kg.errors import InputError
 from kg.ids import document_key, iri, text_hash
 from kg.model import Article, Extraction
-from kg.namespaces import ONTOLOGY_GRAPH, QUARANTINE_GRAPH
-from kg.rdfmap import document_graph
+from kg.namespaces import CKG, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
+from kg.rdfmap import document_graph, stored_graph
 from kg.store import Store, ntriples
 
 
@@ -67,7 +68,9 @@ class Gated:
 
 
 def gate_graph(graph: Graph, validate: bool = True) -> Gated:
-    """Split a document graph into what conforms and what is kept apart (with the report)."""
+    """Split an article's reading (:func:`kg.rdfmap.document_graph`) into what conforms and what
+    is kept apart (with the report); what conforms is given in the stored layout
+    (:func:`kg.rdfmap.stored_graph`)."""
     if validate:
         from kg.shacl import split_violations, validate_graph
 
@@ -76,9 +79,11 @@ def gate_graph(graph: Graph, validate: bool = True) -> Gated:
             clean, kept_apart = split_violations(graph, report)
             kept_apart += report.graph
             problems = sorted({f"{r.focus}: {r.message}" for r in report.results})
-            return Gated(ntriples(clean), ntriples(kept_apart),
-                         Stored(len(clean), len(kept_apart), problems))
-    return Gated(ntriples(graph), None, Stored(len(graph), 0, []))
+            stored = stored_graph(clean)
+            return Gated(ntriples(stored), ntriples(kept_apart),
+                         Stored(len(stored), len(kept_apart), problems))
+    stored = stored_graph(graph)
+    return Gated(ntriples(stored), None, Stored(len(stored), 0, []))
 
 
 def gate_ntriples(data: str) -> Gated:
@@ -89,10 +94,47 @@ def gate_ntriples(data: str) -> Gated:
 
 
 def write_document(store: Store, article: Article, gated: Gated) -> Stored:
-    """Replace the document's graph and its quarantine graph in one write."""
+    """Replace the document's graph and its quarantine graph in one write, then recompute the
+    corpus-level nodes the old and the new version touch."""
     doc = str(iri(document_key(article)))
-    store.replace_graphs({doc: gated.clean, quarantine_graph(document_key(article)): gated.quarantined})
+    touched = touched_in_store(store, [doc])
+    # the text hash goes in last: a run stopped before the corpus graphs were updated leaves
+    # the document without it, so the next run ingests it again instead of skipping it
+    marker = f"<{CKG.textHash}>"
+    lines = (gated.clean or "").splitlines()
+    body = "\n".join(line for line in lines if marker not in line)
+    hashes = [line for line in lines if marker in line]
+    store.replace_graphs({doc: body, quarantine_graph(document_key(article)): gated.quarantined})
+    touched |= touched_of_ntriples(gated.clean)
+    refresh(store, touched)
+    if hashes:
+        store.update(f"INSERT DATA {{ GRAPH <{doc}> {{\n" + "\n".join(hashes) + "\n}}")
     return gated.stored
+
+
+def delete_documents(store: Store, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Remove documents (by article id, document key or document IRI) with their quarantine
+    graphs, and retract what only they said: every corpus-level node they touched is
+    recomputed from the claims left. Returns (deleted document IRIs, ids not found)."""
+    from kg.namespaces import CKGR
+
+    deleted, missing = [], []
+    for ident in ids:
+        if ident.startswith(str(CKGR)):
+            key = ident[len(str(CKGR)):]
+        elif ident.startswith("document/"):
+            key = ident
+        else:
+            key = document_key(Article(text="", id=ident))
+        doc = str(iri(key))
+        if not store.ask(f"ASK {{ GRAPH <{doc}> {{ <{doc}> ?p ?o }} }}"):
+            missing.append(ident)
+            continue
+        touched = touched_in_store(store, [doc])
+        store.replace_graphs({doc: None, quarantine_graph(key): None})
+        refresh(store, touched)
+        deleted.append(doc)
+    return deleted, missing
 
 
 def store_document(store: Store, article: Article, extraction: Extraction, *,
@@ -210,8 +252,7 @@ def ingest(
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
     # always, even with nothing new: a run that stopped after its last document but before
-    # this point left the ontology or the derived graph behind
+    # this point left the ontology behind (the corpus graphs are kept current per document)
     ensure_ontology(store)
-    derive(store)
     summary.quads_after = store.count_quads()
     return summary

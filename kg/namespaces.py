@@ -12,8 +12,17 @@ SCHEMA = SDO  # https://schema.org/
 
 #: named graph holding the ontology
 ONTOLOGY_GRAPH = "https://w3id.org/conflict-kg/graph/ontology"
-#: named graph holding facts derived from the whole corpus (partnership status, merged labels)
+#: the derived graph of earlier versions (partnership status), no longer written: see CORPUS_GRAPHS
 DERIVED_GRAPH = "https://w3id.org/conflict-kg/graph/derived"
+#: the corpus-level graphs (docs/rdf-layout.md): each real-world thing described once, kept
+#: current at ingest and delete for the keys an article touches
+GRAPH = "https://w3id.org/conflict-kg/graph/"
+ENTITIES_GRAPH = GRAPH + "entities"
+PARTNERSHIPS_GRAPH = GRAPH + "partnerships"
+EVENTS_GRAPH = GRAPH + "events"
+RELATIONS_GRAPH = GRAPH + "relations"
+PLACES_GRAPH = GRAPH + "places"
+CORPUS_GRAPHS = (ENTITIES_GRAPH, PARTNERSHIPS_GRAPH, EVENTS_GRAPH, RELATIONS_GRAPH, PLACES_GRAPH)
 #: named graph holding triples that failed validation
 QUARANTINE_GRAPH = "https://w3id.org/conflict-kg/graph/quarantine"
 

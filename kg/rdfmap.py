@@ -1,4 +1,12 @@
-"""Mapping an :class:`~kg.model.Extraction` onto the ontology (docs/rdf-layout.md)."""
+"""Mapping an :class:`~kg.model.Extraction` onto the ontology (docs/rdf-layout.md).
+
+Two steps. :func:`document_graph` is the article's own reading, every node as the
+article describes it (what the SHACL gate checks). :func:`stored_graph` turns the
+part that passed the gate into what the document's named graph holds: the
+document, one claim node per thing the article says (entity mention, event report,
+partnership claim, reified relation) and ``ckg:mentionedIn`` links; the corpus-level
+description of each thing is kept in the corpus graphs by :mod:`kg.derive`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.ids import document_key, iri, stable_hash, text_hash
 from kg.model import Article, Event, Extraction
-from kg.namespaces import CKG, PREFIXES, SCHEMA, WD
+from kg.namespaces import (CKG, CKGR, ENTITY_TYPES, EVENT_TYPES, PREFIXES, RELATION_PROPERTIES, SCHEMA,
+                            WD)
 
 
 def date_literal(value: str) -> Literal:
@@ -100,6 +109,12 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
         when = partnership.date or article.published
         if when:
             g.add((node, CKG.date, date_literal(when)))
+            if not partnership.date:
+                g.add((node, CKG.datedByPublication, Literal(True)))
+        for prop in ("since", "until"):  # dates the text gives, where the extractor reads them
+            value = getattr(partnership, prop, None)
+            if value:
+                g.add((node, CKG[prop], date_literal(value)))
         g.add((node, CKG.evidence, Literal(partnership.evidence)))
         g.add((node, CKG.confidence, confidence(partnership.confidence)))
         g.add((node, CKG.mentionedIn, doc))
@@ -118,3 +133,78 @@ def document_graph(article: Article, extraction: Extraction) -> tuple[URIRef, Gr
         g.add((node, CKG.confidence, confidence(relation.confidence)))
         g.add((node, CKG.mentionedIn, doc))
     return doc, g
+
+
+# ------------------------------------------------------------------ stored layout
+_ENTITY_CLASSES = frozenset(CKG[t] for t in ENTITY_TYPES + ("Actor", "Place"))
+_EVENT_CLASSES = frozenset(CKG[t] for t in EVENT_TYPES + ("Event",))
+_RELATIONS = frozenset(CKG[p] for p in RELATION_PROPERTIES)
+#: what an entity mention says about its entity: view predicate -> mention predicate
+_MENTION_PREDICATES = {RDF.type: CKG.statedType, RDFS.label: CKG.statedLabel,
+                       SKOS.altLabel: CKG.statedAltLabel, OWL.sameAs: CKG.statedSameAs}
+
+
+def partnership_key(a: str, b: str) -> str:
+    """The corpus-level partnership of two entity keys (either order), no document in it."""
+    a, b = sorted((a, b))
+    return "partnership/" + stable_hash(a, b)
+
+
+def _key_iri(node: URIRef, kind: str) -> URIRef:
+    """``ckgr:event/3f2a`` -> ``ckgr:report/3f2a``: the claim node keeps its view node's hash."""
+    return iri(kind + "/" + str(node).rsplit("/", 1)[-1])
+
+
+def stored_graph(view: Graph) -> Graph:
+    """What a document's named graph holds, from the article's reading (:func:`document_graph`,
+    after the gate): see docs/rdf-layout.md, "A document's graph"."""
+    doc = next(view.subjects(RDF.type, CKG.Document), None)
+    g = new_graph()
+    if doc is None:
+        return g
+    doc_key = str(doc)[len(str(CKGR)):]
+    types: dict = {}
+    for s, o in view.subject_objects(RDF.type):
+        types.setdefault(s, set()).add(o)
+    casualty_nodes = set(view.objects(None, CKG.casualties))
+    for s in set(view.subjects()):
+        kinds = types.get(s, set())
+        if s == doc:
+            for p, o in view.predicate_objects(s):
+                g.add((s, p, o))
+        elif kinds & _EVENT_CLASSES:
+            report = _key_iri(s, "report")
+            g.add((report, RDF.type, CKG.EventReport))
+            for p, o in view.predicate_objects(s):
+                if p == RDF.type:
+                    g.add((report, CKG.eventType, o))
+                else:
+                    g.add((report, p, o))
+        elif s in casualty_nodes:
+            for p, o in view.predicate_objects(s):
+                g.add((s, p, CKG.ReportedCount if p == RDF.type and o == CKG.CasualtyCount else o))
+        elif CKG.Partnership in kinds:
+            partners = sorted(str(o)[len(str(CKGR)):] for o in view.objects(s, CKG.partner))
+            if len(partners) != 2:
+                continue
+            claim = _key_iri(s, "claim")
+            partnership = iri(partnership_key(*partners))
+            g.add((claim, RDF.type, CKG.PartnershipClaim))
+            g.add((claim, CKG.claimOf, partnership))
+            g.add((partnership, CKG.mentionedIn, doc))
+            for p, o in view.predicate_objects(s):
+                if p != RDF.type:
+                    g.add((claim, CKG.statedPartner if p == CKG.partner else p, o))
+        elif kinds & _ENTITY_CLASSES:
+            mention = iri("mention/" + stable_hash(doc_key, s))
+            g.add((mention, RDF.type, CKG.EntityMention))
+            g.add((mention, CKG.mentionOf, s))
+            g.add((s, CKG.mentionedIn, doc))
+            for p, o in view.predicate_objects(s):
+                if p not in _RELATIONS:
+                    g.add((mention, _MENTION_PREDICATES.get(p, p), o))
+        else:
+            for p, o in view.predicate_objects(s):
+                if p not in _RELATIONS:  # relation triples live in the corpus graph
+                    g.add((s, p, o))
+    return g

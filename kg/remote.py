@@ -69,12 +69,6 @@ SHARED_GRAPHS = frozenset({ONTOLOGY_GRAPH})
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-#: "DROP SILENT GRAPH <G> ; INSERT { GRAPH <G> { T } } WHERE { B }": an update that recomputes one graph
-_RECOMPUTE = re.compile(
-    r"^\s*DROP\s+SILENT\s+GRAPH\s+<(?P<g>[^>]+)>\s*;\s*INSERT\s*\{\s*GRAPH\s+<(?P=g)>\s*"
-    r"(?P<template>\{.*?\})\s*\}\s*WHERE\s*(?P<where>\{.*\})\s*$", re.DOTALL | re.IGNORECASE)
-
-
 def one_line(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -206,6 +200,9 @@ class UserAuth(httpx.Auth):
 
 class RemoteStore(Store):
     """A SPARQL 1.1 endpoint (plus Graph Store Protocol where there is one)."""
+
+    #: several ``kg ingest`` processes may write at once: kg.derive checks what it recomputes
+    concurrent_writers = True
 
     def __init__(self, query_url: str, update_url: str | None = None,
                  graph_store_url: str | None = None, *, user: str | None = None,
@@ -535,26 +532,6 @@ class RemoteStore(Store):
 
     def update(self, update: str) -> None:
         self._update(update)
-        match = _RECOMPUTE.match(update)
-        if match:
-            self._settle_recompute(update, match)
-
-    def _settle_recompute(self, update: str, match: re.Match[str], attempts: int = 8) -> None:
-        """Check a graph recomputed by ``update`` against its definition; run it again if not.
-
-        SPARQL servers do not serialise concurrent updates: two writers that recompute
-        the derived graph at the same time can leave the union of two partial answers.
-        Every writer checks after its own recomputation, so the last one leaves it right.
-        """
-        graph, template, where = match.group("g"), match.group("template"), match.group("where")
-        wanted = f"CONSTRUCT {template} WHERE {where}"
-        stored = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        for _ in range(attempts):
-            if set(self._construct(wanted)) == set(self._construct(stored)):
-                return
-            time.sleep(random.uniform(0.05, 0.5))
-            self._update(update)
-        raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run 'kg ingest' again")
 
     def replace_graphs(self, graphs: dict[str, Graph | str | None]) -> None:
         """Replace named graphs; all of them in one update request unless they pass

@@ -94,6 +94,9 @@ class Store:
     """What ConflictKG needs from a triple store."""
 
     location: str
+    #: other processes may write at the same time (a SPARQL server): the corpus graphs are
+    #: then checked after each recomputation and recomputed until they agree (kg.derive)
+    concurrent_writers: bool = False
 
     # --- reads -----------------------------------------------------------
     def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:

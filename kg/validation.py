@@ -1,7 +1,7 @@
 """Validating a whole store, and loading RDF a user already has through the same gate.
 
 The store is validated graph by graph (each document graph with the document
-shapes, the derived graph with the derived shapes), never as one giant graph,
+shapes, each corpus graph with the corpus shapes, shapes/derived-shapes.ttl), never as one giant graph,
 so memory stays bounded by the largest document.
 """
 
@@ -16,7 +16,7 @@ from rdflib.namespace import RDFS
 
 from kg.errors import UsageError
 from kg.ids import slugify
-from kg.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
+from kg.namespaces import CORPUS_GRAPHS, DERIVED_GRAPH, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
 from kg.shacl import Report, Result, validate_graph
 from kg.store import Store
 
@@ -80,7 +80,7 @@ def validate_store(store: Store, on_graph: Callable[[str], None] = lambda g: Non
     summary = StoreReport()
     for name in names:
         data = store.read_graph(name)
-        report = validate_graph(data, derived=name == DERIVED_GRAPH)
+        report = validate_graph(data, derived=name in CORPUS_GRAPHS or name == DERIVED_GRAPH)
         summary.graphs += 1
         if not report.conforms:
             summary.reports.append(report)
@@ -127,7 +127,7 @@ def read_rdf(path: Path, fmt: str | None = None, graph: str | None = None) -> di
 def check_graphs(graphs: dict[str, Graph]) -> list[Problem]:
     problems: list[Problem] = []
     for name, data in graphs.items():
-        report = validate_graph(data, derived=name == DERIVED_GRAPH)
+        report = validate_graph(data, derived=name in CORPUS_GRAPHS or name == DERIVED_GRAPH)
         if not report.conforms:
             problems.extend(_problems(name, data, report))
     return problems

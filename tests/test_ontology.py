@@ -67,7 +67,7 @@ DOMAIN_RANGE = {
     "victim": ("CasualtyCount", "Actor"),
     "partner": ("Partnership", "Actor"),
     "status": ("Partnership", "PartnershipStatus"),
-    "statedStatus": ("Partnership", "PartnershipStatus"),
+    "statedStatus": ("PartnershipClaim", "PartnershipStatus"),
     "mentionedIn": (None, "Document"),
 }
 DATATYPE_RANGES = {

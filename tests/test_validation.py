@@ -64,8 +64,10 @@ def test_gate_quarantines_only_the_bad_part(tmp_path):
     assert stored.quarantined > 0 and any("place" in p for p in stored.problems)
     graphs = store.graph_names()
     assert quarantine_graph("document/q1") in graphs
-    # the partnership is stored; the placeless attack is not in the document graph
-    assert store.ask("ASK { GRAPH <https://w3id.org/conflict-kg/id/document/q1> { ?p a ckg:Partnership } }")
+    # the partnership claim is stored; the placeless attack is not in the document graph
+    assert store.ask("ASK { GRAPH <https://w3id.org/conflict-kg/id/document/q1> { ?p a ckg:PartnershipClaim } }")
+    assert store.ask("ASK { ?p a ckg:Partnership }")
+    assert not store.ask("ASK { GRAPH <https://w3id.org/conflict-kg/graph/events> { ?e a ckg:Attack } }")
     assert not store.ask("ASK { GRAPH <https://w3id.org/conflict-kg/id/document/q1> { ?e a ckg:Attack } }")
     assert store.ask(f"ASK {{ GRAPH <{quarantine_graph('document/q1')}> {{ ?e a ckg:Attack }} }}")
     # a clean re-ingest of the same document empties its quarantine
