@@ -255,12 +255,6 @@ def build_store(size: int, extractions: list, seed: int, validate: bool, rebuild
         if time.perf_counter() - last > 30:
             last = time.perf_counter()
             print(f"  {size}: {i + 1} articles stored ({last - start:.0f} s)", file=sys.stderr, flush=True)
-    try:
-        from kg.derive import derive  # the corpus-wide recomputation, where the code still has one
-    except ImportError:
-        derive = None
-    if derive is not None:
-        derive(store)
     seconds = time.perf_counter() - start
     meta = {"size": size, "seed": seed, "validate": validate, "code": version,
             "build_s": round(seconds, 1), "quads": store.count_quads()}
