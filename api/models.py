@@ -107,9 +107,10 @@ class EventOut(BaseModel):
     date: str | None = Field(None, examples=["2024-06"], description="a year, year-month or date")
     roles: EventRoles
     casualties: list[CasualtyOut]
-    evidence: list[str]
+    evidence: list[str] = Field(description="sentences of the sources (at most two)")
     confidence: float | None = None
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="sources: the first and the last by id (at most two)")
+    sources: int = Field(0, description="how many articles tell the event")
 
 
 # --- partnerships ------------------------------------------------------------------------

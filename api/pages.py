@@ -325,8 +325,8 @@ def _events_table(events: list[EventOut], *, roles: dict[str, list[str]] | None 
         role = ""
         if roles is not None:
             role = "<td>" + esc(", ".join(ROLE_NAMES.get(r, r) for r in roles.get(e.iri, []))) + "</td>"
-        sources = ", ".join(d.id for d in e.documents[:5]) + (
-            f" and {len(e.documents) - 5} more" if len(e.documents) > 5 else "")
+        sources = ", ".join(d.id for d in e.documents) + (
+            f" ({e.sources} sources)" if e.sources > len(e.documents) else "")
         evidence = e.evidence[0] if e.evidence else ""
         rows.append(
             f'<tr class="event" data-type="{esc(e.type)}"><td class="date">{date}</td>'

@@ -394,7 +394,7 @@ class Reader:
         count = self.select("entity_events_count", x=subject)
         total = int(count[0]["n"] or 0) if count else len(rows)
         supers = self.class_supers()
-        desc = self.describe("describe_events", [r["e"] for r in rows])
+        desc = self.describe("describe_event_refs", [r["e"] for r in rows])
         labels = self.labels(first(d.get(OCCURRED_AT)) for d in desc.values())
         out = []
         for r in rows:
@@ -474,7 +474,13 @@ class Reader:
         for c in cas.values():
             mentioned |= c.get(CKG_NS + "victim", set())
         labels = self.labels(mentioned)
-        docs = {r.id: r for r in self.doc_refs({v for d in desc.values() for v in d.get(MENTIONED_IN, ())})}
+        sources: dict[str, dict] = {}
+        for part in chunks(list(desc)):
+            for r in self.select("event_sources", blocks={"s": values("s", part)}):
+                sources[r["s"]] = {"n": int(r["sources"] or 0),
+                                   "docs": sorted({d for d in (r["doc1"], r["doc2"]) if d}),
+                                   "evidence": sorted({v for v in (r["ev1"], r["ev2"]) if v})}
+        docs = {r.id: r for r in self.doc_refs({v for x in sources.values() for v in x["docs"]})}
         out = []
         for e in ids:
             if e not in desc:
@@ -504,10 +510,11 @@ class Reader:
                 date=first(d.get(CKG_NS + "date")),
                 roles=EventRoles(perpetrators=roles["perpetrator"], targets=roles["target"],
                                  participants=roles["participant"]),
-                casualties=casualties, evidence=sorted(d.get(CKG_NS + "evidence", ())),
+                casualties=casualties, evidence=sources.get(e, {}).get("evidence", []),
                 confidence=max(float(c) for c in conf) if conf else None,
-                documents=[docs[i] for i in sorted(doc_id(v) for v in d.get(MENTIONED_IN, ()))
-                           if i in docs]))
+                documents=[docs[i] for i in sorted(doc_id(v) for v in sources.get(e, {}).get("docs", ()))
+                           if i in docs],
+                sources=sources.get(e, {}).get("n", 0)))
         return out
 
     # partnerships ------------------------------------------------------------------------
@@ -747,7 +754,7 @@ def ingest_result(article: Article, extraction: Extraction, stored: object,
                              participants=[ent(a) for a in ev.participants]),
             casualties=[CasualtyOut(type=c.type, count=c.count, category=c.category, minimum=c.minimum,
                                     victim=ent(c.victim) if c.victim else None) for c in ev.casualties],
-            evidence=[ev.evidence], confidence=round(ev.confidence, 2), documents=[doc_ref]))
+            evidence=[ev.evidence], confidence=round(ev.confidence, 2), documents=[doc_ref], sources=1))
     partnerships = []
     for p in extraction.partnerships:
         a, b = sorted(p.partners)

@@ -331,23 +331,27 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def p50(base: str, route: str, n: int, timeout: float) -> tuple[float, int]:
-    """Median seconds of ``n`` sequential requests after 3 warm-ups, and the status."""
+def p50_interleaved(bases: dict[int, str], route: str, n: int, timeout: float) -> dict[int, tuple[float, int]]:
+    """Per size: the median seconds of ``n`` requests (after 3 warm-ups each), the sizes in turn."""
     import httpx
 
-    times = []
-    status = 0
+    times: dict[int, list[float]] = {s: [] for s in bases}
+    status: dict[int, int] = {}
+    slow: set[int] = set()
     with httpx.Client(timeout=timeout) as client:
         for i in range(n + 3):
-            t = time.perf_counter()
-            r = client.get(base + route)
-            elapsed = time.perf_counter() - t
-            status = r.status_code
-            if i >= 3:
-                times.append(elapsed)
-            if elapsed > timeout / 2 and i >= 3:  # too slow to repeat: one measure is enough
-                break
-    return statistics.median(times), status
+            for size, base in bases.items():
+                if size in slow:
+                    continue
+                t = time.perf_counter()
+                r = client.get(base + route)
+                elapsed = time.perf_counter() - t
+                status[size] = r.status_code
+                if i >= 3:
+                    times[size].append(elapsed)
+                    if elapsed > timeout / 2:  # too slow to repeat: one measure is enough
+                        slow.add(size)
+    return {s: (statistics.median(ts), status[s]) for s, ts in times.items()}
 
 
 WRK_RPS = re.compile(r"Requests/sec:\s*([\d.]+)")
@@ -441,24 +445,31 @@ def main(argv: list[str] | None = None) -> int:
 
     extractions = dev_extractions(args.source, args.refresh)
     results: dict[int, dict] = {}
+    paths: dict[int, Path] = {}
     for size in sizes:
         t = time.perf_counter()
-        path, meta = build_store(size, extractions, args.seed, args.validate, args.rebuild,
-                                 bulk=size > args.sequential_max)
+        paths[size], meta = build_store(size, extractions, args.seed, args.validate, args.rebuild,
+                                        bulk=size > args.sequential_max)
+        results[size] = {**meta, "routes": {}}
         print(f"store of {size:,} articles: {meta['quads']:,} quads (built in {meta['build_s']} s, "
               f"ready in {time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
-        base, proc = start_server(path)
-        try:
-            routes = {}
-            for route in ROUTES:
-                median, status = p50(base, route, args.requests, args.timeout)
-                rps = None if args.no_load else throughput(base, route, args.duration)
-                routes[route] = {"p50_s": median, "status": status, "rps": rps}
+    # one server per size, all at once: the requests of the sizes take turns, so the noise of a
+    # shared machine falls on every size alike
+    servers = {}
+    try:
+        for size in sizes:
+            servers[size] = start_server(paths[size])
+        for route in ROUTES:
+            medians = p50_interleaved({s: b for s, (b, _) in servers.items()}, route, args.requests, args.timeout)
+            for size in sizes:
+                median, status = medians[size]
+                rps = None if args.no_load else throughput(servers[size][0], route, args.duration)
+                results[size]["routes"][route] = {"p50_s": median, "status": status, "rps": rps}
                 print(f"  {size:,} {route}: p50 {median * 1000:.1f} ms, "
                       f"{'-' if rps is None else f'{rps:.0f}'} req/s", file=sys.stderr, flush=True)
-        finally:
+    finally:
+        for _, proc in servers.values():
             stop_server(proc)
-        results[size] = {**meta, "routes": routes}
     print(table(results, sizes))
     OUT.mkdir(parents=True, exist_ok=True)
     record = OUT / f"scale-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
