@@ -255,6 +255,31 @@ def validate(
         raise typer.Exit(1)
 
 
+# ----------------------------------------------------------------- delete
+@app.command()
+def delete(
+    ids: Annotated[list[str], typer.Argument(help="Article ids (the 'id' field), document keys (document/...) or document IRIs.")],
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    graph_store_url: GraphStoreUrlOpt = None,
+) -> None:
+    """Remove articles and retract what only they said.
+
+    Each document's graph and quarantine graph go; every entity, partnership, event and relation
+    it made a claim about is recomputed from the claims left (a partnership's status falls back
+    to its latest remaining claim; an event only it told disappears). An id not in the store is
+    an error (exit 2), after the others are deleted.
+    """
+    from kg.ingest import delete_documents
+
+    with _open(store, update_url, graph_store_url) as kg_store:
+        deleted, missing = delete_documents(kg_store, ids)
+    if deleted or not missing:
+        err.print(f"deleted {len(deleted)} document(s)", markup=False)
+    if missing:
+        raise UsageError(f"no such document in the store: {', '.join(missing)}")
+
+
 # ------------------------------------------------------------------- load
 @app.command()
 def load(
@@ -270,7 +295,7 @@ def load(
 
     On a violation nothing is stored: each problem is named on one line and the exit status is 1.
     """
-    from kg.derive import derive
+    from kg.derive import refresh, touched_in_store
     from kg.validation import check_graphs, read_rdf
 
     graphs = read_rdf(rdf_file, rdf_format, graph)
@@ -283,8 +308,10 @@ def load(
             err.print(f"kg: nothing loaded: {len(problems)} problem(s) in {rdf_file}", markup=False)
             raise typer.Exit(1)
     with _open(store, update_url, graph_store_url) as kg_store:
+        before = touched_in_store(kg_store, list(graphs))
         kg_store.replace_graphs(dict(graphs))
-        derive(kg_store)
+        before |= touched_in_store(kg_store, list(graphs))
+        refresh(kg_store, before)  # the corpus-level nodes the loaded graphs make claims about
     note = " without validation (--no-validate)" if no_validate else ""
     err.print(f"loaded {triples} triples into {', '.join(graphs)}{note}", markup=False)
 

@@ -148,8 +148,7 @@ def _chunks(items: Iterable, size: int = CHUNK) -> Iterable[list]:
 
 
 def _rows(store: Store, query: str) -> list[dict[str, Term | None]]:
-    result = store.run_query(query)
-    return result.terms
+    return store.select_terms(query)
 
 
 def _canon(term: Term) -> tuple[str, str]:
@@ -275,8 +274,8 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
         if conf > best:
             best, best_mention = conf, node
     out += [(e, RDF_TYPE, ox.NamedNode(t)) for t in sorted(types)]
-    if labels:
-        label = min(labels, key=lambda name: (-labels[name], name))
+    if labels:  # the first in code-point order: the same whichever article came first
+        label = min(labels)
         out.append((e, LABEL, ox.Literal(label)))
         names = (names | set(labels)) - {label}
     out += [(e, ALT_LABEL, ox.Literal(n)) for n in sorted(names)]
@@ -289,13 +288,56 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     return out
 
 
-def refresh_entities(store: Store, entities: set[str]) -> None:
+_AS_MENTION = {_RDF + "type": str(CKG.statedType), str(LABEL.value): str(CKG.statedLabel),
+               str(ALT_LABEL.value): str(CKG.statedAltLabel), str(SAME_AS.value): str(CKG.statedSameAs),
+               str(CKG.confidence): str(CKG.confidence)}
+
+
+def mentions_of_ntriples(text: str | None) -> dict[str, dict[str, dict[str, list[Term]]]]:
+    """{entity: {mention: {predicate: [objects]}}} of the entity mentions in a document graph."""
+    nodes: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for t in ox.parse(text or "", ox.RdfFormat.N_TRIPLES):
+        if t.subject.value.startswith(str(CKGR) + "mention/"):
+            nodes[t.subject.value][t.predicate.value].append(t.object)
+    out: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(dict)
+    for m, props in nodes.items():
+        for e in props.get(str(CKG.mentionOf), []):
+            out[e.value][m] = props
+    return out
+
+
+def refresh_entities(store: Store, entities: set[str],
+                     added: dict[str, dict[str, dict[str, list[Term]]]] | None = None) -> None:
+    """Recompute entity descriptions from all their mentions; or, when ``added`` holds the
+    mentions of a document that only adds (new, not replacing one), merge those into the stored
+    description: every part of it is a union, a maximum or a minimum, so merging equals
+    recomputing, at a cost that does not grow with the number of mentions."""
     if not entities:
         return
+    merge = set()
+    if added is not None:
+        merge = {e for e in entities if e in added and not any(
+            p not in _MENTION_OWN for m in added[e].values() for p in m)}
+    full = entities - merge
 
     def desired() -> list[Triple]:
-        claims = _claims(store, str(CKG.mentionOf), entities)
-        return [t for e in sorted(entities) for t in entity_description(e, claims.get(e, {}))]
+        out: list[Triple] = []
+        if full:
+            claims = _claims(store, str(CKG.mentionOf), full)
+            out += [t for e in sorted(full) for t in entity_description(e, claims.get(e, {}))]
+        if merge:
+            stored: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+            for s_, p, o in _subject_triples(store, ENTITIES_GRAPH, merge):
+                stored[s_.value][_AS_MENTION.get(p.value, p.value)].append(o)
+            for e in sorted(merge):
+                mentions = dict(added[e])  # type: ignore[index]
+                if e in stored:
+                    if any(p not in _MENTION_OWN for p in stored[e]):  # something only a full recompute keeps
+                        mentions = _claims(store, str(CKG.mentionOf), {e}).get(e, {})
+                    else:
+                        mentions[""] = stored[e]
+                out += entity_description(e, mentions)
+        return out
 
     _settle(store, ENTITIES_GRAPH, desired, lambda: _subject_triples(store, ENTITIES_GRAPH, entities))
 
@@ -494,15 +536,31 @@ class _Places:
         return {place} | self.up.get(place, set()) | self.down.get(place, set())
 
 
+def _same_figures(a: Report, b: Report) -> int:
+    """How many figures two reports give alike (same kind, victim category and number)."""
+    return sum(1 for k, f in a.figures.items() if k in b.figures and b.figures[k][0] == f[0])
+
+
 def compatible(a: Report, b: Report, places: _Places) -> bool:
     """Two reports can be of one event: other articles, the same type, places equal or one within
-    the other, dates agreeing, and no contradicting perpetrator."""
+    the other, dates agreeing, and no contradicting perpetrator. When the dates do not pin it
+    (one undated, or of another precision: a month and a day), the reports must also agree on
+    something an article says of one event only: a figure, or the evidence sentence."""
     if a.doc == b.doc or a.type != b.type or not a.place or not b.place:
         return False
     if not places.agree(a.place, b.place) or not dates_agree(a.date, b.date, a.type == str(CKG.Attack)):
         return False
     pa, pb = a.roles.get("perpetrator", set()), b.roles.get("perpetrator", set())
-    return not (pa and pb and not pa & pb)
+    if pa and pb and not pa & pb:
+        return False
+    if not a.date or not b.date or len(a.date) != len(b.date):
+        return bool(_same_figures(a, b) or a.evidence & b.evidence)
+    return True
+
+
+def _affinity(a: Report, b: Report) -> int:
+    return (2 * _same_figures(a, b) + (a.place == b.place) + (a.date == b.date)
+            + len(a.evidence & b.evidence))
 
 
 def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
@@ -594,16 +652,23 @@ def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
 
 
 def cluster(reports: dict[str, Report], places: _Places) -> list[list[Report]]:
-    """Reports grouped into events: in the order of their IRIs, each report joins the first event
-    all of whose reports it agrees with, else starts one. The result depends on the set only."""
+    """Reports grouped into events. The best-dated reports first (days, then months, years,
+    undated; then by IRI): each joins, of the events all of whose reports it agrees with, the one
+    it shares most with (figures, place, date, evidence; ties: the first made), else starts one.
+    The result depends on the set of reports only, never on the order they were stored in."""
     clusters: list[list[Report]] = []
-    for rep in sorted(reports.values(), key=lambda r: r.iri):
+    order = sorted(reports.values(), key=lambda r: (-len(r.date or ""), r.iri))
+    for rep in order:
+        best, best_score = None, -1
         for members in clusters:
             if all(compatible(rep, m, places) for m in members):
-                members.append(rep)
-                break
-        else:
+                score = sum(_affinity(rep, m) for m in members)
+                if score > best_score:
+                    best, best_score = members, score
+        if best is None:
             clusters.append([rep])
+        else:
+            best.append(rep)
     return clusters
 
 
@@ -697,11 +762,13 @@ def refresh_events(store: Store, reports: set[str]) -> None:
 
 
 # ------------------------------------------------------------------ together
-def refresh(store: Store, touched: Touched) -> None:
+def refresh(store: Store, touched: Touched, added: str | None = None) -> None:
     """Recompute the corpus-level description of every key in ``touched`` from the stored claims.
+    ``added``: the graph (N-Triples) of a document that was stored where there was none, when
+    that is all that changed (entity descriptions are then merged, not recomputed).
     Relations before places (``ckg:within`` is read off ``ckgg:relations``), places before events
     (clustering reads ``ckg:within``)."""
-    refresh_entities(store, touched.entities)
+    refresh_entities(store, touched.entities, mentions_of_ntriples(added) if added is not None else None)
     refresh_relations(store, touched.relations)
     refresh_places(store, touched.relations)
     refresh_partnerships(store, touched.partnerships)

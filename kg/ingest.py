@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 
 from kg.derive import refresh, touched_in_store, touched_of_ntriples
-from kg.errors import InputError
+from kg.errors import InputError, StoreError
 from kg.ids import document_key, iri, text_hash
 from kg.model import Article, Extraction
 from kg.namespaces import CKG, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
@@ -98,17 +98,27 @@ def write_document(store: Store, article: Article, gated: Gated) -> Stored:
     corpus-level nodes the old and the new version touch."""
     doc = str(iri(document_key(article)))
     touched = touched_in_store(store, [doc])
-    # the text hash goes in last: a run stopped before the corpus graphs were updated leaves
-    # the document without it, so the next run ingests it again instead of skipping it
-    marker = f"<{CKG.textHash}>"
+    # the document's type and text hash go in last: a run stopped before the corpus graphs were
+    # updated leaves no finished document there, so the next run ingests it again
+    subject, last = f"<{doc}> ", (f"<{CKG.textHash}>", f"<{CKG.Document}>")
     lines = (gated.clean or "").splitlines()
-    body = "\n".join(line for line in lines if marker not in line)
-    hashes = [line for line in lines if marker in line]
+    node = [line for line in lines if line.startswith(subject) and any(m in line for m in last)]
+    body = "\n".join(line for line in lines if line not in node)
     store.replace_graphs({doc: body, quarantine_graph(document_key(article)): gated.quarantined})
+    added = None if touched else gated.clean  # a new document: nothing of an old version to retract
     touched |= touched_of_ntriples(gated.clean)
-    refresh(store, touched)
-    if hashes:
-        store.update(f"INSERT DATA {{ GRAPH <{doc}> {{\n" + "\n".join(hashes) + "\n}}")
+    try:
+        refresh(store, touched, added)
+        if node:
+            import pyoxigraph as ox
+
+            from kg.derive import _change_text
+
+            triples = [(t.subject, t.predicate, t.object)
+                       for t in ox.parse("\n".join(node), ox.RdfFormat.N_TRIPLES)]
+            store.update(_change_text(doc, [], triples))
+    except StoreError as exc:
+        raise StoreError(f"{exc} (while writing {doc}; run the ingest again to finish it)") from None
     return gated.stored
 
 

@@ -106,6 +106,10 @@ class Store:
     def ask(self, query: str) -> bool:
         raise NotImplementedError
 
+    def select_terms(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+        """Rows of a SELECT as RDF terms (datatypes and kinds kept)."""
+        return self.run_query(query).terms
+
     def count_quads(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"] or 0)
@@ -218,6 +222,11 @@ class EmbeddedStore(Store):
 
     def ask(self, query: str) -> bool:
         return bool(self._query(query))
+
+    def select_terms(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+        solutions = self._query(query)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names} for row in solutions]
 
     def run_query(self, query: str) -> QueryResult:
         result = self._query(query)
