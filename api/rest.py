@@ -35,6 +35,7 @@ How the graph is read
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import json
 import logging
@@ -42,7 +43,7 @@ import queue
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -220,6 +221,10 @@ PARTNERSHIP_CLAIM = CKG_NS + "PartnershipClaim"
 #: how many of an entity's events and documents its detail lists (the latest; totals say how many)
 ENTITY_EVENTS = 50
 ENTITY_DOCUMENTS = 20
+#: windows of months an entity's latest events or documents are looked for in, before asking for all
+WALK_STEPS = 12
+#: an entity with more events (documents) than this has its latest ones found by walking back in time
+WALK_ABOVE = 400
 
 
 class Reader:
@@ -384,15 +389,22 @@ class Reader:
     def entity_events(self, subject: str, limit: int = ENTITY_EVENTS) -> tuple[list[EntityEventRef], int]:
         """The latest ``limit`` events of an entity (in date order), and how many there are."""
         found: dict[str, dict] = {}
-        for r in self.select("entity_events", limit=4 * limit, x=subject):  # a row per role
-            if r["e"] in found or len(found) < limit:
+
+        def take(rows: Iterable[dict]) -> None:
+            for r in rows:  # a row per role
                 entry = found.setdefault(r["e"], {"e": r["e"], "date": r["d"], "roles": set()})
                 entry["roles"].add(r["role"])
-        rows = list(found.values())
+
+        count = self.select("entity_events_count", x=subject)
+        total = int(count[0]["n"] or 0) if count else 0
+        if total <= WALK_ABOVE or not self.walk_back("entity_events_window", subject, limit, take, coarse=True):
+            found.clear()
+            take(self.select("entity_events", limit=4 * limit, x=subject))
+        rows = sorted(found.values(), key=lambda r: (r["date"] is None, "" if r["date"] is None else
+                                                     "".join(chr(0x10FFFF - ord(c)) for c in r["date"]), r["e"]))
+        rows = rows[:limit]
         if not rows:
             return [], 0
-        count = self.select("entity_events_count", x=subject)
-        total = int(count[0]["n"] or 0) if count else len(rows)
         supers = self.class_supers()
         desc = self.describe("describe_event_refs", [r["e"] for r in rows])
         labels = self.labels(first(d.get(OCCURRED_AT)) for d in desc.values())
@@ -409,6 +421,30 @@ class Reader:
         out.sort(key=lambda ev: (ev.date is None, ev.date or "", ev.id))
         return out, total
 
+    def walk_back(self, name: str, subject: str, limit: int, take: Callable[[list[dict]], None], *,
+                  coarse: bool) -> bool:
+        """Walk back in time from next month, a window of months at a time, running
+        query ``name`` (bound to ``subject``, its dates given by :func:`api.queries.date_window`)
+        until ``limit`` distinct items were taken: so the latest items of an entity are found by
+        lookup of dates, at a cost set by ``limit`` and how often the entity comes up, not by the
+        size of the corpus. False when the walk gave up (the entity is rare: the caller then asks
+        for all its items, which are few)."""
+        last = queries.month_index(dt.date.today()) + 1
+        size, seen = 1, 0
+        for _ in range(WALK_STEPS):
+            first = last - size + 1
+            rows = self.select(name, blocks={"dates": queries.date_window("d" if coarse else "published",
+                                                                          first, last, coarse=coarse)},
+                               x=subject)
+            keys = {r.get("e") or r.get("doc") for r in rows}
+            take(rows)
+            seen += len(keys)
+            if seen >= limit:
+                return True
+            size = min(2 * size, 6) if not keys else 1
+            last = first - 1
+        return False
+
     def entity_partnerships(self, subject: str) -> list[tuple[str, str | None, str | None, str]]:
         """(other partner, its label, status, partnership) of each partnership of an entity."""
         found: dict[str, tuple[str, str | None, str | None, str]] = {}
@@ -419,11 +455,19 @@ class Reader:
 
     def entity_documents(self, subject: str, limit: int = ENTITY_DOCUMENTS) -> tuple[list[str], int]:
         """The latest ``limit`` documents mentioning an entity, and how many there are."""
-        docs = [r["doc"] for r in self.select("entity_documents", limit=limit, x=subject) if r["doc"]]
-        if not docs:
-            return [], 0
+        found: dict[str, str] = {}
+
+        def take(rows: Iterable[dict]) -> None:
+            found.update({r["doc"]: r["published"] or "" for r in rows if r["doc"]})
+
         count = self.select("entity_documents_count", x=subject)
-        return docs, int(count[0]["n"] or 0) if count else len(docs)
+        total = int(count[0]["n"] or 0) if count else 0
+        if total <= WALK_ABOVE or not self.walk_back("entity_documents_window", subject, limit, take,
+                                                     coarse=False):
+            found.clear()
+            take(self.select("entity_documents", limit=limit, x=subject))
+        docs = sorted(found, key=lambda d: (found[d], d), reverse=True)[:limit]
+        return docs, total if docs else 0
 
     # events ------------------------------------------------------------------------------
     def event_page(self, type_: str | None, places: set[str] | None, actors: set[str] | None,

@@ -421,3 +421,34 @@ def test_openapi(server):
         tag for item in paths.values() for op in item.values() for tag in op.get("tags", [])}
     assert "requestBody" in paths["/documents"]["post"]
     assert get(server, "/docs").status_code == 200
+
+
+# --- reading by lookup ----------------------------------------------------------------------
+
+def test_latest_items_by_walking_back_in_time_equal_the_full_query(dev_store, monkeypatch):
+    """Entities with many events or documents have their latest ones found window by window of
+    dates (api.rest.Reader.walk_back): the same items, in the same order, as sorting them all."""
+    import api.rest as rest
+    from kg.store import EmbeddedStore
+
+    store = EmbeddedStore(dev_store)
+    try:
+        reader = rest.Reader(store)
+        for entity in ("state/niger", "state/mali"):
+            subject = "https://w3id.org/conflict-kg/id/" + entity
+            monkeypatch.setattr(rest, "WALK_ABOVE", 10**9)  # always the full query
+            events, n_events = reader.entity_events(subject, limit=5)
+            docs, n_docs = reader.entity_documents(subject, limit=4)
+            monkeypatch.setattr(rest, "WALK_ABOVE", -1)  # always the walk
+            walked = []
+            original = rest.Reader.walk_back
+            monkeypatch.setattr(rest.Reader, "walk_back",
+                                lambda self, *a, **k: walked.append((a[0], original(self, *a, **k))) or walked[-1][1])
+            assert reader.entity_events(subject, limit=5) == (events, n_events), entity
+            assert reader.entity_documents(subject, limit=4) == (docs, n_docs), entity
+            # the walk found them (it did not give up and fall back on the full query)
+            assert walked == [("entity_events_window", True), ("entity_documents_window", True)], entity
+            monkeypatch.setattr(rest.Reader, "walk_back", original)
+            assert len(events) == 5 and len(docs) == 4 and n_events >= 5 and n_docs >= 4, entity
+    finally:
+        store.close()

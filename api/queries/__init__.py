@@ -19,6 +19,7 @@ Numbers (``LIMIT``/``OFFSET``) are written as ``#{limit}``/``#{offset}`` from in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -54,6 +55,32 @@ def pairs(a: str, b: str, rows: Iterable[tuple[str, str]]) -> str:
     """``VALUES (?a ?b) { (<iri> "date") … }`` of IRIs and dates as the store gives them."""
     cells = " ".join(f'({ref(x)} "{d}")' for x, d in rows if SAFE_IRI.match(x) and SAFE_DATE.match(d))
     return f"VALUES (?{a} ?{b}) {{ {cells} }}"
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def date_window(var: str, first: int, last: int, *, coarse: bool = True) -> str:
+    """``VALUES ?var { … }`` of the months ``first`` to ``last`` (:func:`month_index`, inclusive):
+    every day as ``xsd:date`` and, with ``coarse``, each month as ``xsd:gYearMonth`` and the year
+    of each January as ``xsd:gYear``: the three ways a date is stored, so that the window holds
+    exactly the dates whose text sorts within it. Built from numbers, never from text."""
+    cells = []
+    for m in range(first, last + 1):
+        year, month = divmod(m, 12)
+        day = dt.date(year, month + 1, 1)
+        while day.month == month + 1:
+            cells.append(f'"{day.isoformat()}"^^<{XSD}date>')
+            day += dt.timedelta(days=1)
+        if coarse:
+            cells.append(f'"{year:04d}-{month + 1:02d}"^^<{XSD}gYearMonth>')
+            if month == 0:
+                cells.append(f'"{year:04d}"^^<{XSD}gYear>')
+    return f"VALUES ?{var} {{ {' '.join(cells)} }}"
 
 
 def build(name: str, *, flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
