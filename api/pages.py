@@ -509,18 +509,23 @@ def _timeline(reader: Reader, params: Any) -> HTMLResponse:
         return _timeline_error("<code>limit</code> and <code>offset</code> are whole numbers.")
     if not (0 <= limit <= MAX_LIMIT and offset >= 0):
         return _timeline_error(f"<code>limit</code> is 0 to {MAX_LIMIT}, <code>offset</code> 0 or more.")
+    order = params.get("order") or "latest"
+    if order not in ("latest", "date"):
+        return _timeline_error("<code>order</code> is <code>latest</code> (the latest first) or "
+                               "<code>date</code> (the earliest first).")
     place, actor = (params.get("place") or "").strip()[:500], (params.get("actor") or "").strip()[:500]
     places = reader.places_within(reader.resolve(place, "Place")) if place else None
     actors = reader.resolve(actor, "Actor") if actor else None
     if places == set() or actors == set():
         ids, total = [], 0
     else:
-        ids, total = reader.event_page(type_name, places, actors, start, end, limit, offset)
+        ids, total = reader.event_page(type_name, places, actors, start, end, limit, offset,
+                                       latest=order == "latest")
     events = reader.events(ids)
     options = "".join(f'<option value="{esc(t)}"{" selected" if t == type_name else ""}>{esc(t)}</option>'
                       for t in EVENT_TYPES)
     kept = {k: v for k, v in (("type", type_name), ("place", place), ("actor", actor), ("from", start),
-                              ("to", end)) if v}
+                              ("to", end), ("order", order if order != "latest" else None)) if v}
     shown = (f"{offset + 1}–{offset + len(events)} of {total} event(s)" if events else f"{total} event(s)") + (
         f" of type {esc(type_name)}" if type_name else "")
     pager = []
@@ -540,8 +545,10 @@ def _timeline(reader: Reader, params: Any) -> HTMLResponse:
   <label>To <input name="to" value="{esc(end or '')}" placeholder="2024-12" size="10"></label>
   <button type="submit">Show</button>
 </form>
-<p class="muted">{shown}, in date order; undated events last. An event reported by several
-articles appears once, with every article as a source.</p>
+<p class="muted">{shown}, {"the latest first" if order == "latest" else "the earliest first"}
+({link("/timeline?" + urlencode({**kept, "order": "date" if order == "latest" else "latest"}),
+       "the earliest first" if order == "latest" else "the latest first")}); undated events last.
+An event reported by several articles appears once, with every article as a source.</p>
 {_events_table(events)}
 <nav class="pager">{' '.join(pager)}</nav>
 """

@@ -397,12 +397,10 @@ class Reader:
 
         count = self.select("entity_events_count", x=subject)
         total = int(count[0]["n"] or 0) if count else 0
-        if total <= WALK_ABOVE or not self.walk_back("entity_events_window", subject, limit, take, coarse=True):
+        if total <= WALK_ABOVE or not self.walk_back("entity_events_window", limit, take, coarse=True, x=subject):
             found.clear()
             take(self.select("entity_events", limit=4 * limit, x=subject))
-        rows = sorted(found.values(), key=lambda r: (r["date"] is None, "" if r["date"] is None else
-                                                     "".join(chr(0x10FFFF - ord(c)) for c in r["date"]), r["e"]))
-        rows = rows[:limit]
+        rows = latest_first(sorted(found.values(), key=lambda r: r["e"]), "date")[:limit]
         if not rows:
             return [], 0
         supers = self.class_supers()
@@ -421,21 +419,20 @@ class Reader:
         out.sort(key=lambda ev: (ev.date is None, ev.date or "", ev.id))
         return out, total
 
-    def walk_back(self, name: str, subject: str, limit: int, take: Callable[[list[dict]], None], *,
-                  coarse: bool) -> bool:
-        """Walk back in time from next month, a window of months at a time, running
-        query ``name`` (bound to ``subject``, its dates given by :func:`api.queries.date_window`)
-        until ``limit`` distinct items were taken: so the latest items of an entity are found by
-        lookup of dates, at a cost set by ``limit`` and how often the entity comes up, not by the
-        size of the corpus. False when the walk gave up (the entity is rare: the caller then asks
-        for all its items, which are few)."""
+    def walk_back(self, name: str, limit: int, take: Callable[[list[dict]], None], *, coarse: bool,
+                  var: str = "d", flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
+                  **bindings: str | None) -> bool:
+        """Walk back in time from next month, a window of months at a time, running query ``name``
+        (its dates given by :func:`api.queries.date_window` as ``?var``) until ``limit`` distinct
+        items were taken: so the latest items are found by lookup of dates, at a cost set by
+        ``limit`` and how often such items come up, not by the size of the corpus. False when the
+        walk gave up (the items are rare: the caller then asks for all of them, which are few)."""
         last = queries.month_index(dt.date.today()) + 1
         size, seen = 1, 0
         for _ in range(WALK_STEPS):
             first = last - size + 1
-            rows = self.select(name, blocks={"dates": queries.date_window("d" if coarse else "published",
-                                                                          first, last, coarse=coarse)},
-                               x=subject)
+            window = queries.date_window(var, first, last, coarse=coarse)
+            rows = self.select(name, flags=flags, blocks={**(blocks or {}), "dates": window}, **bindings)
             keys = {r.get("e") or r.get("doc") for r in rows}
             take(rows)
             seen += len(keys)
@@ -462,8 +459,8 @@ class Reader:
 
         count = self.select("entity_documents_count", x=subject)
         total = int(count[0]["n"] or 0) if count else 0
-        if total <= WALK_ABOVE or not self.walk_back("entity_documents_window", subject, limit, take,
-                                                     coarse=False):
+        if total <= WALK_ABOVE or not self.walk_back("entity_documents_window", limit, take, coarse=False,
+                                                     var="published", x=subject):
             found.clear()
             take(self.select("entity_documents", limit=limit, x=subject))
         docs = sorted(found, key=lambda d: (found[d], d), reverse=True)[:limit]
@@ -471,8 +468,10 @@ class Reader:
 
     # events ------------------------------------------------------------------------------
     def event_page(self, type_: str | None, places: set[str] | None, actors: set[str] | None,
-                   start: str | None, end: str | None, limit: int, offset: int) -> tuple[list[str], int]:
-        """The ids of one page of events in date order (undated last), and how many match."""
+                   start: str | None, end: str | None, limit: int, offset: int,
+                   latest: bool = False) -> tuple[list[str], int]:
+        """The ids of one page of events in date order, or with ``latest`` the latest first (undated
+        last either way), and how many match."""
         flags, blocks = [], {}
         if places is not None:
             flags.append("place")
@@ -499,7 +498,9 @@ class Reader:
         n_undated = 0 if start or end else count(flags or ["all"]) - n_dated
         total = n_dated + n_undated
         ids: list[str] = []
-        if limit and offset < n_dated:
+        if limit and offset < n_dated and latest:
+            ids = self.latest_events(dated, blocks, bindings, limit, offset, n_dated)
+        elif limit and offset < n_dated:
             rows = self.select("events_page", flags=dated, blocks=blocks, limit=limit, offset=offset, **bindings)
             ids = list(dict.fromkeys(r["e"] for r in rows if r["e"]))
         if n_undated and len(ids) < limit and offset + len(ids) < total:
@@ -507,6 +508,24 @@ class Reader:
                                limit=limit - len(ids), offset=max(0, offset - n_dated), **bindings)
             ids += [r["e"] for r in rows if r["e"] and r["e"] not in ids]
         return ids, total
+
+    def latest_events(self, flags: list[str], blocks: dict[str, str], bindings: dict[str, str | None],
+                      limit: int, offset: int, n_dated: int) -> list[str]:
+        """One page of the dated events, latest first: walking back in time when there are many
+        (cost set by the page, not by the corpus), else sorting them all (they are few)."""
+        found: dict[str, str] = {}
+
+        def take(rows: list[dict]) -> None:
+            found.update({r["e"]: r["d"] for r in rows if r["e"] and r["d"]})
+
+        wanted = offset + limit
+        if n_dated > WALK_ABOVE and self.walk_back("events_window", wanted, take, coarse=True,
+                                                   flags=flags, blocks=blocks, **bindings):
+            order = latest_first([{"e": e, "d": d} for e, d in sorted(found.items())], "d")
+            return [r["e"] for r in order[offset:wanted]]
+        rows = self.select("events_page_latest", flags=flags, blocks=blocks, limit=limit, offset=offset,
+                           **bindings)
+        return list(dict.fromkeys(r["e"] for r in rows if r["e"]))
 
     def events(self, ids: list[str]) -> list[EventOut]:
         supers = self.class_supers()
@@ -664,6 +683,12 @@ class Reader:
     def has_ontology(self) -> bool:
         return bool(self.store.select(
             f"SELECT ?s WHERE {{ GRAPH {ref(ONTOLOGY_GRAPH)} {{ ?s ?p ?o }} }} LIMIT 1"))
+
+
+def latest_first(rows: list[dict], key: str) -> list[dict]:
+    """``rows`` by ``row[key]`` (a date's text), the latest first, undated last; ties keep their order."""
+    dated = sorted((r for r in rows if r[key]), key=lambda r: r[key], reverse=True)  # stable
+    return dated + [r for r in rows if not r[key]]
 
 
 def first(items: Iterable[str] | None) -> str | None:

@@ -188,8 +188,12 @@ def test_timeline_lists_an_attack_with_15_soldiers_killed(base_url: str) -> None
     assert any("15 soldiers killed" in row for _, row in rows)
     every = httpx.get(base_url + "/timeline").text
     assert {"Attack", "Coup", "Withdrawal"} <= set(re.findall(r'<tr class="event" data-type="(\w+)"', every))
+    # the latest first by default; the earliest first with order=date
     dated = [d for d in re.findall(r'<td class="date">(\d{4}(?:-\d\d){0,2})</td>', every)]
-    assert dated == sorted(dated) and len(dated) > 5
+    assert dated == sorted(dated, reverse=True) and len(dated) > 5
+    earliest = httpx.get(base_url + "/timeline", params={"order": "date"}).text
+    assert re.findall(r'<td class="date">(\d{4}(?:-\d\d){0,2})</td>', earliest) == sorted(dated)
+    assert httpx.get(base_url + "/timeline", params={"order": "sideways"}).status_code == 400
     r = httpx.get(base_url + "/timeline", params={"type": "<Bogus>"})
     assert r.status_code == 400 and "<Bogus>" not in r.text and "&lt;Bogus&gt;" in r.text
 
@@ -201,12 +205,19 @@ def timeline_ids(base_url: str, **params: object) -> list[str]:
 
 
 def test_timeline_filters_like_events(base_url: str) -> None:
-    """The timeline takes the filters of GET /events and lists the same events in the same order."""
+    """The timeline takes the filters of GET /events and lists the same events: in the same order
+    with order=date, in the reverse order of their dates by default (the latest first)."""
     cases = [{"place": "Tillaberi"}, {"actor": "JNIM"}, {"from": "2024-06", "to": "2024-06"},
              {"type": "Attack", "place": "Niger"}, {"to": "2023"}, {"place": "Atlantis"}]
     for params in cases:
         events = httpx.get(base_url + "/events", params={**params, "limit": 500}).json()["items"]
-        assert timeline_ids(base_url, **params, limit=500) == [e["id"] for e in events], params
+        assert timeline_ids(base_url, **params, order="date", limit=500) == [e["id"] for e in events], params
+        latest = timeline_ids(base_url, **params, limit=500)
+        assert sorted(latest) == sorted(e["id"] for e in events), params
+        dates = {e["id"]: e["date"] for e in events}
+        dated = [dates[i] for i in latest if dates[i]]
+        assert dated == sorted(dated, reverse=True), params
+        assert all(not dates[i] for i in latest[len(dated):]), "undated last"
     assert timeline_ids(base_url, place="Tillaberi") and timeline_ids(base_url, actor="JNIM")
     assert len(timeline_ids(base_url, place="Tera")) < len(timeline_ids(base_url, place="Tillaberi"))
     assert timeline_ids(base_url, place="Atlantis") == []

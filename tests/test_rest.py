@@ -450,5 +450,19 @@ def test_latest_items_by_walking_back_in_time_equal_the_full_query(dev_store, mo
             assert walked == [("entity_events_window", True), ("entity_documents_window", True)], entity
             monkeypatch.setattr(rest.Reader, "walk_back", original)
             assert len(events) == 5 and len(docs) == 4 and n_events >= 5 and n_docs >= 4, entity
+        # the timeline's pages, the latest first, with and without filters
+        niger = {"https://w3id.org/conflict-kg/id/state/niger"}
+        for places, actors, start, end in ((None, None, None, None), (reader.places_within(niger), None, None, None),
+                                           (None, None, "2024", "2024-06")):
+            for limit, offset in ((5, 0), (4, 3), (50, 0)):
+                args = (None, places, actors, start, end, limit, offset)
+                monkeypatch.setattr(rest, "WALK_ABOVE", 10**9)
+                full = reader.event_page(*args, latest=True)
+                monkeypatch.setattr(rest, "WALK_ABOVE", -1)
+                assert reader.event_page(*args, latest=True) == full, (args, full)
+                assert full[0], args
+                if limit == 50:  # all of them: the dated ones of the earliest-first order, reversed
+                    ids, total = reader.event_page(None, places, actors, start, end, 500, 0)
+                    assert sorted(full[0]) == sorted(ids[:len(full[0])]) or total > 50
     finally:
         store.close()
