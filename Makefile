@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench bench-tools bench-http web chromium virtuoso test-virtuoso
+.PHONY: install run test serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso
 
 install: $(STAMP) web
 
@@ -48,13 +48,17 @@ test-virtuoso: install virtuoso
 bench: install
 	$(BIN)/python bench/ingest.py
 
-## the load generator of the HTTP benchmarks (Debian's wrk)
+## wrk (Debian's package), the load generator of bench/sparql_http.py and bench/scale.py
 bench-tools:
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 
 ## /sparql of kg serve against the Oxigraph server on the same data (bench/sparql_http.py)
 bench-http: install bench-tools
 	$(BIN)/python bench/sparql_http.py
+
+## routes and pages on stores of 30 to 3,000 articles (bench/scale.py --sizes 30,300,3000,30000 for all)
+bench-scale: install bench-tools
+	$(BIN)/python bench/scale.py --sizes 30,300,3000
 
 ## regenerate requirements.lock from pyproject.toml (needs the registry)
 lock:

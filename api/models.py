@@ -75,16 +75,19 @@ class EntityDetail(EntitySummary):
     alt_labels: list[str] = Field(description="skos:altLabel: other names met in the text")
     relations_out: list[RelationOut]
     relations_in: list[RelationOut]
-    events: list[EntityEventRef]
+    events: list[EntityEventRef] = Field(description="the latest events (at most 50), in date order")
+    events_total: int = Field(0, description="how many events the entity takes part in or hosts")
     partnerships: list[EntityPartnershipRef]
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="the latest documents mentioning it (at most 20)")
+    documents_total: int = Field(0, description="how many documents mention it")
 
 
 # --- events ------------------------------------------------------------------------------
 
 class CasualtyOut(BaseModel):
     type: str | None = Field(None, examples=["Killed"])
-    count: int | None = Field(None, examples=[15])
+    count: int | None = Field(None, examples=[15], description="the most conservative figure the sources give")
+    count_high: int | None = Field(None, description="the highest figure, where the sources differ")
     category: str | None = Field(None, examples=["Soldiers"])
     minimum: bool = Field(False, description="true for 'at least 15', 'more than 100'")
     victim: EntityRef | None = None
@@ -104,9 +107,10 @@ class EventOut(BaseModel):
     date: str | None = Field(None, examples=["2024-06"], description="a year, year-month or date")
     roles: EventRoles
     casualties: list[CasualtyOut]
-    evidence: list[str]
+    evidence: list[str] = Field(description="sentences of the sources (at most two)")
     confidence: float | None = None
-    documents: list[DocumentRef]
+    documents: list[DocumentRef] = Field(description="sources: the first and the last by id (at most two)")
+    sources: int = Field(0, description="how many articles tell the event")
 
 
 # --- partnerships ------------------------------------------------------------------------
@@ -116,11 +120,14 @@ class PartnershipOut(BaseModel):
 
     partners: list[EntityRef] = Field(min_length=2, max_length=2)
     status: Literal["Active", "Ended"] | None = Field(
-        None, description="as of the latest article about the pair (the derived graph)")
-    evidence: list[str]
-    documents: list[DocumentRef]
-    dates: list[str]
-    nodes: list[str] = Field(description="ids of the per-document ckg:Partnership nodes merged here")
+        None, description="as of the latest claim about the pair (by the date the text gives)")
+    since: str | None = Field(None, description="ckg:since: when the texts say it began")
+    until: str | None = Field(None, description="ckg:until: when the texts say it ended")
+    evidence: list[str] = Field(description="the sentences of the latest claims about the pair")
+    documents: list[DocumentRef] = Field(description="the documents of the latest claims")
+    dates: list[str] = Field(description="the first and the last date the pair was spoken of")
+    claims: int = Field(0, description="how many claims (one per article) the pair has")
+    nodes: list[str] = Field(description="the id of the pair's ckg:Partnership node")
 
 
 # --- documents ---------------------------------------------------------------------------

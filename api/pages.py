@@ -27,16 +27,18 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.models import CasualtyOut, EventOut
+from api.rest import DATE, MAX_LIMIT, OWL_SAME, RDF_TYPE, RDFS_LABEL, SKOS_ALT, Reader
 from kg.ids import type_slug
-from kg.namespaces import CKG, CKGR, DERIVED_GRAPH, ENTITY_TYPES, EVENT_TYPES, QUARANTINE_GRAPH
+from kg.namespaces import CKG, CKGR, ENTITY_TYPES, EVENT_TYPES
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,82 +66,68 @@ ENTITY_IRI = re.compile(re.escape(str(CKGR)) + r"([a-z0-9-]+)/([a-z0-9-]+)$")
 CKG_NS = str(CKG)
 WD_NS = "http://www.wikidata.org/entity/"
 
-PREFIXES = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-PREFIX ckgr: <https://w3id.org/conflict-kg/id/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX schema: <https://schema.org/>
-"""
-
-
-def _clean(var: str) -> str:
-    """A filter keeping graph ``var`` unless it is a quarantine graph."""
-    return f'FILTER(!STRSTARTS(STR({var}), "{QUARANTINE_GRAPH}"))'
-
-
-EVENT_TYPE_VALUES = "VALUES ?type { " + " ".join(f"ckg:{t}" for t in EVENT_TYPES) + " }"
-ENTITY_TYPE_VALUES = "VALUES ?type { " + " ".join(f"ckg:{t}" for t in ENTITY_TYPES) + " }"
-ROLES = ("occurredAt", "perpetrator", "target", "participant")
-ROLE_NAMES = {"occurredAt": "place", "perpetrator": "perpetrator", "target": "target",
-              "participant": "participant", "within": "in a place within"}
+SKOS_CLOSE = "http://www.w3.org/2004/02/skos/core#closeMatch"
+ROLE_NAMES = {"place": "place (or a place within)", "perpetrator": "perpetrator", "target": "target",
+              "participant": "participant"}
 STATUS_COLOURS = {"Active": "#2e7d32", "Ended": "#c62828"}
-MAX_EVENTS = 1000
+#: events per timeline page unless ?limit= says otherwise (at most MAX_LIMIT)
+TIMELINE_LIMIT = 100
+#: entities listed per type on the home page (the rest through /entities?type=…)
+INDEX_PER_TYPE = 200
 
 # ---------------------------------------------------------------- example queries
 NIGER = "https://w3id.org/conflict-kg/id/state/niger"
 EXAMPLES: list[dict[str, str]] = [
     {
         "name": "Niger's partners",
-        "description": "Niger's partners and the status of each partnership: ckg:status, in the "
-                       "derived graph, is the status stated by the latest article about the pair.",
+        "description": "Niger's partners and the status of each partnership: one ckg:Partnership per "
+                       "pair, its ckg:status that of the latest claim about the pair.",
         "query": f"""PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 # Niger's partners and the status of each partnership.
-# ckg:status lives in the derived graph: the status stated by the latest
-# article about the pair (ckg:statedStatus is what each article says).
-SELECT ?partner (SAMPLE(?name) AS ?partnerName) ?status
-       (COUNT(DISTINCT ?p) AS ?statements)
+# One ckg:Partnership per pair of partners; its ckg:status is the status of the
+# latest claim (ckg:PartnershipClaim, one per article) about the pair.
+SELECT ?partner ?partnerName ?status ?since ?until
 WHERE {{
-  GRAPH <{DERIVED_GRAPH}> {{ ?p ckg:status ?status }}
   ?p a ckg:Partnership ;
-     ckg:partner <{NIGER}>, ?partner .
+     ckg:partner <{NIGER}>, ?partner ;
+     ckg:status ?status .
   FILTER(?partner != <{NIGER}>)
-  ?partner rdfs:label ?name .
+  ?partner rdfs:label ?partnerName .
+  OPTIONAL {{ ?p ckg:since ?since }}
+  OPTIONAL {{ ?p ckg:until ?until }}
 }}
-GROUP BY ?partner ?status
 ORDER BY ?status ?partnerName
 """,
     },
     {
         "name": "Soldiers killed by region and month",
         "description": "Soldiers killed in attacks, summed by the region of the place "
-                       "(ckg:locatedIn*) and by month.",
+                       "(ckg:within) and by month; each attack once, with its reconciled figure.",
         "query": """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
-# Soldiers killed in attacks, by region and month.
-# The same triple stated by several articles is matched once per article
-# graph, so the figures are first made DISTINCT, then summed.
-SELECT ?region ?month (SUM(?n) AS ?soldiersKilled) (COUNT(DISTINCT ?attack) AS ?attacks)
+# Soldiers killed in attacks, by region and month. Each attack is one node however
+# many articles tell it, with one reconciled figure (the most conservative).
+SELECT ?region ?month (SUM(?n) AS ?soldiersKilled) (COUNT(?attack) AS ?attacks)
 WHERE {
-  {
-    SELECT DISTINCT ?attack ?c ?n ?region ?month WHERE {
-      ?attack a ckg:Attack ;
-              ckg:occurredAt ?place ;
-              ckg:casualties ?c .
-      ?c ckg:casualtyType ckg:Killed ;
-         ckg:victimCategory ckg:Soldiers ;
-         ckg:count ?n .
-      ?place rdfs:label ?placeName .
-      OPTIONAL { ?place ckg:locatedIn* ?r . ?r a ckg:Region ; rdfs:label ?regionName }
-      OPTIONAL { ?attack ckg:date ?date }
-      BIND(COALESCE(?regionName, CONCAT(?placeName, " (no region known)")) AS ?region)
-      BIND(COALESCE(SUBSTR(STR(?date), 1, 7), "undated") AS ?month)
-    }
+  ?attack a ckg:Attack ;
+          ckg:occurredAt ?place ;
+          ckg:casualties ?c .
+  ?c ckg:casualtyType ckg:Killed ;
+     ckg:victimCategory ckg:Soldiers ;
+     ckg:count ?n .
+  ?place rdfs:label ?placeName .
+  OPTIONAL {
+    SELECT ?place (MIN(?name) AS ?regionName) WHERE {
+      { ?place a ckg:Region . BIND(?place AS ?r) } UNION { ?place ckg:within ?r . ?r a ckg:Region }
+      ?r rdfs:label ?name .
+    } GROUP BY ?place
   }
+  OPTIONAL { ?attack ckg:date ?date }
+  BIND(COALESCE(?regionName, CONCAT(?placeName, " (no region known)")) AS ?region)
+  BIND(COALESCE(SUBSTR(STR(?date), 1, 7), "undated") AS ?month)
 }
 GROUP BY ?region ?month
 ORDER BY ?month ?region
@@ -152,15 +140,15 @@ ORDER BY ?month ?region
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 # Armed groups, their affiliations and where they are active.
-SELECT ?group (SAMPLE(?label) AS ?name)
-       (GROUP_CONCAT(DISTINCT ?parent; separator=", ") AS ?affiliatedWith)
-       (GROUP_CONCAT(DISTINCT ?where; separator=", ") AS ?activeIn)
+SELECT ?group ?name
+       (GROUP_CONCAT(?parent; separator=", ") AS ?affiliatedWith)
+       (GROUP_CONCAT(?where; separator=", ") AS ?activeIn)
 WHERE {
-  ?group a ckg:ArmedGroup ; rdfs:label ?label .
+  ?group a ckg:ArmedGroup ; rdfs:label ?name .
   OPTIONAL { ?group ckg:affiliatedWith/rdfs:label ?parent }
   OPTIONAL { ?group ckg:activeIn/rdfs:label ?where }
 }
-GROUP BY ?group
+GROUP BY ?group ?name
 ORDER BY ?name
 """,
     },
@@ -196,18 +184,23 @@ def entity_href(iri: str | None) -> str | None:
     return f"/entity/{parts[0]}/{parts[1]}" if parts else None
 
 
+#: what may become an href: our own paths, and http(s) URLs; a ``javascript:`` or ``data:`` value
+#: from the data is shown as text, never made a link
+SAFE_HREF = re.compile(r"^(/(?!/)[^\s\x00-\x20\x7f]*|https?://[^\s\x00-\x20\x7f]+)$", re.IGNORECASE)
+
+
+def link(href: str | None, text: str, cls: str = "") -> str:
+    """The one place links are rendered: ``<a href>`` with ``text``, both escaped; without an
+    href, or with one that is neither our own path nor an http(s) URL, the text alone."""
+    if not href or not SAFE_HREF.match(href):
+        return esc(text)
+    rel = "" if href.startswith("/") else ' rel="noopener noreferrer nofollow"'
+    return f'<a{f" class={chr(34)}{esc(cls)}{chr(34)}" if cls else ""} href="{esc(href)}"{rel}>{esc(text)}</a>'
+
+
 def entity_link(iri: str | None, label: str | None) -> str:
-    href = entity_href(iri)
     text = label or (entity_parts(iri) or ("", local_name(iri)))[1]
-    return f'<a href="{esc(href)}">{esc(text)}</a>' if href else esc(text)
-
-
-def external_link(url: str | None, html_text: str) -> str:
-    """``html_text`` (already escaped) linked to ``url`` only when that is an http(s) URL: a
-    ``javascript:`` or ``data:`` value from the data is shown as text, never made a link."""
-    if url and re.match(r"^https?://[^\s\x00-\x20\x7f]+$", url, re.IGNORECASE):
-        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{html_text}</a>'
-    return html_text
+    return link(entity_href(iri), text)
 
 
 def json_script(element_id: str, data: Any) -> str:
@@ -244,151 +237,45 @@ def page(title: str, body: str, *, head: str = "", scripts: str = "", status: in
     return HTMLResponse(doc, status_code=status)
 
 
-def _by_date_key(date: str | None) -> tuple[int, str]:
-    return (0, date) if date else (1, "")
-
-
-def casualty_text(c: dict[str, str | None]) -> str:
-    category = local_name(c.get("cat")) or "Unspecified"
+def casualty_text(c: CasualtyOut) -> str:
+    category = c.category or "Unspecified"
     who = "people" if category == "Unspecified" else category.lower()
-    what = local_name(c.get("ctype")).lower()
-    least = "at least " if c.get("min") == "true" else ""
-    return f"{least}{c.get('n')} {who} {what}"
+    what = (c.type or "").lower()
+    least = "at least " if c.minimum else ""
+    figure = f"{c.count}" if c.count_high is None or c.count_high == c.count else f"{c.count} (up to {c.count_high})"
+    return f"{least}{figure} {who} {what}"
 
 
 # ---------------------------------------------------------------- queries
-def _events(store: Store, *, entity: str | None = None, type_iri: str | None = None) -> list[dict[str, Any]]:
-    """Events (all, of one type, or involving one entity) with places, actors and casualties."""
-    bindings: dict[str, str] = {}
-    if entity is not None:
-        roles = ", ".join(f"ckg:{r}" for r in ROLES)
-        selection = f"""
-  {{ GRAPH ?g0 {{ ?ev ?role0 ?e }} FILTER(?role0 IN ({roles})) {_clean("?g0")} }}
-  UNION
-  {{ GRAPH ?g0 {{ ?ev ckg:occurredAt ?pl0 }} {_clean("?g0")} ?pl0 ckg:locatedIn+ ?e . BIND("within" AS ?role0) }}
-  GRAPH ?g1 {{ ?ev a ?type }} {_clean("?g1")} {EVENT_TYPE_VALUES}"""
-        bindings["e"] = entity
-    else:
-        selection = f'GRAPH ?g1 {{ ?ev a ?type }} {_clean("?g1")} {EVENT_TYPE_VALUES}'
-        if type_iri is not None:
-            selection += " FILTER(?type = ?wanted)"
-            bindings["wanted"] = type_iri
-    # pyoxigraph substitutes only variables of the projection: the bound ones are projected
-    bound = " ".join(f"?{name}" for name in bindings)
-    base = store.select(PREFIXES + f"""
-SELECT {bound} ?ev ?type (SAMPLE(?d) AS ?date) (SAMPLE(?pl) AS ?place) (SAMPLE(?pll) AS ?placeLabel)
-       (SAMPLE(?doc) AS ?document) (SAMPLE(?pub) AS ?published) (SAMPLE(?evid) AS ?evidence)
-       (GROUP_CONCAT(DISTINCT STR(?role0); separator=" ") AS ?roles)
-WHERE {{
-  {selection}
-  OPTIONAL {{ GRAPH ?g2 {{ ?ev ckg:date ?d }} {_clean("?g2")} }}
-  OPTIONAL {{ GRAPH ?g3 {{ ?ev ckg:occurredAt ?pl }} {_clean("?g3")} OPTIONAL {{ ?pl rdfs:label ?pll }} }}
-  OPTIONAL {{ GRAPH ?g4 {{ ?ev ckg:mentionedIn ?doc }} {_clean("?g4")}
-             OPTIONAL {{ ?doc schema:datePublished ?pub }} }}
-  OPTIONAL {{ GRAPH ?g5 {{ ?ev ckg:evidence ?evid }} {_clean("?g5")} }}
-}}
-GROUP BY {bound} ?ev ?type
-ORDER BY ?date ?ev
-LIMIT {MAX_EVENTS}
-""", **bindings)
-    if not base:
-        return []
-    events = {r["ev"]: {**r, "casualties": [], "actors": defaultdict(dict)} for r in base}
-    casualties = store.select(PREFIXES + f"""
-SELECT DISTINCT {bound} ?ev ?c ?ctype ?cat ?n ?min WHERE {{
-  {selection}
-  GRAPH ?g {{ ?ev ckg:casualties ?c . ?c ckg:casualtyType ?ctype ; ckg:count ?n .
-             OPTIONAL {{ ?c ckg:victimCategory ?cat }} OPTIONAL {{ ?c ckg:isMinimum ?min }} }}
-  {_clean("?g")}
-}}""", **bindings)
-    seen: set[str | None] = set()
-    for c in casualties:
-        if c["ev"] in events and c["c"] not in seen:
-            seen.add(c["c"])
-            events[c["ev"]]["casualties"].append(c)
-    actors = store.select(PREFIXES + f"""
-SELECT {bound} ?ev ?role ?a (SAMPLE(?l) AS ?label) WHERE {{
-  {selection}
-  GRAPH ?g {{ ?ev ?role ?a }} FILTER(?role IN (ckg:perpetrator, ckg:target, ckg:participant))
-  {_clean("?g")}
-  OPTIONAL {{ ?a rdfs:label ?l }}
-}} GROUP BY {bound} ?ev ?role ?a""", **bindings)
-    for a in actors:
-        if a["ev"] in events:
-            events[a["ev"]]["actors"][local_name(a["role"])][a["a"]] = a["label"]
-    out = list(events.values())
-    out.sort(key=lambda e: (_by_date_key(e["date"]), e.get("published") or "", e["ev"]))
-    return out
-
-
-def _entity(store: Store, iri: str) -> dict[str, Any] | None:
-    facts = store.select(PREFIXES + f"""
-SELECT DISTINCT ?e ?p ?o WHERE {{
-  GRAPH ?g {{ ?e ?p ?o }} {_clean("?g")}
-  FILTER(?p IN (rdf:type, rdfs:label, skos:altLabel, owl:sameAs, skos:closeMatch))
-}}""", e=iri)
-    if not facts:
+def _entity(reader: Reader, iri: str) -> dict[str, Any] | None:
+    """What an entity page shows, read by lookup (api/queries, through :class:`api.rest.Reader`)."""
+    desc = reader.describe("describe_entities", [iri]).get(iri)
+    if not desc or not desc.get(RDF_TYPE):
         return None
-    info: dict[str, Any] = defaultdict(list)
-    for f in facts:
-        key = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "types",
-               "http://www.w3.org/2000/01/rdf-schema#label": "labels",
-               "http://www.w3.org/2004/02/skos/core#altLabel": "altLabels"}.get(f["p"] or "", "same")
-        if f["o"] not in info[key]:
-            info[key].append(f["o"])
-    for key in ("types", "labels", "altLabels", "same"):
-        info[key] = sorted(info[key])
-    info["iri"] = iri
+    info: dict[str, Any] = {
+        "iri": iri, "types": sorted(desc.get(RDF_TYPE, ())), "labels": sorted(desc.get(RDFS_LABEL, ())),
+        "altLabels": sorted(desc.get(SKOS_ALT, ())),
+        "same": sorted(desc.get(OWL_SAME, set()) | desc.get(SKOS_CLOSE, set()))}
     info["label"] = info["labels"][0] if info["labels"] else local_name(iri)
-
-    out_rel = store.select(PREFIXES + f"""
-SELECT ?e ?p ?o (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?g) AS ?sources) WHERE {{
-  GRAPH ?g {{ ?e ?p ?o }} {_clean("?g")}
-  FILTER(isIRI(?o) && STRSTARTS(STR(?o), STR(ckgr:)))
-  FILTER(?p NOT IN (rdf:type, ckg:mentionedIn, owl:sameAs))
-  OPTIONAL {{ ?o rdfs:label ?l }}
-}} GROUP BY ?e ?p ?o ORDER BY ?p ?label""", e=iri)
-    in_rel = store.select(PREFIXES + f"""
-SELECT ?e ?s ?p (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?g) AS ?sources) WHERE {{
-  GRAPH ?g {{ ?s ?p ?e }} {_clean("?g")}
-  FILTER(?p NOT IN (ckg:partner, ckg:mentionedIn, ckg:occurredAt, ckg:perpetrator, ckg:target,
-                    ckg:participant, ckg:victim))
-  OPTIONAL {{ ?s rdfs:label ?l }}
-}} GROUP BY ?e ?s ?p ORDER BY ?p ?label""", e=iri)
-    info["out"] = [r for r in out_rel if entity_parts(r["o"])]
-    info["in"] = [r for r in in_rel if entity_parts(r["s"])]
-
-    partnerships = store.select(PREFIXES + f"""
-SELECT ?e ?ps ?other (SAMPLE(?ol) AS ?otherLabel) (SAMPLE(?st) AS ?status) (SAMPLE(?ss) AS ?stated)
-       (SAMPLE(?d) AS ?date) (SAMPLE(?doc) AS ?document) (SAMPLE(?ev) AS ?evidence) WHERE {{
-  GRAPH ?g {{ ?ps a ckg:Partnership ; ckg:partner ?e, ?other .
-             OPTIONAL {{ ?ps ckg:statedStatus ?ss }} OPTIONAL {{ ?ps ckg:date ?d }}
-             OPTIONAL {{ ?ps ckg:mentionedIn ?doc }} OPTIONAL {{ ?ps ckg:evidence ?ev }} }}
-  {_clean("?g")}
-  FILTER(?other != ?e)
-  OPTIONAL {{ GRAPH <{DERIVED_GRAPH}> {{ ?ps ckg:status ?st }} }}
-  OPTIONAL {{ ?other rdfs:label ?ol }}
-}} GROUP BY ?e ?ps ?other""", e=iri)
-    partners: dict[str, dict[str, Any]] = {}
-    for p in partnerships:
-        entry = partners.setdefault(p["other"], {"iri": p["other"], "label": p["otherLabel"],
-                                                  "status": None, "statements": []})
-        entry["status"] = entry["status"] or local_name(p["status"]) or None
-        entry["statements"].append(p)
-    for entry in partners.values():
-        entry["statements"].sort(key=lambda s: _by_date_key(s["date"]))
-    info["partners"] = sorted(partners.values(),
-                              key=lambda e: ({"Active": 0, "Ended": 1}.get(e["status"] or "", 2),
-                                             e["label"] or ""))
-
-    info["documents"] = sorted(store.select(PREFIXES + f"""
-SELECT ?e ?doc (SAMPLE(?h) AS ?headline) (SAMPLE(?d) AS ?published) (SAMPLE(?u) AS ?url)
-       (SAMPLE(?pub) AS ?publisher) WHERE {{
-  GRAPH ?g {{ ?e ckg:mentionedIn ?doc }} {_clean("?g")}
-  OPTIONAL {{ ?doc schema:headline ?h }} OPTIONAL {{ ?doc schema:datePublished ?d }}
-  OPTIONAL {{ ?doc schema:url ?u }} OPTIONAL {{ ?doc schema:publisher ?pub }}
-}} GROUP BY ?e ?doc""", e=iri), key=lambda d: (d["published"] or "", d["doc"]), reverse=True)
-    info["events"] = _events(store, entity=iri)
+    info["out"] = sorted(({"p": r["p"], "o": r["o"], "label": r["label"]}
+                          for r in reader.select("relations_out", x=iri) if entity_parts(r["o"])),
+                         key=lambda r: (r["p"], r["label"] or "", r["o"]))
+    info["in"] = sorted(({"p": r["p"], "s": r["s"], "label": r["label"]}
+                         for r in reader.select("relations_in", x=iri) if entity_parts(r["s"])),
+                        key=lambda r: (r["p"], r["label"] or "", r["s"]))
+    partnerships = reader.entity_partnerships(iri)
+    claims = reader.claims([n for *_, n in partnerships])
+    info["partners"] = []
+    for other, label, status, n in partnerships:
+        c = claims.get(n, {"claims": 0, "dates": [], "latest": []})
+        info["partners"].append({"iri": other, "label": label, "status": status, "claims": c["claims"],
+                                 "dates": c["dates"],
+                                 "statements": sorted(c["latest"], key=lambda s: (s["doc"] or "", s["c"]))})
+    docs, info["documents_total"] = reader.entity_documents(iri)
+    info["documents"] = reader.documents(docs)
+    refs, info["events_total"] = reader.entity_events(iri)
+    info["roles"] = {CKGR + r.id: r.roles for r in refs}
+    info["events"] = reader.events([CKGR + r.id for r in refs])
     return info
 
 
@@ -425,34 +312,38 @@ def _graph_data(info: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- rendering
-def _events_table(events: list[dict[str, Any]], *, show_roles: bool = False) -> str:
+def _events_table(events: list[EventOut], *, roles: dict[str, list[str]] | None = None) -> str:
     if not events:
         return "<p class=\"muted\">No events.</p>"
     rows = []
     for e in events:
-        date = esc(e["date"]) if e["date"] else (
-            f'<span class="muted">undated (reported {esc(e["published"])})</span>'
-            if e.get("published") else '<span class="muted">undated</span>')
+        published = min((d.published for d in e.documents if d.published), default=None)
+        date = esc(e.date) if e.date else (
+            f'<span class="muted">undated (reported {esc(published)})</span>'
+            if published else '<span class="muted">undated</span>')
         actors = "; ".join(
-            f"{esc(role)}: " + ", ".join(entity_link(a, label) for a, label in sorted(
-                who.items(), key=lambda kv: kv[1] or ""))
-            for role, who in sorted(e["actors"].items()))
+            f"{esc(role)}: " + ", ".join(entity_link(CKGR + a.id, a.label)
+                                         for a in sorted(who, key=lambda a: a.label or a.id))
+            for role, who in (("participant", e.roles.participants), ("perpetrator", e.roles.perpetrators),
+                              ("target", e.roles.targets)) if who)
         casualties = "<br>".join(esc(casualty_text(c)) for c in sorted(
-            e["casualties"], key=lambda c: (local_name(c["ctype"]), local_name(c.get("cat")))))
+            e.casualties, key=lambda c: (c.type or "", c.category or "")))
         role = ""
-        if show_roles:
-            role = "<td>" + esc(", ".join(ROLE_NAMES.get(local_name(r), local_name(r))
-                                          for r in (e.get("roles") or "").split())) + "</td>"
+        if roles is not None:
+            role = "<td>" + esc(", ".join(ROLE_NAMES.get(r, r) for r in roles.get(e.iri, []))) + "</td>"
+        sources = ", ".join(d.id for d in e.documents) + (
+            f" ({e.sources} sources)" if e.sources > len(e.documents) else "")
+        evidence = e.evidence[0] if e.evidence else ""
         rows.append(
-            f'<tr class="event" data-type="{esc(local_name(e["type"]))}"><td class="date">{date}</td>'
-            f'<td>{esc(local_name(e["type"]))}</td>{role}'
-            f'<td>{entity_link(e["place"], e["placeLabel"]) if e["place"] else ""}</td>'
+            f'<tr class="event" data-type="{esc(e.type)}"><td class="date">{date}</td>'
+            f'<td>{esc(e.type)}</td>{role}'
+            f'<td>{entity_link(CKGR + e.place.id, e.place.label) if e.place else ""}</td>'
             f'<td>{actors}</td><td class="casualties">{casualties}</td>'
-            f'<td class="evidence">{esc(e["evidence"])}<div class="muted">{esc(local_name(e["document"]))}'
-            f"</div></td></tr>")
-    role_head = "<th>role of this entity</th>" if show_roles else ""
+            f'<td class="evidence">{esc(evidence)}<div class="muted" data-event="{esc(e.id)}">{esc(sources)}</div>'
+            f"</td></tr>")
+    role_head = "<th>role of this entity</th>" if roles is not None else ""
     return (f'<table class="events"><thead><tr><th>date</th><th>type</th>{role_head}<th>place</th>'
-            f"<th>actors</th><th>casualties</th><th>evidence and source</th></tr></thead>"
+            f"<th>actors</th><th>casualties</th><th>evidence and sources</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -468,10 +359,9 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
     for s in info["same"]:
         if s.startswith(WD_NS):
             qid = s[len(WD_NS):]
-            same.append(f'<a class="wikidata" href="https://www.wikidata.org/wiki/{esc(qid)}">'
-                        f"Wikidata {esc(qid)}</a>")
+            same.append(link(f"https://www.wikidata.org/wiki/{qid}", f"Wikidata {qid}", "wikidata"))
         else:
-            same.append(external_link(s, esc(s)))
+            same.append(link(s, s))
     facts = [f"<tr><th>IRI</th><td><code>{esc(info['iri'])}</code></td></tr>",
              f"<tr><th>type</th><td>{types}</td></tr>",
              f"<tr><th>labels</th><td>{esc(', '.join(info['labels']))}</td></tr>"]
@@ -479,42 +369,52 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
         facts.append(f"<tr><th>also called</th><td>{esc(', '.join(info['altLabels']))}</td></tr>")
     if same:
         facts.append(f"<tr><th>same as</th><td>{' '.join(same)}</td></tr>")
-    facts.append(f"<tr><th>mentioned in</th><td>{len(info['documents'])} document(s)</td></tr>")
+    facts.append(f"<tr><th>mentioned in</th><td>{info['documents_total']} document(s)</td></tr>")
     parts = entity_parts(info["iri"])
     if parts:
-        facts.append(f'<tr><th>as JSON</th><td><a href="/entities/{esc(parts[0])}/{esc(parts[1])}">'
-                     f"/entities/{esc(parts[0])}/{esc(parts[1])}</a></td></tr>")
+        json_path = f"/entities/{parts[0]}/{parts[1]}"
+        facts.append(f"<tr><th>as JSON</th><td>{link(json_path, json_path)}</td></tr>")
 
     rel_rows = [f"<tr><td>{esc(label)}</td><td>{esc(words(local_name(r['p'])))}</td>"
-                f"<td>{entity_link(r['o'], r['label'])}</td><td>{esc(r['sources'])}</td></tr>"
-                for r in info["out"]]
+                f"<td>{entity_link(r['o'], r['label'])}</td></tr>" for r in info["out"]]
     rel_rows += [f"<tr><td>{entity_link(r['s'], r['label'])}</td><td>{esc(words(local_name(r['p'])))}</td>"
-                 f"<td>{esc(label)}</td><td>{esc(r['sources'])}</td></tr>" for r in info["in"]]
+                 f"<td>{esc(label)}</td></tr>" for r in info["in"]]
     relations = (f'<table class="relations"><thead><tr><th>subject</th><th>relation</th><th>object</th>'
-                 f"<th>articles</th></tr></thead><tbody>{''.join(rel_rows)}</tbody></table>"
+                 f"</tr></thead><tbody>{''.join(rel_rows)}</tbody></table>"
                  if rel_rows else '<p class="muted">No relations.</p>')
 
     partner_rows = []
     for p in info["partners"]:
         history = "<br>".join(
-            f"{esc(s['date'] or 'undated')}: {esc(local_name(s['stated']) or '?')}"
-            f' <span class="muted">({esc(local_name(s["document"]))})</span>' for s in p["statements"])
+            f"{esc(s['d'] or 'undated')}: {esc(local_name(s['stated']) or '?')}"
+            f' <span class="muted">({esc(local_name(s["doc"]))})</span>' for s in p["statements"])
+        if p["claims"] > len(p["statements"]):
+            span = " to ".join(p["dates"])
+            history += f'<div class="muted">{p["claims"]} claims in all ({esc(span)})</div>'
         partner_rows.append(f'<tr class="partner" data-status="{esc(p["status"] or "")}">'
                             f"<td>{entity_link(p['iri'], p['label'])}</td>"
                             f"<td>{_status_badge(p['status'])}</td><td>{history}</td></tr>")
     partners = (f'<table class="partners"><thead><tr><th>partner</th><th>status</th>'
-                f"<th>what each article said</th></tr></thead><tbody>{''.join(partner_rows)}</tbody></table>"
+                f"<th>what the latest articles said</th></tr></thead><tbody>{''.join(partner_rows)}</tbody></table>"
                 if partner_rows else '<p class="muted">No partnerships.</p>')
 
     doc_rows = []
     for d in info["documents"]:
-        headline = esc(d["headline"] or local_name(d["doc"]))
-        headline = external_link(d["url"], headline)
-        doc_rows.append(f"<tr><td>{esc(d['published'])}</td><td>{headline}</td>"
-                        f"<td>{esc(d['publisher'])}</td><td><code>{esc(local_name(d['doc']))}</code></td></tr>")
+        headline = esc(d.headline or d.id)
+        if d.url:
+            headline = link(d.url, d.headline or d.id)
+        doc_rows.append(f"<tr><td>{esc(d.published)}</td><td>{headline}</td>"
+                        f"<td>{esc(d.publisher)}</td><td><code>{esc(d.id)}</code></td></tr>")
     documents = (f'<table class="documents"><thead><tr><th>published</th><th>headline</th><th>publisher</th>'
                  f"<th>document</th></tr></thead><tbody>{''.join(doc_rows)}</tbody></table>"
                  if doc_rows else '<p class="muted">No source documents.</p>')
+    if info["documents_total"] > len(info["documents"]):
+        documents += f'<p class="muted">The latest {len(info["documents"])} of {info["documents_total"]}.</p>'
+    events = _events_table(info["events"], roles=info["roles"])
+    if info["events_total"] > len(info["events"]) and parts:
+        more = f"/timeline?{urlencode({'actor': parts[0] + '/' + parts[1]})}"
+        events += (f'<p class="muted">The latest {len(info["events"])} of {info["events_total"]}; '
+                   f"{link(more, 'all on the timeline')} (as a participant).</p>")
 
     body = f"""
 <h1>{esc(label)} <span class="kind">{types}</span></h1>
@@ -529,7 +429,7 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
 </div>
 <section><h2>Partnerships</h2>{partners}</section>
 <section><h2>Relations</h2>{relations}</section>
-<section><h2>Events</h2>{_events_table(info['events'], show_roles=True)}</section>
+<section><h2>Events</h2>{events}</section>
 <section><h2>Source documents</h2>{documents}</section>
 """
     scripts = (json_script("graph-data", _graph_data(info))
@@ -544,34 +444,32 @@ def _not_found(what: str) -> HTMLResponse:
     return page("Not found", body, status=404)
 
 
-def _entity_index(store: Store) -> str:
-    rows = store.select(PREFIXES + f"""
-SELECT ?x ?type (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?doc) AS ?docs) WHERE {{
-  GRAPH ?g {{ ?x a ?type ; rdfs:label ?l ; ckg:mentionedIn ?doc }} {_clean("?g")}
-  {ENTITY_TYPE_VALUES}
-}} GROUP BY ?x ?type""")
-    by_type: dict[str, list[dict[str, str | None]]] = defaultdict(list)
-    for r in rows:
-        if entity_parts(r["x"]) and entity_parts(r["x"])[0] == type_slug(local_name(r["type"])):  # type: ignore[index]
-            by_type[local_name(r["type"])].append(r)
-    if not by_type:
-        return '<p class="muted">The graph is empty: ingest some articles with <code>kg ingest</code>.</p>'
+def _entity_index(reader: Reader) -> str:
+    """The first entities of each type by label (a page of each: no scan of every label)."""
     parts = []
     for t in ENTITY_TYPES:
-        items = sorted(by_type.get(t, []), key=lambda r: (-int(r["docs"] or 0), r["label"] or ""))
-        if not items:
+        base = CKG_NS + t
+        count = reader.select("entities_count", flags=["base"], base=base)
+        total = int(count[0]["n"] or 0) if count else 0
+        if not total:
             continue
-        links = [f'<li>{entity_link(r["x"], r["label"])} <span class="muted">{esc(r["docs"])}</span></li>'
-                 for r in items]
-        first, rest = links[:15], links[15:]
+        rows = reader.select("entities_page", flags=["base"], limit=INDEX_PER_TYPE, offset=0, base=base)
+        links = [f"<li>{entity_link(r['x'], r['label'])}</li>" for r in rows
+                 if (entity_parts(r["x"]) or ("",))[0] == type_slug(t)]
+        shown, rest = links[:15], links[15:]
         more = (f"<details><summary>{len(rest)} more</summary><ul class=\"inline\">{''.join(rest)}</ul></details>"
                 if rest else "")
-        parts.append(f'<div class="entity-type"><h3>{esc(words(t))} ({len(items)})</h3>'
-                     f"<ul class=\"inline\">{''.join(first)}</ul>{more}</div>")
+        if total > len(rows):
+            more += (f'<p class="muted">{total - len(rows)} more: '
+                     f"{link(f'/entities?type={t}', f'/entities?type={t}')}</p>")
+        parts.append(f'<div class="entity-type"><h3>{esc(words(t))} ({total})</h3>'
+                     f"<ul class=\"inline\">{''.join(shown)}</ul>{more}</div>")
+    if not parts:
+        return '<p class="muted">The graph is empty: ingest some articles with <code>kg ingest</code>.</p>'
     return "".join(parts)
 
 
-def _home(store: Store) -> HTMLResponse:
+def _home(reader: Reader) -> HTMLResponse:
     examples = "".join(f"<li><b>{esc(e['name'])}</b>: {esc(e['description'])}</li>" for e in EXAMPLES)
     body = f"""
 <h1>Query the graph</h1>
@@ -582,10 +480,10 @@ to run: pick one and press the run button. The prefixes <code>ckg:</code>, <code
 <ul class="examples">{examples}</ul>
 <div id="yasgui"></div>
 <section id="entities"><h2>Entities</h2>
-<p>Each entity has a page with its facts, partnerships, events and a drawing of its neighbourhood
-(number of articles mentioning it in grey). Events in date order are on the <a href="/timeline">timeline</a>;
+<p>Each entity has a page with its facts, partnerships, events and a drawing of its neighbourhood.
+Events in date order are on the <a href="/timeline">timeline</a>;
 the same lists as JSON are at <a href="/entities">/entities</a> (REST API, described on <a href="/docs">/docs</a>).</p>
-{_entity_index(store)}
+{_entity_index(reader)}
 </section>
 """
     head = '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
@@ -595,26 +493,70 @@ the same lists as JSON are at <a href="/entities">/entities</a> (REST API, descr
     return page("Query", body, head=head, scripts=scripts)
 
 
-def _timeline(store: Store, type_name: str | None) -> HTMLResponse:
+def _timeline_error(message: str) -> HTMLResponse:
+    return page("Timeline", f"<h1>Timeline</h1><p>{message}</p>", status=400)
+
+
+def _timeline(reader: Reader, params: Any) -> HTMLResponse:
+    """Events in date order, a page at a time, filtered like GET /events."""
+    type_name = params.get("type") or None
     if type_name and type_name not in EVENT_TYPES:
-        body = (f"<h1>Timeline</h1><p>Unknown event type <code>{esc(type_name)}</code>; use one of "
-                f"{esc(', '.join(EVENT_TYPES))}.</p>")
-        return page("Timeline", body, status=400)
-    events = _events(store, type_iri=CKG_NS + type_name if type_name else None)
+        return _timeline_error(f"Unknown event type <code>{esc(type_name)}</code>; use one of "
+                               f"{esc(', '.join(EVENT_TYPES))}.")
+    start, end = params.get("from") or None, params.get("to") or None
+    for name, value in (("from", start), ("to", end)):
+        if value and not re.match(DATE, value):
+            return _timeline_error(f"<code>{name}={esc(value)}</code> is not a date: use YYYY, YYYY-MM or "
+                                   "YYYY-MM-DD.")
+    try:
+        limit = int(params.get("limit") or TIMELINE_LIMIT)
+        offset = int(params.get("offset") or 0)
+    except ValueError:
+        return _timeline_error("<code>limit</code> and <code>offset</code> are whole numbers.")
+    if not (0 <= limit <= MAX_LIMIT and offset >= 0):
+        return _timeline_error(f"<code>limit</code> is 0 to {MAX_LIMIT}, <code>offset</code> 0 or more.")
+    order = params.get("order") or "latest"
+    if order not in ("latest", "date"):
+        return _timeline_error("<code>order</code> is <code>latest</code> (the latest first) or "
+                               "<code>date</code> (the earliest first).")
+    place, actor = (params.get("place") or "").strip()[:500], (params.get("actor") or "").strip()[:500]
+    places = reader.places_within(reader.resolve(place, "Place")) if place else None
+    actors = reader.resolve(actor, "Actor") if actor else None
+    if places == set() or actors == set():
+        ids, total = [], 0
+    else:
+        ids, total = reader.event_page(type_name, places, actors, start, end, limit, offset,
+                                       latest=order == "latest")
+    events = reader.events(ids)
     options = "".join(f'<option value="{esc(t)}"{" selected" if t == type_name else ""}>{esc(t)}</option>'
                       for t in EVENT_TYPES)
-    shown = f"{len(events)} event(s)" + (f" of type {esc(type_name)}" if type_name else "")
-    if len(events) >= MAX_EVENTS:
-        shown += f" (the first {MAX_EVENTS})"
+    kept = {k: v for k, v in (("type", type_name), ("place", place), ("actor", actor), ("from", start),
+                              ("to", end), ("order", order if order != "latest" else None)) if v}
+    shown = (f"{offset + 1}–{offset + len(events)} of {total} event(s)" if events else f"{total} event(s)") + (
+        f" of type {esc(type_name)}" if type_name else "")
+    pager = []
+    if offset > 0:
+        prev = urlencode({**kept, "limit": limit, "offset": max(0, offset - limit)})
+        pager.append(f'<a class="prev" href="/timeline?{esc(prev)}">previous {limit}</a>')
+    if offset + len(events) < total and limit:
+        nxt = urlencode({**kept, "limit": limit, "offset": offset + limit})
+        pager.append(f'<a class="next" href="/timeline?{esc(nxt)}">next {limit}</a>')
     body = f"""
 <h1>Timeline</h1>
 <form class="filter" method="get" action="/timeline">
   <label>Event type <select name="type"><option value="">all</option>{options}</select></label>
+  <label>Place <input name="place" value="{esc(place)}" placeholder="Tillaberi"></label>
+  <label>Actor <input name="actor" value="{esc(actor)}" placeholder="JNIM"></label>
+  <label>From <input name="from" value="{esc(start or '')}" placeholder="2024-06" size="10"></label>
+  <label>To <input name="to" value="{esc(end or '')}" placeholder="2024-12" size="10"></label>
   <button type="submit">Show</button>
 </form>
-<p class="muted">{shown}, in date order; undated events last. An event reported by several
-articles appears once per article.</p>
+<p class="muted">{shown}, {"the latest first" if order == "latest" else "the earliest first"}
+({link("/timeline?" + urlencode({**kept, "order": "date" if order == "latest" else "latest"}),
+       "the earliest first" if order == "latest" else "the latest first")}); undated events last.
+An event reported by several articles appears once, with every article as a source.</p>
 {_events_table(events)}
+<nav class="pager">{' '.join(pager)}</nav>
 """
     return page("Timeline", body)
 
@@ -636,23 +578,24 @@ def _file(path: Path, media_type: str, missing: str) -> Response:
 # ---------------------------------------------------------------- router
 def pages_router(store: Store) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    reader = Reader(store)
 
     @router.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
-        return _home(store)
+        return _home(reader)
 
     @router.get("/entity/{type_slug_}/{slug}", response_class=HTMLResponse)
     def entity(type_slug_: str, slug: str) -> HTMLResponse:
         if type_slug_ not in SLUG_TYPES or not SLUG.match(slug):
             return _not_found(f"{type_slug_}/{slug}")
-        info = _entity(store, f"{CKGR}{type_slug_}/{slug}")
+        info = _entity(reader, f"{CKGR}{type_slug_}/{slug}")
         if info is None:
             return _not_found(f"{type_slug_}/{slug}")
         return _entity_page(info)
 
     @router.get("/timeline", response_class=HTMLResponse)
     def timeline(request: Request) -> HTMLResponse:
-        return _timeline(store, request.query_params.get("type") or None)
+        return _timeline(reader, request.query_params)
 
     @router.get("/static/vendor/{library}/{name}")
     def vendor(library: str, name: str) -> Response:

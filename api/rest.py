@@ -13,30 +13,36 @@ Every list takes ``limit`` (default 50, at most 500) and ``offset`` and answers 
 
 How the graph is read
 ---------------------
-* Only through :meth:`kg.store.Store.select`. User input reaches a query only as a
-  bound variable (pyoxigraph substitutions); the only IRIs written into query text
-  are ones this module builds from slugs checked against ``^[a-z0-9-]+$`` or IRIs
-  that came out of the store (checked against the SPARQL ``IRIREF`` characters),
-  e.g. the places a place filter resolved to.
-* The default graph is the union of every named graph, quarantine graphs
-  included, so every data pattern sits in ``GRAPH ?g { … }`` with ``?g`` not a
-  quarantine graph: what the SHACL gate kept out is never served as data, only
-  under ``GET /documents/{id}`` as ``quarantined``.
-* Lists are computed in two steps: one query finds the matching ids and their
-  sort keys (filters that SPARQL cannot do, such as accent-insensitive search or
-  prefix date comparison, are applied in Python), then the page's items are
-  described with a few ``VALUES`` queries.
+* By lookup on the corpus-level graphs (docs/rdf-layout.md): ``ckgg:entities``,
+  ``ckgg:partnerships``, ``ckgg:events``, ``ckgg:relations`` and ``ckgg:places``
+  (``ckg:within``, the closure of ``ckg:locatedIn``), which hold each real-world
+  thing once and are kept current at ingest. No request scans all labels, all
+  partnerships or all ``locatedIn`` edges: a name is resolved by the key it would
+  have and by exact label/alias lookups, a place filter by ``ckg:within``.
+* The queries are the named files of ``api/queries`` (:mod:`api.queries`), run only
+  through :meth:`kg.store.Store.select`. User input reaches a query only as a bound
+  variable (pyoxigraph substitutions); the only IRIs written into query text are ones
+  built from slugs checked against ``^[a-z0-9-]+$`` or that came out of the store
+  (checked against the SPARQL ``IRIREF`` characters), in ``VALUES`` blocks.
+* The corpus-level graphs are built from what passed the SHACL gate; reads of
+  document graphs (claims, mentions) skip the quarantine graphs, so what the gate
+  kept out is served only under ``GET /documents/{id}`` as ``quarantined``.
+* Lists are paged in SPARQL (``ORDER BY … LIMIT … OFFSET``, with a ``COUNT`` for the
+  total), then the page's items are described with a few ``VALUES`` queries. What
+  grows with the corpus is capped: an entity lists its latest events and documents
+  (with totals), a partnership the claims of its last date (with their count).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 import queue
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -68,17 +74,20 @@ from api.models import (
 )
 from kg.config import Settings
 from kg.errors import InputError
-from kg.ids import document_key, fold, iri, stable_hash, text_hash
+from api import queries
+from api.queries import SAFE_IRI, ref, values
+from kg.ids import document_key, fold, iri, slugify, text_hash, type_slug
 from kg.model import Article, Extraction
 from kg.namespaces import (
     CKG,
     CKGR,
-    DERIVED_GRAPH,
+    ENTITY_TYPES,
     EVENT_TYPES,
     ONTOLOGY_GRAPH,
     QUARANTINE_GRAPH,
     WD,
 )
+from kg.rdfmap import event_key
 from kg.readers import article_from_obj, load_json
 from kg.store import EXPORT_FORMATS, Store
 
@@ -102,8 +111,6 @@ MAX_BODY = 5 * 1024 * 1024
 
 SLUG = re.compile(r"^[a-z0-9-]+$")
 KEY = re.compile(r"^[a-z0-9-]+/[a-z0-9-]+$")
-#: an IRI that can be written as <…> in SPARQL (the IRIREF production)
-SAFE_IRI = re.compile(r'^https?://[^<>"{}|^`\\\x00-\x20]+$')
 DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 DATE_HELP = ("YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared on the common prefix: "
@@ -132,22 +139,6 @@ assert set(MEDIA_TYPES) == set(EXPORT_FORMATS)
 
 
 # --- small helpers ------------------------------------------------------------------------
-
-def keep(var: str) -> str:
-    """A filter keeping graph ``?var`` out of the quarantine graphs."""
-    return f'FILTER(!STRSTARTS(STR(?{var}), "{QUARANTINE_GRAPH}/"))'
-
-
-def ref(value: str) -> str:
-    """``<iri>`` for an IRI that came from the store or from a checked slug."""
-    if not SAFE_IRI.match(value):
-        raise ValueError(f"not a safe IRI: {value!r}")
-    return f"<{value}>"
-
-
-def values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(ref(i) for i in iris if SAFE_IRI.match(i))} }}"
-
 
 def key_of(value: str) -> str:
     return value[len(CKGR_NS):] if value.startswith(CKGR_NS) else value
@@ -220,43 +211,65 @@ class Paging:
 
 # --- reading the graph --------------------------------------------------------------------
 
+#: the corpus-level graphs of docs/rdf-layout.md
+CKGG_NS = "https://w3id.org/conflict-kg/graph/"
+ENTITIES_GRAPH = CKGG_NS + "entities"
+#: the per-document claim classes (docs/rdf-layout.md)
+EVENT_REPORT = CKG_NS + "EventReport"
+PARTNERSHIP_CLAIM = CKG_NS + "PartnershipClaim"
+#: how many of an entity's events and documents its detail lists (the latest; totals say how many)
+ENTITY_EVENTS = 50
+ENTITY_DOCUMENTS = 20
+#: windows of months an entity's latest events or documents are looked for in, before asking for all
+WALK_STEPS = 12
+#: an entity with more events (documents) than this has its latest ones found by walking back in time
+WALK_ABOVE = 400
+
+
 class Reader:
-    """The queries behind the routes."""
+    """The queries behind the routes and pages: the named queries of api/queries, run through
+    :meth:`kg.store.Store.select`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._supers: dict[str, set[str]] | None = None
+
+    def select(self, name: str, *, flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
+               limit: int | None = None, offset: int | None = None,
+               **bindings: str | None) -> list[dict[str, str | None]]:
+        """Rows of query ``name`` with ``bindings`` bound (``None`` values are left unbound)."""
+        bound = {k: v for k, v in bindings.items() if v is not None}
+        query = queries.build(name, flags=flags, blocks=blocks, bound=bound, limit=limit, offset=offset)
+        return self.store.select(query, **bound)
 
     # generic ---------------------------------------------------------------------------
-    def describe(self, subjects: Iterable[str]) -> dict[str, dict[str, set[str]]]:
-        """Every property of ``subjects`` outside the quarantine graphs."""
-        todo = [s for s in dict.fromkeys(subjects) if SAFE_IRI.match(s)]
-        out: dict[str, dict[str, set[str]]] = {s: defaultdict(set) for s in todo}
+    def describe(self, name: str, subjects: Iterable[str]) -> dict[str, dict[str, set[str]]]:
+        """Every property of ``subjects`` read by query ``name`` (describe_events, …)."""
+        todo = [s for s in dict.fromkeys(subjects) if s and SAFE_IRI.match(s)]
+        out: dict[str, dict[str, set[str]]] = {}
         for part in chunks(todo):
-            rows = self.store.select(
-                f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} "
-                f"GRAPH ?g {{ ?s ?p ?o }} {keep('g')} }}")
-            for r in rows:
-                out[r["s"]][r["p"]].add(r["o"])
+            for r in self.select(name, blocks={"s": values("s", part)}):
+                out.setdefault(r["s"], defaultdict(set))[r["p"]].add(r["o"])
         return out
 
     def labels(self, subjects: Iterable[str]) -> dict[str, str]:
         todo = [s for s in dict.fromkeys(subjects) if s and SAFE_IRI.match(s)]
         out: dict[str, str] = {}
         for part in chunks(todo):
-            rows = self.store.select(
-                f"SELECT ?s (MIN(?l) AS ?label) WHERE {{ {values('s', part)} "
-                f"GRAPH ?g {{ ?s rdfs:label ?l }} {keep('g')} }} GROUP BY ?s")
-            out.update({r["s"]: r["label"] for r in rows if r["label"] is not None})
+            out.update({r["s"]: r["label"] for r in self.select("labels", blocks={"s": values("s", part)})
+                        if r["label"] is not None})
         return out
 
     def class_supers(self) -> dict[str, set[str]]:
-        """Each class with itself and all its superclasses."""
-        rows = self.store.select(
-            "SELECT DISTINCT ?c ?sup WHERE { ?c rdfs:subClassOf+ ?sup FILTER(isIRI(?c) && isIRI(?sup)) }")
-        supers: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            supers[r["c"]].add(r["sup"])
-        return supers
+        """Each class with all its superclasses (the ontology is fixed: read once)."""
+        if self._supers is None:
+            supers: dict[str, set[str]] = defaultdict(set)
+            for r in self.select("class_supers"):
+                supers[r["c"]].add(r["sup"])
+            if not supers:
+                return supers  # no ontology yet: ask again next time
+            self._supers = supers
+        return self._supers
 
     @staticmethod
     def kinds(types: Iterable[str], supers: dict[str, set[str]]) -> set[str]:
@@ -273,173 +286,263 @@ class Reader:
 
     def doc_refs(self, docs: Iterable[str]) -> list[DocumentRef]:
         docs = sorted(set(docs), key=doc_id)
-        desc = self.describe(docs)
+        desc = self.describe("describe_documents", docs)
         return [DocumentRef(id=doc_id(d), headline=first(desc[d].get(SCHEMA + "headline")),
                             published=first(desc[d].get(SCHEMA + "datePublished")))
                 for d in docs if d in desc]
 
     # resolving filters -------------------------------------------------------------------
+    def subtypes(self, base: str, among: Iterable[str] = ENTITY_TYPES) -> list[str]:
+        """The classes (local names) of ``among`` under ``base``, ``base`` first."""
+        supers = self.class_supers()
+        return list(dict.fromkeys([base] + [t for t in among if CKG_NS + base in supers.get(CKG_NS + t, set())]))
+
+    def types_block(self, base: str, among: Iterable[str] = ENTITY_TYPES) -> str:
+        """``VALUES ?t { … }``: ``base`` and its subclasses, so that ``?x a ?t`` is an index lookup."""
+        return values("t", [CKG_NS + t for t in self.subtypes(base, among)])
+
     def resolve(self, value: str, base: str) -> set[str]:
-        """Entities (under class ``base``) that ``value`` names: an IRI, an id, a label or an alias."""
+        """Entities (under class ``base``) that ``value`` names: an IRI, an id, a label or an alias.
+
+        By lookup only: an IRI or id is checked; a name is tried as the key it would have
+        under each class below ``base`` (so case, accents and punctuation do not matter for
+        canonical labels), then as a label or alias in four spellings (as given, with
+        capitals, in upper case, without a leading 'the').
+        """
         value = value.strip()
-        base_iri = CKG_NS + base
         if value.startswith(("http://", "https://")) or KEY.match(value):
             candidate = value if value.startswith(("http://", "https://")) else CKGR_NS + value
-            rows = self.store.select(
-                f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?t }} {keep('g')} "
-                f"?t rdfs:subClassOf* {ref(base_iri)} }}", x=candidate)
-            found = {r["x"] for r in rows if r["x"] and SAFE_IRI.match(r["x"])}
+            found = self.entity_ids([candidate], base)
             if found or not KEY.match(value):
                 return found
-        wanted = name_form(value)
-        if not wanted:
+        bare = re.sub(r"^the\s+", "", value, flags=re.I).strip()
+        if not bare or len(bare) > 200:
             return set()
-        rows = self.store.select(
-            f"SELECT DISTINCT ?x ?l WHERE {{ GRAPH ?g {{ ?x a ?t }} {keep('g')} "
-            f"?t rdfs:subClassOf* {ref(base_iri)} . "
-            f"GRAPH ?h {{ ?x rdfs:label|skos:altLabel ?l }} {keep('h')} }}")
-        return {r["x"] for r in rows if r["l"] and name_form(r["l"]) == wanted and SAFE_IRI.match(r["x"])}
+        slug = slugify(bare)
+        found = self.entity_ids([f"{CKGR_NS}{type_slug(t)}/{slug}" for t in self.subtypes(base)], base)
+        spellings = [value, " ".join(w[:1].upper() + w[1:] for w in value.split()), value.upper(), bare]
+        rows = self.select("entity_by_name", blocks={"t": self.types_block(base)},
+                           **{f"n{i + 1}": s for i, s in enumerate(spellings)})
+        return found | {r["x"] for r in rows if r["x"] and SAFE_IRI.match(r["x"])}
+
+    def entity_ids(self, candidates: list[str], base: str) -> set[str]:
+        safe = [c for c in candidates if SAFE_IRI.match(c)]
+        if not safe:
+            return set()
+        rows = self.select("entity_ids", blocks={"x": values("x", safe), "t": self.types_block(base)})
+        return {r["x"] for r in rows if r["x"]}
 
     def places_within(self, places: set[str]) -> set[str]:
-        """``places`` and every place ``ckg:locatedIn`` one of them, transitively."""
-        rows = self.store.select(
-            f"SELECT DISTINCT ?a ?b WHERE {{ GRAPH ?g {{ ?a ckg:locatedIn ?b }} {keep('g')} }}")
-        inside: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            inside[r["b"]].add(r["a"])
-        seen = set(places)
-        todo = list(places)
-        while todo:
-            for child in inside.get(todo.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        return {p for p in seen if SAFE_IRI.match(p)}
+        """``places`` and every place inside one of them (ckg:within, kept at ingest)."""
+        out = {p for p in places if SAFE_IRI.match(p)}
+        for part in chunks(sorted(out)):
+            out |= {r["place"] for r in self.select("places_within", blocks={"top": values("top", part)})
+                    if r["place"] and SAFE_IRI.match(r["place"])}
+        return out
 
     # entities ----------------------------------------------------------------------------
-    def entity_types(self, subject: str | None = None) -> dict[str, set[str]]:
-        """Entity IRI -> its rdf:types, for every entity (or just ``subject``)."""
-        query = (f"SELECT DISTINCT ?x ?t WHERE {{ GRAPH ?g {{ ?x a ?t }} {keep('g')} "
-                 f'FILTER(STRSTARTS(STR(?x), "{CKGR_NS}")) '
-                 f"?t rdfs:subClassOf* ?base . VALUES ?base {{ ckg:Actor ckg:Place }} }}")
-        rows = self.store.select(query, x=subject) if subject else self.store.select(query)
-        out: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            out[r["x"]].add(r["t"])
-        return out
-
-    def entity_names(self) -> dict[str, dict[str, set[str]]]:
-        rows = self.store.select(
-            f"SELECT DISTINCT ?x ?p ?o WHERE {{ VALUES ?p {{ rdfs:label skos:altLabel owl:sameAs }} "
-            f"GRAPH ?g {{ ?x ?p ?o }} {keep('g')} FILTER(STRSTARTS(STR(?x), \"{CKGR_NS}\")) }}")
-        out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for r in rows:
-            out[r["x"]][r["p"]].add(r["o"])
-        return out
-
-    def entities(self, type_: str | None, q: str | None) -> list[EntitySummary]:
-        types = self.entity_types()
-        if type_:
-            supers = self.class_supers()
-            types = {x: ts for x, ts in types.items() if type_ in self.kinds(ts, supers)}
-        names = self.entity_names()
-        wanted = search_form(q.strip()) if q and q.strip() else None
-        out = []
-        for x, ts in types.items():
-            n = names.get(x, {})
-            if wanted is not None and not any(
-                    wanted in search_form(v) for v in n.get(RDFS_LABEL, set()) | n.get(SKOS_ALT, set())):
-                continue
-            out.append(summary(x, ts, n))
-        out.sort(key=lambda e: (search_form(e.label or e.id), e.id))
-        return out
+    def entities(self, type_: str | None, q: str | None, limit: int, offset: int
+                 ) -> tuple[list[EntitySummary], int]:
+        flags: list[str] = []
+        blocks = {"t": self.types_block(type_ or "Actor") if type_ else values("t", [CKG_NS + t for t in ENTITY_TYPES])}
+        wanted = q.strip() if q and q.strip() else None
+        bindings: dict[str, str | None] = {}
+        if wanted is not None:
+            flags.append("q")
+            bindings.update(q=wanted.casefold(), qf=search_form(wanted))
+        count = self.select("entities_count", flags=flags, blocks=blocks, **bindings)
+        total = int(count[0]["n"] or 0) if count else 0
+        if not limit or offset >= total:
+            return [], total
+        rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit, offset=offset, **bindings)
+        ids = list(dict.fromkeys(r["x"] for r in rows if r["x"]))
+        desc = self.describe("describe_entities", ids)
+        return [summary(x, desc[x].get(RDF_TYPE, ()), desc[x]) for x in ids if x in desc], total
 
     def entity(self, subject: str) -> EntityDetail | None:
-        types = self.entity_types(subject).get(subject)
-        if not types:
+        desc = self.describe("describe_entities", [subject]).get(subject)
+        if not desc or not desc.get(RDF_TYPE):
             return None
-        supers = self.class_supers()
-        desc = self.describe([subject])[subject]
-        incoming = self.store.select(
-            f"SELECT DISTINCT ?s ?p ?x WHERE {{ GRAPH ?g {{ ?s ?p ?x }} {keep('g')} }}", x=subject)
-        # what every neighbour is
-        out_objects = {o for p, os in desc.items() if p.startswith(CKG_NS) for o in os}
-        neighbours = self.describe({r["s"] for r in incoming} | out_objects)
-        kinds = {n: self.kinds(d.get(RDF_TYPE, ()), supers) for n, d in neighbours.items()}
-
-        def is_entity(n: str) -> bool:
-            return bool(kinds.get(n, set()) & {"Actor", "Place"}) and n.startswith(CKGR_NS)
-
-        rel_out = sorted({(local(p), o) for p, os in desc.items() if p.startswith(CKG_NS)
-                          and p not in (MENTIONED_IN,) for o in os if is_entity(o)})
-        rel_in = sorted({(local(r["p"]), r["s"]) for r in incoming
-                         if r["p"].startswith(CKG_NS) and is_entity(r["s"])})
-        events: dict[str, set[str]] = defaultdict(set)
-        for r in incoming:
-            if "Event" in kinds.get(r["s"], set()):
-                if r["p"] in ROLE_PROPS:
-                    events[r["s"]].add(ROLE_PROPS[r["p"]])
-                elif r["p"] == OCCURRED_AT:
-                    events[r["s"]].add("place")
-        places = {e: first(neighbours[e].get(OCCURRED_AT)) for e in events}
-        labels = self.labels([o for _, o in rel_out] + [s for _, s in rel_in]
-                             + [p for p in places.values() if p])
-        event_refs = []
-        for e, roles in events.items():
-            d = neighbours[e]
-            place = places[e]
-            event_refs.append(EntityEventRef(
-                id=key_of(e), type=event_type(d.get(RDF_TYPE, ()), supers),
-                date=first(d.get(CKG_NS + "date")),
-                place=self.entity_ref(place, labels) if place else None,
-                roles=sorted(roles)))
-        event_refs.sort(key=lambda ev: (ev.date is None, ev.date or "", ev.id))
-        partnerships = [
-            EntityPartnershipRef(partner=next((p for p in pair.partners if p.id != key_of(subject)),
-                                              pair.partners[0]), status=pair.status)
-            for pair in self.partnerships({subject}, None)]
-        base = summary(subject, types, desc)
+        rel_out = sorted({(local(r["p"]), r["o"], r["label"]) for r in self.select("relations_out", x=subject)
+                          if r["p"].startswith(CKG_NS) and (r["o"] or "").startswith(CKGR_NS)},
+                         key=lambda t: (t[0], t[1]))
+        rel_in = sorted({(local(r["p"]), r["s"], r["label"]) for r in self.select("relations_in", x=subject)
+                         if r["p"].startswith(CKG_NS) and (r["s"] or "").startswith(CKGR_NS)},
+                        key=lambda t: (t[0], t[1]))
+        events, events_total = self.entity_events(subject)
+        partnerships = self.entity_partnerships(subject)
+        docs, docs_total = self.entity_documents(subject)
+        base = summary(subject, desc.get(RDF_TYPE, ()), desc)
         return EntityDetail(
             **base.model_dump(),
             labels=sorted(desc.get(RDFS_LABEL, ())), alt_labels=sorted(desc.get(SKOS_ALT, ())),
-            relations_out=[RelationOut(property=p, entity=self.entity_ref(o, labels)) for p, o in rel_out],
-            relations_in=[RelationOut(property=p, entity=self.entity_ref(s, labels)) for p, s in rel_in],
-            events=event_refs, partnerships=partnerships,
-            documents=self.doc_refs(desc.get(MENTIONED_IN, ())))
+            relations_out=[RelationOut(property=p, entity=EntityRef(id=key_of(o), label=label))
+                           for p, o, label in rel_out],
+            relations_in=[RelationOut(property=p, entity=EntityRef(id=key_of(s), label=label))
+                          for p, s, label in rel_in],
+            events=events, events_total=events_total,
+            partnerships=[EntityPartnershipRef(partner=EntityRef(id=key_of(o), label=label), status=status)
+                          for o, label, status, _ in partnerships],
+            documents=self.doc_refs(docs), documents_total=docs_total)
+
+    def entity_events(self, subject: str, limit: int = ENTITY_EVENTS) -> tuple[list[EntityEventRef], int]:
+        """The latest ``limit`` events of an entity (in date order), and how many there are."""
+        found: dict[str, dict] = {}
+
+        def take(rows: Iterable[dict]) -> None:
+            for r in rows:  # a row per role
+                entry = found.setdefault(r["e"], {"e": r["e"], "date": r["d"], "roles": set()})
+                entry["roles"].add(r["role"])
+
+        count = self.select("entity_events_count", x=subject)
+        total = int(count[0]["n"] or 0) if count else 0
+        if total <= WALK_ABOVE or not self.walk_back("entity_events_window", limit, take, coarse=True, x=subject):
+            found.clear()
+            take(self.select("entity_events", limit=4 * limit, x=subject))
+        rows = latest_first(sorted(found.values(), key=lambda r: r["e"]), "date")[:limit]
+        if not rows:
+            return [], 0
+        supers = self.class_supers()
+        desc = self.describe("describe_event_refs", [r["e"] for r in rows])
+        labels = self.labels(first(d.get(OCCURRED_AT)) for d in desc.values())
+        out = []
+        for r in rows:
+            d = desc.get(r["e"])
+            if d is None:
+                continue
+            roles = {ROLE_PROPS.get(role, "place") for role in r["roles"]}
+            place = first(d.get(OCCURRED_AT))
+            out.append(EntityEventRef(id=key_of(r["e"]), type=event_type(d.get(RDF_TYPE, ()), supers),
+                                      date=r["date"], place=self.entity_ref(place, labels) if place else None,
+                                      roles=sorted(roles)))
+        out.sort(key=lambda ev: (ev.date is None, ev.date or "", ev.id))
+        return out, total
+
+    def walk_back(self, name: str, limit: int, take: Callable[[list[dict]], None], *, coarse: bool,
+                  var: str = "d", flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
+                  **bindings: str | None) -> bool:
+        """Walk back in time from next month, a window of months at a time, running query ``name``
+        (its dates given by :func:`api.queries.date_window` as ``?var``) until ``limit`` distinct
+        items were taken: so the latest items are found by lookup of dates, at a cost set by
+        ``limit`` and how often such items come up, not by the size of the corpus. False when the
+        walk gave up (the items are rare: the caller then asks for all of them, which are few)."""
+        last = queries.month_index(dt.date.today()) + 1
+        size, seen = 1, 0
+        for _ in range(WALK_STEPS):
+            first = last - size + 1
+            window = queries.date_window(var, first, last, coarse=coarse)
+            rows = self.select(name, flags=flags, blocks={**(blocks or {}), "dates": window}, **bindings)
+            keys = {r.get("e") or r.get("doc") for r in rows}
+            take(rows)
+            seen += len(keys)
+            if seen >= limit:
+                return True
+            size = min(2 * size, 6) if not keys else 1
+            last = first - 1
+        return False
+
+    def entity_partnerships(self, subject: str) -> list[tuple[str, str | None, str | None, str]]:
+        """(other partner, its label, status, partnership) of each partnership of an entity."""
+        found: dict[str, tuple[str, str | None, str | None, str]] = {}
+        for r in self.select("entity_partnerships", x=subject):
+            found[r["n"]] = (r["other"], r["label"], local_or_none(r["status"]), r["n"])
+        return sorted(found.values(), key=lambda t: ({"Active": 0, "Ended": 1}.get(t[2] or "", 2),
+                                                     search_form(t[1] or t[0])))
+
+    def entity_documents(self, subject: str, limit: int = ENTITY_DOCUMENTS) -> tuple[list[str], int]:
+        """The latest ``limit`` documents mentioning an entity, and how many there are."""
+        found: dict[str, str] = {}
+
+        def take(rows: Iterable[dict]) -> None:
+            found.update({r["doc"]: r["published"] or "" for r in rows if r["doc"]})
+
+        count = self.select("entity_documents_count", x=subject)
+        total = int(count[0]["n"] or 0) if count else 0
+        if total <= WALK_ABOVE or not self.walk_back("entity_documents_window", limit, take, coarse=False,
+                                                     var="published", x=subject):
+            found.clear()
+            take(self.select("entity_documents", limit=limit, x=subject))
+        docs = sorted(found, key=lambda d: (found[d], d), reverse=True)[:limit]
+        return docs, total if docs else 0
 
     # events ------------------------------------------------------------------------------
-    def event_ids(self, type_: str | None, places: set[str] | None, actors: set[str] | None,
-                  start: str | None, end: str | None) -> list[str]:
-        parts = [f"GRAPH ?g {{ ?e a ?t }} {keep('g')}",
-                 f"?t rdfs:subClassOf* {ref(CKG_NS + (type_ or 'Event'))} ."]
+    def event_page(self, type_: str | None, places: set[str] | None, actors: set[str] | None,
+                   start: str | None, end: str | None, limit: int, offset: int,
+                   latest: bool = False) -> tuple[list[str], int]:
+        """The ids of one page of events in date order, or with ``latest`` the latest first (undated
+        last either way), and how many match."""
+        flags, blocks = [], {}
         if places is not None:
-            parts.append(f"GRAPH ?g {{ ?e ckg:occurredAt ?place }} {values('place', places)}")
+            flags.append("place")
+            blocks["place"] = values("place", sorted(places))
         if actors is not None:
-            parts.append(f"GRAPH ?g {{ ?e ?role ?actor }} "
-                         f"VALUES ?role {{ ckg:perpetrator ckg:target ckg:participant }} "
-                         f"{values('actor', actors)}")
-        parts.append("OPTIONAL { GRAPH ?g { ?e ckg:date ?d } }")
-        rows = self.store.select(f"SELECT DISTINCT ?e ?d WHERE {{ {' '.join(parts)} }}")
-        dates: dict[str, str | None] = {}
-        for r in rows:
-            if r["e"] not in dates or (r["d"] and (dates[r["e"]] is None or r["d"] < dates[r["e"]])):
-                dates[r["e"]] = r["d"]
-        chosen = [e for e, d in dates.items() if date_within(d, start, end)]
-        chosen.sort(key=lambda e: (dates[e] is None, dates[e] or "", key_of(e)))
-        return chosen
+            flags.append("actor")
+            blocks["actor"] = values("actor", sorted(actors))
+        bindings: dict[str, str | None] = {"t": CKG_NS + type_ if type_ and type_ != "Event" else None}
+        if bindings["t"]:
+            flags.append("type")
+        dated = [*flags, "dated"]
+        if start:
+            dated.append("from")
+            bindings["from"] = start
+        if end:
+            dated.append("to")
+            bindings["to"] = end
+
+        def count(which: list[str]) -> int:
+            rows = self.select("events_count", flags=which, blocks=blocks, **bindings)
+            return int(rows[0]["n"] or 0) if rows else 0
+
+        n_dated = count(dated)
+        n_undated = 0 if start or end else count(flags or ["all"]) - n_dated
+        total = n_dated + n_undated
+        ids: list[str] = []
+        if limit and offset < n_dated and latest:
+            ids = self.latest_events(dated, blocks, bindings, limit, offset, n_dated)
+        elif limit and offset < n_dated:
+            rows = self.select("events_page", flags=dated, blocks=blocks, limit=limit, offset=offset, **bindings)
+            ids = list(dict.fromkeys(r["e"] for r in rows if r["e"]))
+        if n_undated and len(ids) < limit and offset + len(ids) < total:
+            rows = self.select("events_page", flags=[*(flags or ["all"]), "undated"], blocks=blocks,
+                               limit=limit - len(ids), offset=max(0, offset - n_dated), **bindings)
+            ids += [r["e"] for r in rows if r["e"] and r["e"] not in ids]
+        return ids, total
+
+    def latest_events(self, flags: list[str], blocks: dict[str, str], bindings: dict[str, str | None],
+                      limit: int, offset: int, n_dated: int) -> list[str]:
+        """One page of the dated events, latest first: walking back in time when there are many
+        (cost set by the page, not by the corpus), else sorting them all (they are few)."""
+        found: dict[str, str] = {}
+
+        def take(rows: list[dict]) -> None:
+            found.update({r["e"]: r["d"] for r in rows if r["e"] and r["d"]})
+
+        wanted = offset + limit
+        if n_dated > WALK_ABOVE and self.walk_back("events_window", wanted, take, coarse=True,
+                                                   flags=flags, blocks=blocks, **bindings):
+            order = latest_first([{"e": e, "d": d} for e, d in sorted(found.items())], "d")
+            return [r["e"] for r in order[offset:wanted]]
+        rows = self.select("events_page_latest", flags=flags, blocks=blocks, limit=limit, offset=offset,
+                           **bindings)
+        return list(dict.fromkeys(r["e"] for r in rows if r["e"]))
 
     def events(self, ids: list[str]) -> list[EventOut]:
         supers = self.class_supers()
-        desc = self.describe(ids)
-        casualty_nodes = {c for d in desc.values() for c in d.get(CKG_NS + "casualties", ())}
-        cas = self.describe(casualty_nodes)
+        desc = self.describe("describe_events", ids)
+        cas = self.describe("describe_events", {c for d in desc.values() for c in d.get(CKG_NS + "casualties", ())})
         mentioned = set()
         for d in desc.values():
             mentioned |= {v for p in (OCCURRED_AT, *ROLE_PROPS) for v in d.get(p, ())}
         for c in cas.values():
             mentioned |= c.get(CKG_NS + "victim", set())
         labels = self.labels(mentioned)
-        docs = {r.id: r for r in self.doc_refs({v for d in desc.values() for v in d.get(MENTIONED_IN, ())})}
+        sources: dict[str, dict] = {}
+        for part in chunks(list(desc)):
+            for r in self.select("event_sources", blocks={"s": values("s", part)}):
+                sources[r["s"]] = {"n": int(r["sources"] or 0),
+                                   "docs": sorted({d for d in (r["doc1"], r["doc2"]) if d}),
+                                   "evidence": sorted({v for v in (r["ev1"], r["ev2"]) if v})}
+        docs = {r.id: r for r in self.doc_refs({v for x in sources.values() for v in x["docs"]})}
         out = []
         for e in ids:
             if e not in desc:
@@ -451,108 +554,104 @@ class Reader:
             for c in sorted(d.get(CKG_NS + "casualties", ())):
                 cd = cas.get(c, {})
                 count = first(cd.get(CKG_NS + "count"))
+                high = first(cd.get(CKG_NS + "countHigh"))
                 victim = first(cd.get(CKG_NS + "victim"))
                 casualties.append(CasualtyOut(
                     type=local_or_none(first(cd.get(CKG_NS + "casualtyType"))),
                     count=int(count) if count and count.isdigit() else None,
+                    count_high=int(high) if high and high.isdigit() else None,
                     category=local_or_none(first(cd.get(CKG_NS + "victimCategory"))),
                     minimum=first(cd.get(CKG_NS + "isMinimum")) in ("true", "1"),
                     victim=self.entity_ref(victim, labels) if victim else None))
             casualties.sort(key=lambda c: (c.type or "", c.category or "", c.count or 0))
             place = first(d.get(OCCURRED_AT))
-            conf = first(d.get(CKG_NS + "confidence"))
+            conf = d.get(CKG_NS + "confidence")
             out.append(EventOut(
                 id=key_of(e), iri=e, type=event_type(d.get(RDF_TYPE, ()), supers),
                 place=self.entity_ref(place, labels) if place else None,
                 date=first(d.get(CKG_NS + "date")),
                 roles=EventRoles(perpetrators=roles["perpetrator"], targets=roles["target"],
                                  participants=roles["participant"]),
-                casualties=casualties, evidence=sorted(d.get(CKG_NS + "evidence", ())),
-                confidence=float(conf) if conf else None,
-                documents=[docs[i] for i in sorted(doc_id(v) for v in d.get(MENTIONED_IN, ()))
-                           if i in docs]))
+                casualties=casualties, evidence=sources.get(e, {}).get("evidence", []),
+                confidence=max(float(c) for c in conf) if conf else None,
+                documents=[docs[i] for i in sorted(doc_id(v) for v in sources.get(e, {}).get("docs", ()))
+                           if i in docs],
+                sources=sources.get(e, {}).get("n", 0)))
         return out
 
     # partnerships ------------------------------------------------------------------------
-    def partnerships(self, actors: set[str] | None, status: str | None) -> list[PartnershipOut]:
-        actor_part = ""
+    def partnerships(self, actors: set[str] | None, status: str | None, limit: int, offset: int
+                     ) -> tuple[list[PartnershipOut], int]:
+        flags, blocks = [], {}
         if actors is not None:
-            actor_part = f"GRAPH ?g {{ ?n ckg:partner ?actor }} {values('actor', actors)}"
-        rows = self.store.select(
-            f"SELECT DISTINCT ?n ?p ?o WHERE {{ GRAPH ?g {{ ?n a ?t }} {keep('g')} "
-            f"?t rdfs:subClassOf* ckg:Partnership . {actor_part} "
-            f"VALUES ?p {{ ckg:partner ckg:statedStatus ckg:date ckg:evidence ckg:mentionedIn }} "
-            f"GRAPH ?g {{ ?n ?p ?o }} }}")
-        nodes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for r in rows:
-            nodes[r["n"]][local(r["p"])].add(r["o"])
-        derived: dict[str, str] = {}
-        if nodes:
-            for r in self.store.select(
-                    f"SELECT ?n ?s WHERE {{ GRAPH {ref(DERIVED_GRAPH)} {{ ?n ckg:status ?s }} }}"):
-                derived[r["n"]] = local(r["s"])
-        pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for n, d in nodes.items():
-            partners = d.get("partner", set())
-            if len(partners) == 2:
-                a, b = sorted(partners)
-                pairs[(a, b)].append(n)
-        labels = self.labels({p for pair in pairs for p in pair})
-        all_docs = {v for ns in pairs.values() for n in ns for v in nodes[n].get("mentionedIn", ())}
-        docs = {r.id: r for r in self.doc_refs(all_docs)}
+            flags.append("actor")
+            blocks["actor"] = values("actor", sorted(actors))
+        if status:
+            flags.append("status")
+        bindings = {"status": CKG_NS + status if status else None}
+        count = self.select("partnerships_count", flags=flags, blocks=blocks, **bindings)
+        total = int(count[0]["count"] or 0) if count else 0
+        if not limit or offset >= total:
+            return [], total
+        rows = self.select("partnerships_page", flags=flags, blocks=blocks, limit=limit, offset=offset,
+                           **bindings)
+        rows = list({r["n"]: r for r in rows if r["n"]}.values())
+        claims = self.claims([r["n"] for r in rows])
+        docs = {d.id: d for d in self.doc_refs({doc for c in claims.values() for doc in c["documents"]})}
         out = []
-        for (a, b), ns in pairs.items():
-            stated = derived_status(ns, nodes, derived, docs)
-            if status and stated != status:
-                continue
-            evidence: list[tuple[str, str]] = []
-            for n in ns:
-                when = min(nodes[n].get("date", set()) or {""})
-                evidence += [(when, ev) for ev in nodes[n].get("evidence", ())]
+        for r in rows:
+            c = claims.get(r["n"], {"evidence": [], "documents": set(), "dates": [], "claims": 0})
             out.append(PartnershipOut(
-                partners=[self.entity_ref(a, labels), self.entity_ref(b, labels)],
-                status=stated,
-                evidence=list(dict.fromkeys(ev for _, ev in sorted(evidence))),
-                documents=[docs[i] for i in sorted({doc_id(v) for n in ns
-                                                    for v in nodes[n].get("mentionedIn", ())})
-                           if i in docs],
-                dates=sorted({v for n in ns for v in nodes[n].get("date", ())}),
-                nodes=sorted(key_of(n) for n in ns)))
-        out.sort(key=lambda p: tuple(search_form(x.label or x.id) for x in p.partners))
+                partners=[EntityRef(id=key_of(r["a"]), label=r["la"]), EntityRef(id=key_of(r["b"]), label=r["lb"])],
+                status=local_or_none(r["state"]), since=r["since"], until=r["until"],
+                evidence=c["evidence"], documents=[docs[i] for i in sorted(map(doc_id, c["documents"])) if i in docs],
+                dates=c["dates"], claims=c["claims"], nodes=[key_of(r["n"])]))
+        return out, total
+
+    def claims(self, nodes: list[str]) -> dict[str, dict]:
+        """Per partnership: how many claims, their first and last date, and the claims of the last
+        date (their evidence, statuses and documents)."""
+        out: dict[str, dict] = {}
+        last: list[tuple[str, str]] = []
+        for part in chunks(nodes):
+            for r in self.select("claims_summary", blocks={"n": values("n", part)}):
+                out[r["n"]] = {"claims": int(r["claims"] or 0),
+                               "dates": sorted({d for d in (r["first"], r["last"]) if d}),
+                               "evidence": [], "documents": set(), "latest": []}
+                if r["last"]:
+                    last.append((r["n"], r["last"]))
+        for part in chunks(last):
+            for r in self.select("claims_latest", blocks={"pairs": queries.pairs("n", "last", part)}):
+                entry = out[r["n"]]
+                if r["evidence"] and r["evidence"] not in entry["evidence"]:
+                    entry["evidence"].append(r["evidence"])
+                if r["doc"]:
+                    entry["documents"].add(r["doc"])
+                entry["latest"].append(r)
+        for entry in out.values():
+            entry["evidence"].sort()
         return out
 
     # documents ---------------------------------------------------------------------------
-    def document_iris(self) -> list[str]:
-        rows = self.store.select(
-            f"SELECT DISTINCT ?d WHERE {{ GRAPH ?d {{ ?d a ckg:Document }} "
-            f'FILTER(STRSTARTS(STR(?d), "{DOC_NS}")) }}')
-        return sorted((r["d"] for r in rows if r["d"]), key=doc_id)
+    def document_page(self, limit: int, offset: int) -> tuple[list[str], int]:
+        count = self.select("documents_count")
+        total = int(count[0]["n"] or 0) if count else 0
+        if not limit or offset >= total:
+            return [], total
+        return [r["d"] for r in self.select("documents_page", limit=limit, offset=offset) if r["d"]], total
 
     def documents(self, docs: list[str]) -> list[DocumentSummary]:
-        desc = self.describe(docs)
+        desc = self.describe("describe_documents", docs)
         return [document_summary(d, desc[d]) for d in docs if d in desc]
 
     def document(self, doc: str) -> DocumentDetail | None:
-        g = ref(doc)
-        rows = self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH {g} {{ {g} ?p ?o }} }}")
-        if not any(r["p"] == RDF_TYPE and r["o"] == CKG_NS + "Document" for r in rows):
+        desc = self.describe("describe_documents", [doc]).get(doc)
+        if not desc or CKG_NS + "Document" not in desc.get(RDF_TYPE, ()):
             return None
-        desc: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            desc[r["p"]].add(r["o"])
-        supers = self.class_supers()
-        typed: dict[str, set[str]] = defaultdict(set)
-        for r in self.store.select(f"SELECT DISTINCT ?x ?t WHERE {{ GRAPH {g} {{ ?x a ?t }} }}"):
-            typed[r["x"]].add(r["t"])
-        counts = {"entities": 0, "events": 0, "partnerships": 0}
-        for x, ts in typed.items():
-            k = self.kinds(ts, supers)
-            if k & {"Actor", "Place"}:
-                counts["entities"] += 1
-            elif "Event" in k:
-                counts["events"] += 1
-            elif "Partnership" in k:
-                counts["partnerships"] += 1
+        rows = self.select("document_counts", blocks={"event_report": ref(EVENT_REPORT),
+                                                      "partnership_claim": ref(PARTNERSHIP_CLAIM)}, doc=doc)
+        counts = {k: int(rows[0][k] or 0) if rows else 0 for k in ("entities", "events", "partnerships")}
+        g = ref(doc)
         triples = self.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
         return DocumentDetail(
             **document_summary(doc, desc).model_dump(),
@@ -585,6 +684,12 @@ class Reader:
             f"SELECT ?s WHERE {{ GRAPH {ref(ONTOLOGY_GRAPH)} {{ ?s ?p ?o }} }} LIMIT 1"))
 
 
+def latest_first(rows: list[dict], key: str) -> list[dict]:
+    """``rows`` by ``row[key]`` (a date's text), the latest first, undated last; ties keep their order."""
+    dated = sorted((r for r in rows if r[key]), key=lambda r: r[key], reverse=True)  # stable
+    return dated + [r for r in rows if not r[key]]
+
+
 def first(items: Iterable[str] | None) -> str | None:
     return min(items) if items else None
 
@@ -611,22 +716,6 @@ def document_summary(doc: str, desc: dict[str, set[str]]) -> DocumentSummary:
                            published=first(desc.get(SCHEMA + "datePublished")),
                            url=first(desc.get(SCHEMA + "url")),
                            publisher=first(desc.get(SCHEMA + "publisher")))
-
-
-def derived_status(ns: list[str], nodes: dict, derived: dict[str, str],
-                   docs: dict[str, DocumentRef]) -> str | None:
-    """The pair's status from the derived graph; before a derive, the latest stated one."""
-    found = {derived[n] for n in ns if n in derived}
-    if len(found) == 1:
-        return found.pop()  # type: ignore[return-value]
-    stamps = []
-    for n in ns:
-        stated = first(nodes[n].get("statedStatus"))
-        if stated:
-            published = max((docs[doc_id(d)].published or "" for d in nodes[n].get("mentionedIn", ())
-                             if doc_id(d) in docs), default="")
-            stamps.append((published, local(stated) == "Ended", local(stated)))
-    return max(stamps)[2] if stamps else None
 
 
 # --- streaming export ---------------------------------------------------------------------
@@ -706,9 +795,11 @@ def stream_export(store: Store, fmt: str) -> Iterator[bytes]:
 
 # --- writes -------------------------------------------------------------------------------
 
-def ingest_result(article: Article, extraction: Extraction, stored: object) -> IngestResult:
-    """What POST /documents extracted from one article."""
-    from kg.rdfmap import event_key
+def ingest_result(article: Article, extraction: Extraction, stored: object,
+                  events_of: dict[str, str] | None = None) -> IngestResult:
+    """What POST /documents extracted from one article; ``events_of`` maps each report IRI to the
+    corpus-level event it is a report of."""
+    from kg.rdfmap import partnership_key
 
     doc_key = document_key(article)
     doc = str(iri(doc_key))
@@ -721,23 +812,24 @@ def ingest_result(article: Article, extraction: Extraction, stored: object) -> I
     doc_ref = DocumentRef(id=doc_id(doc), headline=article.title, published=article.published)
     events = []
     for ev in extraction.events:
-        k = event_key(doc_key, ev)
+        report = str(iri("report/" + event_key(doc_key, ev).split("/", 1)[1]))
+        event = (events_of or {}).get(report, report)
         events.append(EventOut(
-            id=k, iri=str(iri(k)), type=ev.type, place=ent(ev.place) if ev.place else None,
+            id=key_of(event), iri=event, type=ev.type, place=ent(ev.place) if ev.place else None,
             date=ev.date,
             roles=EventRoles(perpetrators=[ent(a) for a in ev.perpetrators],
                              targets=[ent(a) for a in ev.targets],
                              participants=[ent(a) for a in ev.participants]),
             casualties=[CasualtyOut(type=c.type, count=c.count, category=c.category, minimum=c.minimum,
                                     victim=ent(c.victim) if c.victim else None) for c in ev.casualties],
-            evidence=[ev.evidence], confidence=round(ev.confidence, 2), documents=[doc_ref]))
+            evidence=[ev.evidence], confidence=round(ev.confidence, 2), documents=[doc_ref], sources=1))
     partnerships = []
     for p in extraction.partnerships:
         a, b = sorted(p.partners)
         when = p.date or article.published
         partnerships.append(PartnershipOut(
             partners=[ent(a), ent(b)], status=p.status, evidence=[p.evidence], documents=[doc_ref],
-            dates=[when] if when else [], nodes=["partnership/" + stable_hash(doc_key, a, b)]))
+            dates=[when] if when else [], claims=1, nodes=[partnership_key(a, b)]))
     return IngestResult(
         status="stored", document=doc_id(doc), iri=doc,
         counts=IngestCounts(entities=len(entities), events=len(extraction.events),
@@ -768,7 +860,6 @@ class Writer:
         return self._extractor
 
     def ingest(self, article: Article) -> IngestResult:
-        from kg.derive import derive
         from kg.ingest import ensure_ontology, store_document
 
         doc_key = document_key(article)
@@ -778,10 +869,13 @@ class Writer:
                 return IngestResult(status="unchanged", document=doc_id(doc), iri=doc)
             extraction = self.extractor().extract(article)
             stored = store_document(self.store, article, extraction)
-            if not Reader(self.store).has_ontology():
+            reader = Reader(self.store)
+            if not reader.has_ontology():
                 ensure_ontology(self.store)
-            derive(self.store)
-        return ingest_result(article, extraction, stored)
+            # store_document kept the corpus graphs current: name the events the reports joined
+            reports = [str(iri("report/" + event_key(doc_key, ev).split("/", 1)[1])) for ev in extraction.events]
+            events = {r["r"]: r["e"] for r in reader.select("events_of_reports", blocks={"r": values("r", reports)})}
+        return ingest_result(article, extraction, stored, events)
 
 
 # --- the router ---------------------------------------------------------------------------
@@ -805,8 +899,8 @@ def rest_router(store: Store, settings: Settings) -> APIRouter:
                       q: str | None = Query(None, max_length=200,
                                             description="substring of a label or alias; no case, no accents"),
                       paging: Paging = Depends()) -> dict:
-        items = reader.entities(type, q)
-        return paging.page(paging.cut(items), len(items))
+        items, total = reader.entities(type, q, paging.limit, paging.offset)
+        return paging.page(items, total)
 
     @router.get("/entities/{type_slug}/{slug}", tags=["entities"], response_model=EntityDetail,
                 responses=NOT_FOUND, summary="One entity with its relations, events and partnerships")
@@ -837,8 +931,8 @@ def rest_router(store: Store, settings: Settings) -> APIRouter:
         actors = resolve_or_empty(actor, "Actor")
         if places == set() or actors == set():
             return paging.page([], 0)
-        ids = reader.event_ids(type, places, actors, date_from, date_to)
-        return paging.page(reader.events(paging.cut(ids)), len(ids))
+        ids, total = reader.event_page(type, places, actors, date_from, date_to, paging.limit, paging.offset)
+        return paging.page(reader.events(ids), total)
 
     # partnerships ------------------------------------------------------------------------
     @router.get("/partnerships", tags=["partnerships"], response_model=Page[PartnershipOut],
@@ -850,15 +944,15 @@ def rest_router(store: Store, settings: Settings) -> APIRouter:
         actors = resolve_or_empty(actor, "Actor")
         if actors == set():
             return paging.page([], 0)
-        items = reader.partnerships(actors, status)
-        return paging.page(paging.cut(items), len(items))
+        items, total = reader.partnerships(actors, status, paging.limit, paging.offset)
+        return paging.page(items, total)
 
     # documents ---------------------------------------------------------------------------
     @router.get("/documents", tags=["documents"], response_model=Page[DocumentSummary],
                 summary="Source articles")
     def list_documents(paging: Paging = Depends()) -> dict:
-        docs = reader.document_iris()
-        return paging.page(reader.documents(paging.cut(docs)), len(docs))
+        docs, total = reader.document_page(paging.limit, paging.offset)
+        return paging.page(reader.documents(docs), total)
 
     @router.get("/documents/{id}", tags=["documents"], response_model=DocumentDetail,
                 responses=NOT_FOUND, summary="One article: metadata, counts and quarantined items")

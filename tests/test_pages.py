@@ -188,10 +188,62 @@ def test_timeline_lists_an_attack_with_15_soldiers_killed(base_url: str) -> None
     assert any("15 soldiers killed" in row for _, row in rows)
     every = httpx.get(base_url + "/timeline").text
     assert {"Attack", "Coup", "Withdrawal"} <= set(re.findall(r'<tr class="event" data-type="(\w+)"', every))
+    # the latest first by default; the earliest first with order=date
     dated = [d for d in re.findall(r'<td class="date">(\d{4}(?:-\d\d){0,2})</td>', every)]
-    assert dated == sorted(dated) and len(dated) > 5
+    assert dated == sorted(dated, reverse=True) and len(dated) > 5
+    earliest = httpx.get(base_url + "/timeline", params={"order": "date"}).text
+    assert re.findall(r'<td class="date">(\d{4}(?:-\d\d){0,2})</td>', earliest) == sorted(dated)
+    assert httpx.get(base_url + "/timeline", params={"order": "sideways"}).status_code == 400
     r = httpx.get(base_url + "/timeline", params={"type": "<Bogus>"})
     assert r.status_code == 400 and "<Bogus>" not in r.text and "&lt;Bogus&gt;" in r.text
+
+
+def timeline_ids(base_url: str, **params: object) -> list[str]:
+    r = httpx.get(base_url + "/timeline", params=params)
+    assert r.status_code == 200, (params, r.text[:300])
+    return re.findall(r'data-event="(event/[0-9a-f]+)"', r.text)
+
+
+def test_timeline_filters_like_events(base_url: str) -> None:
+    """The timeline takes the filters of GET /events and lists the same events: in the same order
+    with order=date, in the reverse order of their dates by default (the latest first)."""
+    cases = [{"place": "Tillaberi"}, {"actor": "JNIM"}, {"from": "2024-06", "to": "2024-06"},
+             {"type": "Attack", "place": "Niger"}, {"to": "2023"}, {"place": "Atlantis"}]
+    for params in cases:
+        events = httpx.get(base_url + "/events", params={**params, "limit": 500}).json()["items"]
+        assert timeline_ids(base_url, **params, order="date", limit=500) == [e["id"] for e in events], params
+        latest = timeline_ids(base_url, **params, limit=500)
+        assert sorted(latest) == sorted(e["id"] for e in events), params
+        dates = {e["id"]: e["date"] for e in events}
+        dated = [dates[i] for i in latest if dates[i]]
+        assert dated == sorted(dated, reverse=True), params
+        assert all(not dates[i] for i in latest[len(dated):]), "undated last"
+    assert timeline_ids(base_url, place="Tillaberi") and timeline_ids(base_url, actor="JNIM")
+    assert len(timeline_ids(base_url, place="Tera")) < len(timeline_ids(base_url, place="Tillaberi"))
+    assert timeline_ids(base_url, place="Atlantis") == []
+    text = httpx.get(base_url + "/timeline", params={"place": "Tillaberi", "type": "Attack"}).text
+    assert 'value="Tillaberi"' in text and '<option value="Attack" selected>' in text
+
+
+def test_timeline_pages(base_url: str) -> None:
+    every = timeline_ids(base_url, limit=500)
+    assert len(every) > 6 and len(every) == len(set(every)), "each event once"
+    first, second = timeline_ids(base_url, limit=3), timeline_ids(base_url, limit=3, offset=3)
+    assert first + second == every[:6] == timeline_ids(base_url, limit=6)
+    assert timeline_ids(base_url, limit=500, offset=len(every) - 1) == every[-1:]
+    assert timeline_ids(base_url, offset=len(every) + 5) == []
+    text = httpx.get(base_url + "/timeline", params={"limit": 3, "offset": 3}).text
+    nxt = re.search(r'<a class="next" href="/timeline\?([^"]+)"', text).group(1)
+    prev = re.search(r'<a class="prev" href="/timeline\?([^"]+)"', text).group(1)
+    assert "offset=6" in nxt and "limit=3" in nxt and "offset=0" in prev
+    last = httpx.get(base_url + "/timeline", params={"limit": 3, "offset": len(every) - 2}).text
+    assert 'class="next"' not in last
+    # the pager keeps the filters
+    text = httpx.get(base_url + "/timeline", params={"limit": 1, "place": "Tillaberi"}).text
+    assert "place=Tillaberi" in re.search(r'<a class="next" href="([^"]+)"', text).group(1)
+    for bad in ({"limit": "many"}, {"limit": 501}, {"offset": -1}, {"from": "June 2024"}, {"to": "2024-13"}):
+        r = httpx.get(base_url + "/timeline", params=bad)
+        assert r.status_code == 400, bad
 
 
 # ---------------------------------------------------------------- in the browser

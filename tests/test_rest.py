@@ -111,8 +111,10 @@ def test_partnerships_of_niger(server):
         assert all(d["id"].startswith("dev-") for d in item["documents"])
     assert by_partner["Russia"]["status"] == "Active"
     assert by_partner["France"]["status"] == "Ended"
-    # France was mentioned in several articles: merged into one pair
-    assert len(by_partner["France"]["nodes"]) >= 2
+    # France was mentioned in several articles: one pair, one corpus-level node, a claim per article
+    assert len(by_partner["France"]["nodes"]) == 1 and by_partner["France"]["claims"] >= 2
+    assert all(item["nodes"][0].startswith("partnership/") for item in page["items"])
+    assert all(item["dates"] == sorted(item["dates"]) and len(item["dates"]) <= 2 for item in page["items"])
     # the same actor by id, by IRI and by alias
     for actor in ("state/niger", "https://w3id.org/conflict-kg/id/state/niger", "Republic of Niger", "niger"):
         assert ok(server, "/partnerships", actor=actor)["total"] == page["total"], actor
@@ -220,6 +222,7 @@ def test_entity_detail(server):
     partners = {p["partner"]["label"]: p["status"] for p in niger["partnerships"]}
     assert partners["Russia"] == "Active" and partners["France"] == "Ended"
     assert niger["documents"] and all(d["headline"] for d in niger["documents"])
+    assert niger["documents_total"] >= len(niger["documents"]) and niger["events_total"] >= len(niger["events"])
     assert ("governs", "military-junta/niger") in {(r["property"], r["entity"]["id"]) for r in niger["relations_in"]}
     assert ("locatedIn", "region/tillaberi") in {(r["property"], r["entity"]["id"]) for r in niger["relations_in"]}
     assert niger["events"] and all(set(e["roles"]) <= {"perpetrator", "target", "participant", "place"}
@@ -418,3 +421,48 @@ def test_openapi(server):
         tag for item in paths.values() for op in item.values() for tag in op.get("tags", [])}
     assert "requestBody" in paths["/documents"]["post"]
     assert get(server, "/docs").status_code == 200
+
+
+# --- reading by lookup ----------------------------------------------------------------------
+
+def test_latest_items_by_walking_back_in_time_equal_the_full_query(dev_store, monkeypatch):
+    """Entities with many events or documents have their latest ones found window by window of
+    dates (api.rest.Reader.walk_back): the same items, in the same order, as sorting them all."""
+    import api.rest as rest
+    from kg.store import EmbeddedStore
+
+    store = EmbeddedStore(dev_store)
+    try:
+        reader = rest.Reader(store)
+        for entity in ("state/niger", "state/mali"):
+            subject = "https://w3id.org/conflict-kg/id/" + entity
+            monkeypatch.setattr(rest, "WALK_ABOVE", 10**9)  # always the full query
+            events, n_events = reader.entity_events(subject, limit=5)
+            docs, n_docs = reader.entity_documents(subject, limit=4)
+            monkeypatch.setattr(rest, "WALK_ABOVE", -1)  # always the walk
+            walked = []
+            original = rest.Reader.walk_back
+            monkeypatch.setattr(rest.Reader, "walk_back",
+                                lambda self, *a, **k: walked.append((a[0], original(self, *a, **k))) or walked[-1][1])
+            assert reader.entity_events(subject, limit=5) == (events, n_events), entity
+            assert reader.entity_documents(subject, limit=4) == (docs, n_docs), entity
+            # the walk found them (it did not give up and fall back on the full query)
+            assert walked == [("entity_events_window", True), ("entity_documents_window", True)], entity
+            monkeypatch.setattr(rest.Reader, "walk_back", original)
+            assert len(events) == 5 and len(docs) == 4 and n_events >= 5 and n_docs >= 4, entity
+        # the timeline's pages, the latest first, with and without filters
+        niger = {"https://w3id.org/conflict-kg/id/state/niger"}
+        for places, actors, start, end in ((None, None, None, None), (reader.places_within(niger), None, None, None),
+                                           (None, None, "2024", "2024-06")):
+            for limit, offset in ((5, 0), (4, 3), (50, 0)):
+                args = (None, places, actors, start, end, limit, offset)
+                monkeypatch.setattr(rest, "WALK_ABOVE", 10**9)
+                full = reader.event_page(*args, latest=True)
+                monkeypatch.setattr(rest, "WALK_ABOVE", -1)
+                assert reader.event_page(*args, latest=True) == full, (args, full)
+                assert full[0], args
+                if limit == 50:  # all of them: the dated ones of the earliest-first order, reversed
+                    ids, total = reader.event_page(None, places, actors, start, end, 500, 0)
+                    assert sorted(full[0]) == sorted(ids[:len(full[0])]) or total > 50
+    finally:
+        store.close()
