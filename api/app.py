@@ -24,9 +24,11 @@ import hashlib
 import re
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Match, Route
 
 from api.pages import pages_router
 from api.rest import rest_router
@@ -165,6 +167,18 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     @app.get("/health")
     def health() -> dict[str, object]:
         return {"status": "ok", "version": __version__, "quads": store.count_quads()}
+
+    @app.options("/{path:path}", include_in_schema=False)
+    def options(request: Request) -> Response:
+        """The methods the path answers, in ``Allow`` (every route of the path, not the first)."""
+        methods = {"OPTIONS"}
+        for route in app.router.routes:
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            if match != Match.NONE and isinstance(route, APIRoute | Route):
+                methods |= set(route.methods or ())
+        if "GET" in methods:
+            methods.add("HEAD")
+        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
 
     @app.on_event("shutdown")
     def stop_pool() -> None:

@@ -603,6 +603,65 @@ def one(values: list[str], what: str) -> str:
     return values[0]
 
 
+# ------------------------------------------------------------------ OpenAPI
+def _param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+
+
+QUERY_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the SPARQL query (prefixes ckg:, ckgr:, wd:, schema:, rdfs:, skos: are predeclared)"},
+    _param("default-graph-uri", "a graph of the query's default graph (repeatable); without it the "
+                                "default graph is the union of all graphs"),
+    _param("named-graph-uri", "a named graph the query may use (repeatable)"),
+]
+UPDATE_PARAMETERS = [
+    _param("using-graph-uri", "USING graph for every DELETE/INSERT … WHERE of the update (repeatable)"),
+    _param("using-named-graph-uri", "USING NAMED graph of the update (repeatable)"),
+]
+_TEXT = {"schema": {"type": "string"}}
+POST_BODY = {"required": True, "content": {
+    FORM: {"schema": {"type": "object", "properties": {
+        "query": {"type": "string", "description": "a SPARQL query"},
+        "update": {"type": "string", "description": "a SPARQL update (needs the bearer token)"},
+        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
+    SPARQL_QUERY: _TEXT,
+    SPARQL_UPDATE: _TEXT,
+}}
+
+
+def query_responses(get: bool) -> dict[str, Any]:
+    results = {o.media_type: _TEXT for o in RESULT_OFFERS}
+    graphs = {o.media_type: _TEXT for o in GRAPH_OFFERS}
+    plain = {"text/plain": _TEXT}
+    out: dict[str, Any] = {
+        "200": {"description": "SELECT/ASK results, or CONSTRUCT/DESCRIBE triples"
+                               + (", or the service description without parameters" if get else ""),
+                "content": {**results, **graphs},
+                "headers": {"X-KG-Truncated": {"description": "true when the rows were cut at "
+                                                              "KG_MAX_ROWS", "schema": {"type": "string"}}}},
+        "400": {"description": "a bad request: bad SPARQL, over a size or nesting limit, SERVICE/LOAD, "
+                               "bad graph IRIs", "content": plain},
+        "406": {"description": "no acceptable media type", "content": plain},
+        "413": {"description": "the body is larger than KG_MAX_SPARQL_BODY_BYTES", "content": plain},
+        "500": {"description": "the query worker died", "content": plain},
+        "503": {"description": "the query passed KG_QUERY_TIMEOUT or KG_QUERY_MEMORY_MB",
+                "content": plain, "headers": {"Retry-After": {"schema": {"type": "string"}}}},
+    }
+    if get:
+        out["405"] = {"description": "an update sent with GET", "content": plain}
+    else:
+        out["204"] = {"description": "the update was applied"}
+        out["401"] = {"description": "an update without the right bearer token", "content": plain}
+        out["403"] = {"description": "updates are off (no KG_API_TOKEN)", "content": plain}
+        out["415"] = {"description": "an unsupported Content-Type", "content": plain}
+    return out
+
+
 # ------------------------------------------------------------------ router
 def sparql_router(store: Any, settings: Settings) -> APIRouter:
     """The SPARQL 1.1 Protocol over ``store.ox`` (an embedded pyoxigraph store), or passed
@@ -786,7 +845,8 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     # ---------------------------------------------------------- routes
     @router.get(PATH, summary="SPARQL 1.1 query (GET)",
                 description="`?query=` with optional repeated `default-graph-uri` / `named-graph-uri`. "
-                            "Without parameters: the service description.")
+                            "Without parameters: the service description.",
+                openapi_extra={"parameters": QUERY_PARAMETERS, "responses": query_responses(True)})
     async def sparql_get(request: Request) -> Response:
         try:
             params = parse_params(request.scope.get("query_string", b""))
@@ -804,7 +864,9 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     @router.post(PATH, summary="SPARQL 1.1 query or update (POST)",
                  description="A form (`query=` or `update=`), or a direct `application/sparql-query` "
                              "or `application/sparql-update` body in UTF-8. Updates need "
-                             "`Authorization: Bearer <KG_API_TOKEN>`.")
+                             "`Authorization: Bearer <KG_API_TOKEN>`.",
+                 openapi_extra={"parameters": QUERY_PARAMETERS + UPDATE_PARAMETERS,
+                                "requestBody": POST_BODY, "responses": query_responses(False)})
     async def sparql_post(request: Request) -> Response:
         try:
             kind, ct_params = media_type(request.headers.get("content-type"))
