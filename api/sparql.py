@@ -604,39 +604,52 @@ def one(values: list[str], what: str) -> str:
 
 
 # ------------------------------------------------------------------ OpenAPI
+#: the formats of SPARQL text and graph IRIs in the OpenAPI document (tests/schemathesis_hooks.py
+#: gives a property-based tester strategies for them)
+_QUERY = {"type": "string", "format": "sparql-query"}
+_UPDATE = {"type": "string", "format": "sparql-update"}
+_IRIS = {"type": "array", "items": {"type": "string", "format": "iri"}}
+
+
 def _param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+            "schema": _IRIS, "style": "form", "explode": True}
 
 
-QUERY_PARAMETERS = [
-    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "the SPARQL query (prefixes ckg:, ckgr:, wd:, schema:, rdfs:, skos: are predeclared)"},
+QUERY_PARAMETER = {"name": "query", "in": "query", "required": False, "schema": _QUERY,
+                   "description": "the SPARQL query (prefixes ckg:, ckgr:, wd:, schema:, rdfs:, skos: "
+                                  "are predeclared); without it: the service description"}
+GRAPH_PARAMETERS = [
     _param("default-graph-uri", "a graph of the query's default graph (repeatable); without it the "
                                 "default graph is the union of all graphs"),
     _param("named-graph-uri", "a named graph the query may use (repeatable)"),
 ]
-UPDATE_PARAMETERS = [
-    _param("using-graph-uri", "USING graph for every DELETE/INSERT … WHERE of the update (repeatable)"),
-    _param("using-named-graph-uri", "USING NAMED graph of the update (repeatable)"),
-]
-_TEXT = {"schema": {"type": "string"}}
+QUERY_PARAMETERS = [QUERY_PARAMETER, *GRAPH_PARAMETERS]
 POST_BODY = {"required": True, "content": {
-    FORM: {"schema": {"type": "object", "properties": {
-        "query": {"type": "string", "description": "a SPARQL query"},
-        "update": {"type": "string", "description": "a SPARQL update (needs the bearer token)"},
-        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "using-graph-uri": {"type": "array", "items": {"type": "string"}},
-        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
-    SPARQL_QUERY: _TEXT,
-    SPARQL_UPDATE: _TEXT,
+    FORM: {"schema": {"oneOf": [
+        {"type": "object", "title": "query", "required": ["query"],
+         "not": {"anyOf": [{"required": [k]} for k in ("update", *UPDATE_DATASET)]},
+         "properties": {"query": _QUERY, "default-graph-uri": _IRIS, "named-graph-uri": _IRIS}},
+        {"type": "object", "title": "update", "required": ["update"],
+         "not": {"anyOf": [{"required": [k]} for k in ("query", *QUERY_DATASET)]},
+         "properties": {"update": _UPDATE, "using-graph-uri": _IRIS, "using-named-graph-uri": _IRIS}},
+    ]}},
+    SPARQL_QUERY: {"schema": _QUERY},
+    SPARQL_UPDATE: {"schema": _UPDATE},
 }}
+_TEXT = {"schema": {"type": "string"}}
 
 
 def query_responses(get: bool) -> dict[str, Any]:
-    results = {o.media_type: _TEXT for o in RESULT_OFFERS}
-    graphs = {o.media_type: _TEXT for o in GRAPH_OFFERS}
+    def body(media_type: str) -> dict[str, Any]:
+        if media_type == "application/ld+json":
+            return {"schema": {}}  # JSON-LD: an object or an array
+        if media_type.endswith("json"):
+            return {"schema": {"type": "object"}}
+        return _TEXT
+
+    results = {o.media_type: body(o.media_type) for o in RESULT_OFFERS}
+    graphs = {o.media_type: body(o.media_type) for o in GRAPH_OFFERS}
     plain = {"text/plain": _TEXT}
     out: dict[str, Any] = {
         "200": {"description": "SELECT/ASK results, or CONSTRUCT/DESCRIBE triples"
@@ -853,9 +866,9 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
             if "update" in params:
                 raise ProtocolError(405, "send SPARQL updates with POST", {"Allow": "GET, POST"}) \
                     if "query" not in params else bad("give a query or an update, not both")
-            if "query" not in params:
-                if params.keys() & {*QUERY_DATASET, *UPDATE_DATASET}:
-                    raise bad("give a SPARQL query in ?query=")
+            if "query" not in params:  # dataset parameters alone do not make a query
+                for name in (*QUERY_DATASET, *UPDATE_DATASET):
+                    graph_nodes(params, name)  # ... but must still be IRIs
                 return service_description(request)
             return await run_query(request, params, one(params["query"], "query"))
         except ProtocolError as exc:
@@ -864,8 +877,9 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     @router.post(PATH, summary="SPARQL 1.1 query or update (POST)",
                  description="A form (`query=` or `update=`), or a direct `application/sparql-query` "
                              "or `application/sparql-update` body in UTF-8. Updates need "
-                             "`Authorization: Bearer <KG_API_TOKEN>`.",
-                 openapi_extra={"parameters": QUERY_PARAMETERS + UPDATE_PARAMETERS,
+                             "`Authorization: Bearer <KG_API_TOKEN>`. With a direct update body, "
+                             "`using-graph-uri` / `using-named-graph-uri` go in the query string.",
+                 openapi_extra={"parameters": GRAPH_PARAMETERS,
                                 "requestBody": POST_BODY, "responses": query_responses(False)})
     async def sparql_post(request: Request) -> Response:
         try:
