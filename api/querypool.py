@@ -78,7 +78,12 @@ def worker_main(conn: Connection, location: str, max_rows: int, parent: int) -> 
 
     from api.sparql import evaluate_local
 
-    store, seen = None, None
+    seen = store_fingerprint(location)
+    try:
+        store = ox.Store.read_only(location)
+    except OSError:
+        store = None
+    conn.send("ready")
     while True:
         try:
             job = conn.recv()
@@ -110,6 +115,10 @@ class _Worker:
                                    name="kg-sparql-worker", daemon=True)
         self.process.start()
         child.close()
+        # ready once it has imported pyoxigraph and opened the store
+        if not self.conn.poll(60) or self.conn.recv() != "ready":
+            self.kill()
+            raise RuntimeError("a SPARQL worker did not start")
 
     def kill(self) -> None:
         try:
@@ -136,11 +145,11 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(self.size):
-            self._replace()
+        for _ in range(self.size):  # started now: the server answers once its workers are ready
+            self._replace(background=False)
 
-    def _replace(self) -> None:
-        """Start one worker in the background and make it idle."""
+    def _replace(self, background: bool = True) -> None:
+        """Start one worker (in the background) and make it idle once it is ready."""
         def start() -> None:
             try:
                 worker = _Worker(self._ctx, self.location, self.max_rows)
@@ -153,7 +162,10 @@ class QueryPool:
                     return
                 self._all.add(worker)
             self._idle.put(worker)
-        threading.Thread(target=start, name="kg-sparql-spawn", daemon=True).start()
+        if background:
+            threading.Thread(target=start, name="kg-sparql-spawn", daemon=True).start()
+        else:
+            start()
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
