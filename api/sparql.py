@@ -23,13 +23,19 @@ Safety
   the only check when rdflib cannot parse a query that pyoxigraph accepts.
   ``FROM``/``FROM NAMED`` are allowed: pyoxigraph maps them to graphs of the
   store and fetches nothing.
-* Queries run in a daemon worker thread (pyoxigraph releases the GIL), at most
-  :data:`MAX_QUERY_THREADS` at a time. The whole answer is serialised to bytes
-  before a status is chosen, so a query that passes ``settings.query_timeout``
-  gets a complete ``503`` text body, never a truncated ``200``. The worker
-  notices the timeout between rows and stops; a query that is still inside one
-  step of pyoxigraph (a big ``ORDER BY`` or aggregate) cannot be interrupted
-  and keeps its thread until that step ends.
+* Before any parser sees it, a query or update longer than
+  ``settings.max_query_bytes`` or nested deeper than :mod:`kg.sparqlguard` allows
+  is answered 400 (pyoxigraph's parser would overflow its stack and kill the
+  process).
+* Over an on-disk store, queries run in worker processes (:mod:`api.querypool`,
+  ``KG_QUERY_WORKERS``) that hold the store open read-only: a query that passes
+  ``settings.query_timeout``, or whose worker grows past ``KG_QUERY_MEMORY_MB``,
+  gets a complete ``503`` text body and its worker is killed and replaced, so
+  its slot and memory come back at once. The whole answer is serialised to bytes
+  in the worker before a status is chosen, never a truncated ``200``. Over an
+  in-memory store (or with ``KG_QUERY_WORKERS=0``) queries run in daemon threads
+  of the server, at most :data:`MAX_QUERY_THREADS` at a time, which notice the
+  timeout only between rows.
 * SELECT results are cut at ``settings.max_rows`` rows, and CONSTRUCT/DESCRIBE
   results at as many triples; a cut answer is a ``200`` with the header
   ``X-KG-Truncated: true``.
