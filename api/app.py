@@ -23,11 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from starlette.routing import Route
 
 from api.pages import pages_router
 from api.rest import rest_router
@@ -60,8 +62,10 @@ def host_name(header: str) -> str:
 class Guard:
     """Pure ASGI middleware: trusted hosts, per-route body caps, security headers."""
 
-    def __init__(self, app: Any, settings: Settings) -> None:
+    def __init__(self, app: Any, settings: Settings,
+                 methods: Callable[[str], set[str]] = lambda path: set()) -> None:
         self.app = app
+        self.methods = methods
         hosts = {h.strip().lower().strip("[]") for h in settings.allowed_hosts.split(",") if h.strip()}
         self.any_host = "*" in hosts
         self.hosts = hosts
@@ -100,6 +104,16 @@ class Guard:
             await self.plain(send, 400, f"this server does not answer for the host {host!r} "
                                         "(KG_ALLOWED_HOSTS)")
             return
+        if scope.get("method") == "OPTIONS":  # the methods of every route of the path
+            methods = self.methods(scope.get("path", ""))
+            if not methods:
+                await self.plain(send, 404, "not found")
+                return
+            await send({"type": "http.response.start", "status": 204, "headers": [
+                (b"allow", ", ".join(sorted(methods | {"OPTIONS"})).encode()),
+                (b"content-security-policy", CSP.encode()), *SECURITY_HEADERS]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         cap = self.cap(scope.get("method", "GET"), scope.get("path", ""))
         too_large = f"the request body is larger than this route allows ({cap} bytes)"
         length = headers.get("content-length", "")
@@ -134,6 +148,18 @@ class Guard:
         except TooLarge:
             if not started:
                 await self.plain(send, 413, too_large)
+
+
+def leaf_routes(routes: list[Any]) -> list[Route]:
+    """Every endpoint route, included routers opened (they carry no prefix here)."""
+    out = []
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            out.extend(leaf_routes(inner))
+        elif isinstance(route, Route):
+            out.append(route)
+    return out
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -186,5 +212,14 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
 
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "HEAD", "POST"],
                            allow_headers=["Authorization", "Content-Type", "Accept"])
-    app.add_middleware(Guard, settings=settings)
+
+    def allowed_methods(path: str) -> set[str]:
+        methods: set[str] = set()
+        for route in leaf_routes(app.router.routes):
+            if route.path_regex.match(path):
+                methods |= set(route.methods or ())
+        methods.discard("HEAD")
+        return methods
+
+    app.add_middleware(Guard, settings=settings, methods=allowed_methods)
     return app

@@ -171,10 +171,12 @@ class DocumentDetail(DocumentSummary):
 class ArticleIn(BaseModel):
     """An article to ingest (CONTRACT section 4); only ``text`` is required."""
 
-    text: str
+    text: str = Field(min_length=1, pattern=r"\S", description="the article text; not empty or blank")
     title: str | None = None
-    published: str | None = Field(None, examples=["2024-07-24"], description="ISO date")
-    url: str | None = None
+    published: str | None = Field(None, examples=["2024-07-24"], description="ISO date",
+                                  json_schema_extra={"format": "date"})
+    url: str | None = Field(None, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x20\x7f]+$",
+                            description="an http(s) URL")
     source: str | None = Field(None, description="the publisher")
     id: str | None = Field(None, description="the article's id; it names the document")
 

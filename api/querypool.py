@@ -7,9 +7,10 @@ the store open read-only (:meth:`pyoxigraph.Store.read_only`, beside the
 server's own read-write handle):
 
 * a query that passes its deadline, or whose worker grows past
-  ``memory_mb`` of resident memory (read from ``/proc`` while waiting), has its
-  worker killed (SIGKILL) and replaced: the slot and the memory come back at
-  once;
+  ``memory_mb`` of resident memory (read from ``/proc`` every 50 ms while
+  waiting), has its worker killed (SIGKILL) and replaced: the slot and the
+  memory come back at once; an address-space limit (``RLIMIT_AS``, start-up size
+  plus twice ``memory_mb``) stops a faster allocation;
 * a worker that dies on its own (a parser crash, an allocation failure) is
   replaced the same way, and the request answered with an error;
 * a worker reopens its read-only handle when the store's files changed since
@@ -18,8 +19,9 @@ server's own read-write handle):
   made;
 * a worker dies with its parent (:func:`kg.procs.die_with_parent`).
 
-Workers are started with the ``spawn`` method: a fork of the threaded server
-(RocksDB, uvicorn) could inherit held locks.
+Workers are started with the ``forkserver`` method: a fork of the threaded server
+(RocksDB, uvicorn) could inherit held locks, while the fork server is a clean
+process with pyoxigraph already imported, so a replacement starts in milliseconds.
 """
 
 from __future__ import annotations
@@ -67,16 +69,40 @@ def store_fingerprint(location: str) -> tuple[tuple[str, int, int], ...]:
 
 
 # --------------------------------------------------------------- the worker side
-def worker_main(conn: Connection, location: str, max_rows: int, parent: int) -> None:
+def _limit_address_space(memory_mb: float) -> None:
+    """A hard backstop under the resident-memory watch: address space capped at what the worker
+    maps after start-up plus twice the memory limit (an allocation past it aborts the worker)."""
+    import resource
+
+    if not memory_mb:
+        return
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            size = int(fh.read().split()[0]) * _PAGE
+        limit = size + int(2 * memory_mb * 2**20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):
+        pass
+
+
+def worker_main(conn: Connection, location: str, max_rows: int, parent: int,
+                memory_mb: float = 0) -> None:
     """The loop of one worker process: receive a job, answer its outcome, until EOF."""
     from kg.procs import die_with_parent
 
-    die_with_parent(parent, kernel=False)  # started from short-lived threads: no prctl
+    # the parent is the fork server, which exits when the server does
+    die_with_parent()
     import pyoxigraph as ox
 
     from api.sparql import evaluate_local
 
-    store, seen = None, None
+    seen = store_fingerprint(location)
+    try:
+        store = ox.Store.read_only(location)
+    except OSError:
+        store = None
+    _limit_address_space(memory_mb)
+    conn.send("ready")
     while True:
         try:
             job = conn.recv()
@@ -102,12 +128,17 @@ def worker_main(conn: Connection, location: str, max_rows: int, parent: int) -> 
 
 # --------------------------------------------------------------- the server side
 class _Worker:
-    def __init__(self, ctx: Any, location: str, max_rows: int) -> None:
+    def __init__(self, ctx: Any, location: str, max_rows: int, memory_mb: float) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, location, max_rows, os.getpid()),
+        self.process = ctx.Process(target=worker_main,
+                                   args=(child, location, max_rows, os.getpid(), memory_mb),
                                    name="kg-sparql-worker", daemon=True)
         self.process.start()
         child.close()
+        # ready once it has imported pyoxigraph and opened the store
+        if not self.conn.poll(60) or self.conn.recv() != "ready":
+            self.kill()
+            raise RuntimeError("a SPARQL worker did not start")
 
     def kill(self) -> None:
         try:
@@ -124,21 +155,25 @@ class QueryPool:
     def __init__(self, location: str, size: int, memory_mb: float, max_rows: int) -> None:
         self.location = location
         self.size = max(1, size)
+        self.memory_mb = memory_mb
         self.memory_limit = int(memory_mb * 1024 * 1024) if memory_mb else 0
         self.max_rows = max_rows
-        self._ctx = mp.get_context("spawn")
+        self._ctx = mp.get_context("forkserver")
+        # the fork server (one clean process, started once) has these imported: a replacement
+        # worker starts in milliseconds, not the second a fresh interpreter takes
+        self._ctx.set_forkserver_preload(["pyoxigraph", "api.sparql", "api.querypool"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(self.size):
-            self._replace()
+        for _ in range(self.size):  # started now: the server answers once its workers are ready
+            self._replace(background=False)
 
-    def _replace(self) -> None:
-        """Start one worker in the background and make it idle."""
+    def _replace(self, background: bool = True) -> None:
+        """Start one worker (in the background) and make it idle once it is ready."""
         def start() -> None:
             try:
-                worker = _Worker(self._ctx, self.location, self.max_rows)
+                worker = _Worker(self._ctx, self.location, self.max_rows, self.memory_mb)
             except Exception:  # noqa: BLE001 - the next request retries
                 log.exception("cannot start a SPARQL worker")
                 return
@@ -148,7 +183,10 @@ class QueryPool:
                     return
                 self._all.add(worker)
             self._idle.put(worker)
-        threading.Thread(target=start, name="kg-sparql-spawn", daemon=True).start()
+        if background:
+            threading.Thread(target=start, name="kg-sparql-spawn", daemon=True).start()
+        else:
+            start()
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
@@ -192,8 +230,13 @@ class QueryPool:
                             f"({self.memory_limit // 2**20} MB, KG_QUERY_MEMORY_MB); "
                             "simplify it or add a LIMIT", {})
         except (EOFError, OSError):
+            worker.process.join(1)
             code = worker.process.exitcode
             self._discard(worker)
+            if code == -6 and self.memory_limit:  # an allocation past the address-space cap
+                return ("error", 503, "the query needed more memory than this server allows "
+                        f"({self.memory_limit // 2**20} MB, KG_QUERY_MEMORY_MB); "
+                        "simplify it or add a LIMIT", {})
             return ("error", 500, f"the query worker died (exit status {code}); the query was not "
                     "answered", {})
         # out of time: the worker is killed, its slot and memory come back now

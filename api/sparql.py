@@ -23,13 +23,19 @@ Safety
   the only check when rdflib cannot parse a query that pyoxigraph accepts.
   ``FROM``/``FROM NAMED`` are allowed: pyoxigraph maps them to graphs of the
   store and fetches nothing.
-* Queries run in a daemon worker thread (pyoxigraph releases the GIL), at most
-  :data:`MAX_QUERY_THREADS` at a time. The whole answer is serialised to bytes
-  before a status is chosen, so a query that passes ``settings.query_timeout``
-  gets a complete ``503`` text body, never a truncated ``200``. The worker
-  notices the timeout between rows and stops; a query that is still inside one
-  step of pyoxigraph (a big ``ORDER BY`` or aggregate) cannot be interrupted
-  and keeps its thread until that step ends.
+* Before any parser sees it, a query or update longer than
+  ``settings.max_query_bytes`` or nested deeper than :mod:`kg.sparqlguard` allows
+  is answered 400 (pyoxigraph's parser would overflow its stack and kill the
+  process).
+* Over an on-disk store, queries run in worker processes (:mod:`api.querypool`,
+  ``KG_QUERY_WORKERS``) that hold the store open read-only: a query that passes
+  ``settings.query_timeout``, or whose worker grows past ``KG_QUERY_MEMORY_MB``,
+  gets a complete ``503`` text body and its worker is killed and replaced, so
+  its slot and memory come back at once. The whole answer is serialised to bytes
+  in the worker before a status is chosen, never a truncated ``200``. Over an
+  in-memory store (or with ``KG_QUERY_WORKERS=0``) queries run in daemon threads
+  of the server, at most :data:`MAX_QUERY_THREADS` at a time, which notice the
+  timeout only between rows.
 * SELECT results are cut at ``settings.max_rows`` rows, and CONSTRUCT/DESCRIBE
   results at as many triples; a cut answer is a ``200`` with the header
   ``X-KG-Truncated: true``.
@@ -603,6 +609,78 @@ def one(values: list[str], what: str) -> str:
     return values[0]
 
 
+# ------------------------------------------------------------------ OpenAPI
+#: the formats of SPARQL text and graph IRIs in the OpenAPI document (tests/schemathesis_hooks.py
+#: gives a property-based tester strategies for them)
+_QUERY = {"type": "string", "format": "sparql-query"}
+_UPDATE = {"type": "string", "format": "sparql-update"}
+_IRIS = {"type": "array", "items": {"type": "string", "format": "iri"}}
+
+
+def _param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": _IRIS, "style": "form", "explode": True}
+
+
+QUERY_PARAMETER = {"name": "query", "in": "query", "required": False, "schema": _QUERY,
+                   "description": "the SPARQL query (prefixes ckg:, ckgr:, wd:, schema:, rdfs:, skos: "
+                                  "are predeclared); without it: the service description"}
+GRAPH_PARAMETERS = [
+    _param("default-graph-uri", "a graph of the query's default graph (repeatable); without it the "
+                                "default graph is the union of all graphs"),
+    _param("named-graph-uri", "a named graph the query may use (repeatable)"),
+]
+QUERY_PARAMETERS = [QUERY_PARAMETER, *GRAPH_PARAMETERS]
+POST_BODY = {"required": True, "content": {
+    FORM: {"schema": {"oneOf": [
+        {"type": "object", "title": "query", "required": ["query"],
+         "not": {"anyOf": [{"required": [k]} for k in ("update", *UPDATE_DATASET)]},
+         "properties": {"query": _QUERY, "default-graph-uri": _IRIS, "named-graph-uri": _IRIS}},
+        {"type": "object", "title": "update", "required": ["update"],
+         "not": {"anyOf": [{"required": [k]} for k in ("query", *QUERY_DATASET)]},
+         "properties": {"update": _UPDATE, "using-graph-uri": _IRIS, "using-named-graph-uri": _IRIS}},
+    ]}},
+    SPARQL_QUERY: {"schema": _QUERY},
+    SPARQL_UPDATE: {"schema": _UPDATE},
+}}
+_TEXT = {"schema": {"type": "string"}}
+
+
+def query_responses(get: bool) -> dict[str, Any]:
+    def body(media_type: str) -> dict[str, Any]:
+        if media_type == "application/ld+json":
+            return {"schema": {}}  # JSON-LD: an object or an array
+        if media_type.endswith("json"):
+            return {"schema": {"type": "object"}}
+        return _TEXT
+
+    results = {o.media_type: body(o.media_type) for o in RESULT_OFFERS}
+    graphs = {o.media_type: body(o.media_type) for o in GRAPH_OFFERS}
+    plain = {"text/plain": _TEXT}
+    out: dict[str, Any] = {
+        "200": {"description": "SELECT/ASK results, or CONSTRUCT/DESCRIBE triples"
+                               + (", or the service description without parameters" if get else ""),
+                "content": {**results, **graphs},
+                "headers": {"X-KG-Truncated": {"description": "true when the rows were cut at "
+                                                              "KG_MAX_ROWS", "schema": {"type": "string"}}}},
+        "400": {"description": "a bad request: bad SPARQL, over a size or nesting limit, SERVICE/LOAD, "
+                               "bad graph IRIs", "content": plain},
+        "406": {"description": "no acceptable media type", "content": plain},
+        "413": {"description": "the body is larger than KG_MAX_SPARQL_BODY_BYTES", "content": plain},
+        "500": {"description": "the query worker died", "content": plain},
+        "503": {"description": "the query passed KG_QUERY_TIMEOUT or KG_QUERY_MEMORY_MB",
+                "content": plain, "headers": {"Retry-After": {"schema": {"type": "string"}}}},
+    }
+    if get:
+        out["405"] = {"description": "an update sent with GET", "content": plain}
+    else:
+        out["204"] = {"description": "the update was applied"}
+        out["401"] = {"description": "an update without the right bearer token", "content": plain}
+        out["403"] = {"description": "updates are off (no KG_API_TOKEN)", "content": plain}
+        out["415"] = {"description": "an unsupported Content-Type", "content": plain}
+    return out
+
+
 # ------------------------------------------------------------------ router
 def sparql_router(store: Any, settings: Settings) -> APIRouter:
     """The SPARQL 1.1 Protocol over ``store.ox`` (an embedded pyoxigraph store), or passed
@@ -786,16 +864,17 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     # ---------------------------------------------------------- routes
     @router.get(PATH, summary="SPARQL 1.1 query (GET)",
                 description="`?query=` with optional repeated `default-graph-uri` / `named-graph-uri`. "
-                            "Without parameters: the service description.")
+                            "Without parameters: the service description.",
+                openapi_extra={"parameters": QUERY_PARAMETERS, "responses": query_responses(True)})
     async def sparql_get(request: Request) -> Response:
         try:
             params = parse_params(request.scope.get("query_string", b""))
             if "update" in params:
                 raise ProtocolError(405, "send SPARQL updates with POST", {"Allow": "GET, POST"}) \
                     if "query" not in params else bad("give a query or an update, not both")
-            if "query" not in params:
-                if params.keys() & {*QUERY_DATASET, *UPDATE_DATASET}:
-                    raise bad("give a SPARQL query in ?query=")
+            if "query" not in params:  # dataset parameters alone do not make a query
+                for name in (*QUERY_DATASET, *UPDATE_DATASET):
+                    graph_nodes(params, name)  # ... but must still be IRIs
                 return service_description(request)
             return await run_query(request, params, one(params["query"], "query"))
         except ProtocolError as exc:
@@ -804,7 +883,10 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
     @router.post(PATH, summary="SPARQL 1.1 query or update (POST)",
                  description="A form (`query=` or `update=`), or a direct `application/sparql-query` "
                              "or `application/sparql-update` body in UTF-8. Updates need "
-                             "`Authorization: Bearer <KG_API_TOKEN>`.")
+                             "`Authorization: Bearer <KG_API_TOKEN>`. With a direct update body, "
+                             "`using-graph-uri` / `using-named-graph-uri` go in the query string.",
+                 openapi_extra={"parameters": GRAPH_PARAMETERS,
+                                "requestBody": POST_BODY, "responses": query_responses(False)})
     async def sparql_post(request: Request) -> Response:
         try:
             kind, ct_params = media_type(request.headers.get("content-type"))

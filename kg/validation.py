@@ -7,12 +7,16 @@ so memory stays bounded by the largest document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import Dataset, Graph
-from rdflib.namespace import RDFS
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from kg.errors import UsageError
 from kg.ids import slugify
@@ -24,7 +28,6 @@ from kg.store import Store
 RDF_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "nt",
                ".ntriples": "nt", ".nq": "nquads", ".nquads": "nquads", ".jsonld": "json-ld",
                ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
-QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
 
 @dataclass
@@ -93,35 +96,174 @@ def default_graph_for(path: Path) -> str:
     return f"https://w3id.org/conflict-kg/graph/load/{slugify(path.stem)}"
 
 
-def read_rdf(path: Path, fmt: str | None = None, graph: str | None = None) -> dict[str, Graph]:
-    """The graphs of an RDF file: {graph IRI: triples}. Triples files go to ``graph``."""
-    parser = fmt or RDF_FORMATS.get(path.suffix.lower())
-    if parser is None:
-        raise UsageError(f"{path}: unknown RDF format; use --format (turtle, trig, nt, nquads, json-ld, xml)")
-    target = graph or default_graph_for(path)
+# --------------------------------------------------------------- loading RDF files
+#: parser name -> pyoxigraph format. Files are parsed with pyoxigraph, never rdflib: it fetches
+#: no remote JSON-LD @context and expands no XML entity (rdflib does both), and it streams.
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+              "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD,
+              "xml": ox.RdfFormat.RDF_XML}
+_ALIASES = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "n-quads": "nquads", "nq": "nquads",
+            "jsonld": "json-ld", "rdf/xml": "xml", "rdfxml": "xml", "rdf": "xml"}
+#: up to this many triples a file passes the whole SHACL gate, in memory (pySHACL); a larger
+#: file streams through :func:`core_problems` instead, so memory stays bounded
+FULL_GATE_TRIPLES = 100_000
+#: triples per write when a file is stored in parts (INSERT DATA to a remote store)
+CHUNK = 50_000
+#: triples per bulk write into an embedded store
+BULK_PART = 100_000
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SCHEMA_URL = ox.NamedNode("https://schema.org/url")
+_HTTP = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+def parser_for(path: Path, fmt: str | None) -> str:
+    name = (fmt or "").lower()
+    name = _ALIASES.get(name, name) if name else RDF_FORMATS.get(path.suffix.lower(), "")
+    if name not in OX_FORMATS:
+        raise UsageError(f"{path}: unknown RDF format{f' {fmt!r}' if fmt else ''}; use --format "
+                         "(turtle, trig, nt, nquads, json-ld, xml)")
+    return name
+
+
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.S)
+
+
+def check_xml_entities(path: Path) -> None:
+    """Refuse an RDF/XML file whose DTD could expand out of bounds: pyoxigraph expands internal
+    entities (a 757-byte "billion laughs" file made a 300 MB literal), so an entity whose text
+    names another entity, a parameter entity and an external entity are refused; plain ones
+    (namespace abbreviations, as OWL files use) are fine."""
     try:
-        if parser in QUAD_FORMATS:
-            ds = Dataset()
-            ds.parse(path, format=parser, publicID=target)
-            graphs: dict[str, Graph] = {}
-            for ctx in ds.graphs():
-                triples = Graph()
-                for t in ctx:
-                    triples.add(t)
-                if not len(triples):
-                    continue
-                name = target if ctx.identifier == ds.default_graph.identifier else str(ctx.identifier)
-                graphs.setdefault(name, Graph())
-                graphs[name] += triples
-            return graphs
-        g = Graph()
-        g.parse(path, format=parser)
-        return {target: g}
+        with path.open("rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError:
+        return  # the parser reports it
+    if b"<!ENTITY" not in head:
+        return
+    for m in _ENTITY.finditer(head):
+        value = m.group(3)
+        if m.group(1) or value in (b"SYSTEM", b"PUBLIC") or b"&" in value or b"%" in value:
+            name = m.group(2).decode("utf-8", "replace")
+            raise UsageError(f"{path}: the XML entity '{name}' is refused: entities that name other "
+                             "entities, parameter and external entities could expand without bound")
+
+
+def iter_quads(path: Path, parser: str, target: str) -> Iterator[ox.Quad]:
+    """The statements of ``path``, streamed; triples outside a named graph go to ``target``.
+    A syntax error is a one-line :class:`UsageError` naming the file, place and term."""
+    graph = ox.NamedNode(target)
+    if parser == "xml":
+        check_xml_entities(path)
+    try:
+        for quad in ox.parse(path=str(path), format=OX_FORMATS[parser], base_iri=path.resolve().as_uri()):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+            yield quad
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except Exception as exc:  # rdflib raises many kinds of parse errors
+    except (SyntaxError, ValueError) as exc:
         message = " ".join(str(exc).split())[:300]
         raise UsageError(f"{path}: cannot parse as {parser}: {message}") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def core_problems(quad: ox.Quad) -> str | None:
+    """The checks every loaded statement passes, however large the file: a class is an IRI,
+    a document URL is http(s)."""
+    if quad.predicate == _RDF_TYPE and not isinstance(quad.object, ox.NamedNode):
+        return f"{quad.subject} rdf:type {quad.object}: a class must be an IRI"
+    if quad.predicate == _SCHEMA_URL and not _HTTP.match(quad.object.value):
+        return f"{quad.subject} schema:url {quad.object}: must be an http(s) URL"
+    return None
+
+
+def _rdflib(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise UsageError(f"unsupported term {term}")
+
+
+def read_rdf(path: Path, fmt: str | None = None, graph: str | None = None) -> dict[str, Graph]:
+    """The graphs of an RDF file as rdflib graphs: {graph IRI: triples} (for small files)."""
+    parser = parser_for(path, fmt)
+    graphs: dict[str, Graph] = {}
+    for q in iter_quads(path, parser, graph or default_graph_for(path)):
+        graphs.setdefault(q.graph_name.value, Graph()).add(
+            (_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    return graphs
+
+
+@dataclass
+class LoadResult:
+    triples: int = 0
+    graphs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each
+    full_gate: bool = True  # False: too large for pySHACL, checked by core_problems only
+
+
+def load_file(store: Store | None, path: Path, fmt: str | None = None, graph: str | None = None,
+              validate: bool = True) -> LoadResult:
+    """Check ``path`` (SHACL gate, or core checks for a large file), then, when nothing is
+    wrong and ``store`` is given, replace its graphs in the store. Streams: the file is read
+    twice, never held whole (except up to :data:`FULL_GATE_TRIPLES` triples for pySHACL)."""
+    parser = parser_for(path, fmt)
+    target = graph or default_graph_for(path)
+    result = LoadResult()
+    small: dict[str, Graph] | None = {}
+    names: dict[str, None] = {}
+    for quad in iter_quads(path, parser, target):
+        result.triples += 1
+        names.setdefault(quad.graph_name.value)
+        if validate:
+            problem = core_problems(quad)
+            if problem and len(result.problems) < 100:
+                result.problems.append(f"{problem} — in {quad.graph_name.value}")
+            if small is not None:
+                small.setdefault(quad.graph_name.value, Graph()).add(
+                    (_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+                if result.triples > FULL_GATE_TRIPLES:
+                    small = None
+    result.graphs = list(names)
+    if validate and small is not None:
+        # the whole gate covers the core checks: its lines alone
+        result.problems = [p.line() for p in check_graphs(small)]
+    result.full_gate = small is not None or not validate
+    del small
+    if result.problems or store is None:
+        return result
+    ox_store = getattr(store, "ox", None)
+    if isinstance(ox_store, ox.Store):
+        for name in result.graphs:
+            ox_store.remove_graph(ox.NamedNode(name))
+        # bulk writes in parts: one bulk_extend of a whole 1M-triple file took 830 MB, parts of
+        # 100k 160 MB
+        quads = iter_quads(path, parser, target)
+        while part := list(itertools.islice(quads, BULK_PART)):
+            ox_store.bulk_extend(part)
+        ox_store.flush()
+        return result
+    store.replace_graphs(dict.fromkeys(result.graphs))  # drops them
+    batch: list[str] = []
+
+    def write() -> None:
+        store.update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
+        batch.clear()
+
+    for quad in iter_quads(path, parser, target):
+        batch.append(f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}")
+        if len(batch) >= CHUNK:
+            write()
+    if batch:
+        write()
+    return result
 
 
 def check_graphs(graphs: dict[str, Graph]) -> list[Problem]:

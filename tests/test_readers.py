@@ -88,3 +88,38 @@ def test_missing_path_and_bad_published():
     assert len(errors) == 1 and "no such file" in str(errors[0])
     with pytest.raises(UsageError):
         list(read_paths([SEED], published="24/07/2024"))
+
+
+def test_hostile_records_are_named_and_skipped(tmp_path):
+    from kg.readers import read_file
+
+    lines = ['{"id": "a", "text": "fine"}',
+             '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+             '{"text": "lone \\ud800"}',
+             '{"text": "x", "title": ' + "1" * 5000 + "}",
+             '{"text": "x", "url": "javascript:alert(1)"}',
+             '{"text": {"nested": "object"}}',
+             '{"id": "b", "text": "fine too", "url": "https://example.org/b"}']
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    items = list(read_file(path))
+    assert [i.id for i in items if not isinstance(i, InputError)] == ["a", "b"]
+    errors = {e.origin.rsplit(":", 1)[1]: e.reason for e in items if isinstance(e, InputError)}
+    assert set(errors) == {"2", "3", "4", "5", "6"}
+    assert "nested too deeply" in errors["2"]
+    assert "lone surrogate" in errors["3"]
+    assert "bad JSON value" in errors["4"]
+    assert "http(s) URL" in errors["5"]
+    assert "must be a string" in errors["6"]
+
+
+def test_same_headline_different_text_are_two_documents():
+    from kg.ids import document_key
+
+    one = Article(text="First story.", title="Attack in the north")
+    two = Article(text="Second story.", title="Attack in the north")
+    assert document_key(one) != document_key(two)
+    assert document_key(one) == document_key(Article(text="First story.", title="Attack in the north"))
+    # an id or a URL still names the document whatever its text
+    assert document_key(Article(text="a", id="x")) == document_key(Article(text="b", id="x"))
+    assert document_key(Article(text="a", url="https://e/1")) == document_key(Article(text="b", url="https://e/1"))
