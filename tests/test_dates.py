@@ -255,3 +255,30 @@ def test_this_week_straddling_months():
     # Saturday 2 March 2024: the week began on Monday 26 February
     assert resolve_date("earlier this week", dt.date(2024, 3, 2)) == "2024"
     assert resolve_date("earlier this week", dt.date(2024, 3, 14)) == "2024-03"
+
+
+# --- datelines: the reference day of their own sentence ------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # published Tue 2024-06-11 (PUB); the datelines are earlier days
+    ("BAMAKO, June 3 (Reuters) - Gunmen killed 12 villagers on Sunday, officials said.", "2024-06-02"),
+    ("KYIV, Ukraine, June 4 (AP) — Drones struck a power plant overnight, the ministry said.", "2024-06-03"),
+    ("MOGADISHU, 6 June 2024 (AFP) - Militants attacked a base on Tuesday.", "2024-06-04"),
+    ("June 5 (Reuters) - Rebels seized the town on Monday.", "2024-06-03"),
+])
+def test_dateline_is_the_reference_of_its_sentence(nlp, text, expected):
+    values = [v for _, v in _dates(nlp, text)]
+    assert values == [expected]
+
+
+def test_dateline_alone_is_kept_and_other_sentences_use_publication(nlp):
+    doc = nlp("GOMA, June 3 (Reuters) - Rebels entered the town. They attacked a camp on Sunday.")
+    sents = list(doc.sents)
+    assert [v for _, v in dates_in_sentence(sents[0], PUB)] == ["2024-06-03"]
+    assert [v for _, v in dates_in_sentence(sents[-1], PUB)] == ["2024-06-09"]
+
+
+def test_no_dateline_without_a_dash(nlp):
+    # a sentence opening with a date is not a dateline: its weekday counts from publication
+    assert [v for _, v in _dates(nlp, "On June 3, rebels said they attacked a camp on Sunday.")][-1] \
+        == "2024-06-09"

@@ -68,6 +68,18 @@ def _clean_name(span: Span) -> str:
     return "".join(t.text_with_ws for t in tokens).strip()
 
 
+def _alone_on_line(ent: Span) -> bool:
+    """A one-word name standing alone on its line: a heading ('Summary'), not a mention."""
+    if len(ent) != 1:
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    line_start = before is None or "\n" in before.text_with_ws or before.is_space and "\n" in before.text
+    line_end = after is None or "\n" in ent[-1].text_with_ws or after.is_space and "\n" in after.text
+    return line_start and line_end
+
+
 class DocEntities:
     """The entities of one article and where each is mentioned."""
 
@@ -403,6 +415,13 @@ class DocEntities:
     def _find_ner(self) -> None:
         doc = self.doc
         persons = self._surnames  # surname -> key
+        # family names of the people named in full anywhere in the text ("Sultani Makenga"): the
+        # name alone is that person even where the model calls it a place or an organisation
+        full_names = {}
+        for ent in self._ents:
+            if ent.label_ == "PERSON" and len(ent) > 1 and all(t.pos_ == "PROPN" for t in ent):
+                full_names.setdefault(ent[-1].text, _clean_name(ent))
+        junk = wordlist("junk_names")
         for ent in self._ents:
             if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"}:
                 continue
@@ -411,6 +430,26 @@ class DocEntities:
             name = _clean_name(ent)
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
+            if fold(name).lower() in junk or _alone_on_line(ent):
+                continue  # "State", "Junta", "Telegram"; a heading word ("Summary")
+            if len(ent) == 1 and ent.label_ != "PERSON" and ent.text not in persons and \
+                    full_names.get(ent.text) and full_names[ent.text] != ent.text:
+                # "Makenga said": the surname of Sultani Makenga, named in full elsewhere
+                full = full_names[ent.text]
+                known = self.gaz.best(full, "Person")
+                key = self._gaz_entity(known, surface=full) if known else \
+                    self._add_entity(entity_key("Person", full), "Person", full, "ner")
+                persons.setdefault(ent.text, key)
+            if len(ent) == 1 and ent.text in persons and ent.label_ != "PERSON":
+                key = persons[ent.text]
+                self._mention(ent.start, ent.end, key, "Person", "coref")
+                continue
+            if ent.label_ == "ORG" and len(ent) > 1 and self._titled_person(ent):
+                continue  # "General Makenga" read as an organisation
+            if ent.label_ in {"PERSON", "ORG"} and len(ent) <= 2 and not self._title_before(ent) and \
+                    any(self._container_after(ent.end)) and \
+                    self._minor_mention(ent.start, ent.end, name):
+                continue  # "Ratne, in Ukraine's Rivne region", "Ratne, a town in ...": a town
             words = {fold(t.lower_) for t in ent}
             if self.gaz.demonym(name) or words & NOT_A_TOWN:
                 continue  # "Nigerien", "West Africa", "Lake Chad": not a town, not a person
@@ -421,7 +460,8 @@ class DocEntities:
             nxt = doc[ent.end] if ent.end < len(doc) else None
             cue_place = prev is not None and prev.lower_ == "of" and prev2 is not None and \
                 prev2.lemma_.lower() in lx.SETTLEMENT_NOUNS
-            region_next = nxt is not None and nxt.lemma_.lower() in lx.REGION_NOUNS and \
+            region_next = nxt is not None and nxt.lemma_.lower() in lx.REGION_NOUNS | wordlist(
+                "region_designators") and \
                 nxt.lower_ not in {"state"} or (nxt is not None and nxt.lower_ == "state" and
                                                 ent.label_ in {"GPE", "LOC"})
             if cue_place or (ent.label_ == "GPE" and not region_next):
@@ -610,6 +650,30 @@ class DocEntities:
                 continue
             i += 1
         return region, states
+
+    def _titled_person(self, ent: Span) -> bool:
+        """'President Tshisekedi', 'General Sultani Makenga' taken for an organisation: a title
+        and then names only; mention the person (without the title). True when done."""
+        titles = {w for t in lx.LEADER_TITLES for w in t.split()}
+        tokens = [t for t in ent if t.lower_ != "the"]
+        i = 0
+        while i < len(tokens) and tokens[i].lower_ in titles and tokens[i].text[:1].isupper():
+            i += 1
+        rest = tokens[i:]
+        if i == 0 or not rest or len(rest) > 3 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest):
+            return False
+        name = " ".join(t.text for t in rest)
+        if self.gaz.by_surface(name) and not self.gaz.best(name, "Person"):
+            return False  # "President Niger": not a name
+        known = self.gaz.best(name, "Person")
+        if known is not None:
+            key = self._gaz_entity(known, surface=name)
+        else:
+            key = self._add_entity(entity_key("Person", name), "Person", name, "ner")
+            self.entities[key].aliases.add(" ".join(t.text for t in tokens))
+        if len(rest) > 1:
+            self._surnames.setdefault(rest[-1].text, key)
+        return self._mention(rest[0].i, rest[-1].i + 1, key, "Person", "ner") is not None
 
     def _find_acronyms(self) -> None:
         doc = self.doc
