@@ -160,6 +160,7 @@ def test_unknown_word_is_not_taken_for_a_foreign_town(read):
     ("Fighting spread to the Rutshuru territory of eastern Congo.", "region/rutshuru",
      "state/democratic-republic-of-the-congo"),
     ("Militants attacked farms in Kalehe territory, South Kivu.", "region/kalehe", "region/south-kivu"),
+    ("Fighters killed 30 civilians in North Kivu's Rutshuru territory.", "region/rutshuru", "region/north-kivu"),
 ])
 def test_region_named_after_a_town(read, text, region, parent):
     ex = read(text)
@@ -167,6 +168,8 @@ def test_region_named_after_a_town(read, text, region, parent):
     town = load_gazetteer().entries["settlement/" + region.split("/")[1]]
     assert (ex.entities[region].lat, ex.entities[region].lon) == (town.lat, town.lon)  # the town's point
     assert (region, parent) in _located(ex)
+    for ev in ex.events:  # the event is in the territory, not in the province that owns it
+        assert ev.place == region and ev.geo_precision == "region"
 
 
 @pytest.mark.parametrize("text, junk", [

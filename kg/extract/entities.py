@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
+from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
 from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.ids import entity_key, fold
@@ -544,13 +545,15 @@ class DocEntities:
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
             self._mention(ent.start, end, key, type_, "ner")
-        # places the model missed: a proper name after "in", "near", "at", or "attack on"
+        # places the model missed: a proper name after "in", "near", "at", or "attack on", or
+        # one the syntax calls a town (patterns "designated_town", kg/data/patterns.json)
+        designated_names = set(matched_tokens(doc, "designated_town", "name"))
         for t in doc:
             if t.pos_ != "PROPN" or self.at(t) or t.dep_ != "pobj" or t.ent_type_ in {
                     "DATE", "TIME", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
                 continue
             prep = t.head
-            designated = prep.lower_ == "of" and prep.head.lemma_.lower() in wordlist("settlement_designators")
+            designated = t.i in designated_names
             ok = designated or prep.lower_ in {"in", "near", "at", "outside", "around"} or (
                 prep.lower_ == "on" and prep.head.lemma_.lower() in lx.ATTACK_NOUNS | lx.ATTACK_VERBS)
             if not ok:
@@ -568,12 +571,9 @@ class DocEntities:
             self._add_entity(key, "Settlement", name, "cue")
             self._mention(first, t.i + 1, key, "Settlement", "cue")
         # "Kalembe, a village in Masisi territory": a name the syntax calls a town
-        for t in doc:
-            if t.pos_ != "PROPN" or self.at(t) or not t.text[:1].isupper():
-                continue
-            appos = [c for c in t.children if c.dep_ == "appos"
-                     and c.lemma_.lower() in wordlist("settlement_designators")]
-            if not appos:
+        for i in sorted(designated_names):
+            t = doc[i]
+            if self.at(t):
                 continue
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
             if any(self.at(i) for i in range(first, t.i + 1)):
@@ -615,7 +615,19 @@ class DocEntities:
                 ent.lat, ent.lon = town.lat, town.lon
             self.states_of[key] = town.country
             self.region_parents[key] = town.region or town.country
+        owner = self.at(span.start - 2) if span.start >= 2 and doc[span.start - 1].tag_ == "POS" else None
+        if owner is not None and owner.type == "Region" and owner.end == span.start - 1:
+            # "North Kivu's Lubero territory": the possessor is where the territory lies, not a
+            # second place of the sentence
+            self.region_parents[key] = owner.key
+            self._unmention(owner)
         return self._mention(span.start, span.end + 1, key, "Region", "pattern") is not None
+
+    def _unmention(self, mention: Mention) -> None:
+        self.mentions.remove(mention)
+        for i in range(mention.start, mention.end):
+            if self._by_token.get(i) is mention:
+                del self._by_token[i]
 
     def _minor_mention(self, start: int, end: int, name: str, strong: bool = False) -> bool:
         """Mention a town the main gazetteer leaves out (geonames' smaller places), looked for

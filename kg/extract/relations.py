@@ -20,7 +20,7 @@ from kg.extract.dates import dates_in_sentence, is_future_context
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.events import _clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.wordlists import words as wordlist
+from kg.extract.wordlists import matched_tokens
 from kg.model import Event, Partnership, Relation
 
 PARTNER_TYPES = {"State", "ArmedGroup", "InternationalOrganization"}
@@ -666,7 +666,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         while place.dep_ == "conj" and place.head.i != place.i:
             place = place.head  # "in Burkina Faso, Niger and Benin"
         prep = place.head
-        if _talks_venue(prep, verb):
+        if _talks_venue(prep):
             continue  # "talks in Doha", "met in Algiers": where they negotiate, not where they fight
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
                 and (_clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
@@ -680,13 +680,15 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
                 add(m.key, "activeIn", other.key, text, 0.6)
 
 
-def _talks_venue(prep: Token, verb: Token) -> bool:
-    """The place of ``prep`` ("in Doha") is where talks, a meeting or a signing were held: the
-    word it hangs on, or its clause's verb, or that verb's object, is one of talks_words."""
-    talks = wordlist("talks_words")
-    heads = [prep.head, _clause_verb(prep), verb]
-    heads += [c for h in heads[1:] for c in h.children if c.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"}]
-    return any(h.lemma_.lower() in talks or h.lower_ in talks for h in heads)
+def _talks_venue(prep: Token) -> bool:
+    """The place of ``prep`` ("in Doha") is where talks, a meeting or a signing were held
+    (patterns "talks_venue", kg/data/patterns.json: the word it hangs on, or its verb's object,
+    is one of talks_words)."""
+    doc = prep.doc
+    venues = doc.user_data.get("ckg_talks_venues")
+    if venues is None:
+        venues = doc.user_data["ckg_talks_venues"] = matched_tokens(doc, "talks_venue", "prep")
+    return prep.i in venues
 
 
 #: what the last word of "French troops" may be for the phrase to name troops, not an institution
