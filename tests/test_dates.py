@@ -282,3 +282,21 @@ def test_no_dateline_without_a_dash(nlp):
     # a sentence opening with a date is not a dateline: its weekday counts from publication
     assert [v for _, v in _dates(nlp, "On June 3, rebels said they attacked a camp on Sunday.")][-1] \
         == "2024-06-09"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("since 2021", "2021"),
+    ("since March", "2024-03"),
+    ("overnight", "2024-06-10"),
+    ("late last month", "2024-05"),
+    ("earlier this year", "2024"),
+])
+def test_relative_and_since_phrases(text, expected):
+    assert resolve_date(text, PUB) == expected
+
+
+def test_overnight_after_a_dateline(nlp):
+    # the night before the dateline's day, not before publication
+    # (whether or not the parser cuts the dateline off as a sentence of its own)
+    values = [v for _, v in _dates(nlp, "ODESA, June 7 (Reuters) - Drones struck the port overnight.")]
+    assert values[-1] == "2024-06-06" and "2024-06-10" not in values

@@ -149,6 +149,23 @@ def test_smaller_town_of_the_articles_country(read, text):
         ("settlement/ratne", "state/ukraine") in _located(ex)
 
 
+@pytest.mark.parametrize("text", [
+    "In Mozambique's Cabo Delgado province, insurgents killed seven civilians in the village of Ratne.",
+    "Insurgents in northern Mozambique burned the village of Ratne, residents said.",
+])
+def test_village_the_gazetteer_lacks_stays_in_the_articles_country(read, text):
+    # the only Ratne geonames knows is in Ukraine: not the Mozambican village of the text
+    ex = read(text)
+    assert ex.entities["settlement/ratne"].type == "Settlement"
+    assert ex.entities["settlement/ratne"].lat is None
+    assert "state/ukraine" not in ex.entities
+
+
+def test_an_office_is_not_a_region(read):
+    found = {e.label: e.type for e in read('"We back this mission," a State Department spokesman said.').entities.values()}
+    assert found.get("State Department") != "Region"
+
+
 def test_unknown_word_is_not_taken_for_a_foreign_town(read):
     ex = read("Kenyan police said they arrested Ratne at the border.")
     assert "settlement/ratne" not in ex.entities
@@ -177,10 +194,23 @@ def test_region_named_after_a_town(read, text, region, parent):
     ("Junta officials denied the report from Bamako.", "Junta"),
     ("The group said on Telegram that it had attacked a base in Menaka.", "Telegram"),
     ("Summary\nRebels attacked a camp near Goma.", "Summary"),
+    ("In Brief\n\nRebels attacked a camp near Goma.", "Brief"),
+    ("Eyewitnesses said gunmen opened fire in the market of Goma.", "Eyewitnesses"),
 ])
 def test_junk_names_are_not_entities(read, text, junk):
     labels = {e.label for e in read(text).entities.values()}
     assert junk not in labels
+
+
+@pytest.mark.parametrize("text, name, type_", [
+    ("Five militants were killed in a fire exchange at Simba Airbase near Lamu.", "Simba Airbase", "MilitaryBase"),
+    ("Drones destroyed two planes at the Manda Airstrip.", "Manda Airstrip", "MilitaryBase"),
+    ("Gunmen attacked the town of Kheret, located in Bora Wello Woreda of Ethiopia.", "Bora Wello Woreda", "Region"),
+    ("Fighting in Enarj Enawga Woreda killed 20 civilians.", "Enarj Enawga Woreda", "Region"),
+])
+def test_names_typed_by_their_last_word(read, text, name, type_):
+    found = {e.label: e.type for e in read(text).entities.values()}
+    assert found.get(name) == type_, found
 
 
 @pytest.mark.parametrize("text, person", [

@@ -81,6 +81,20 @@ def _alone_on_line(ent: Span) -> bool:
     return line_start and line_end
 
 
+def _short_line(token: Token, most: int = 3) -> bool:
+    """The token's line has at most ``most`` words: a heading ('In Summary'), not a sentence."""
+    doc = token.doc
+    i = token.i
+    while i > 0 and "\n" not in doc[i - 1].text_with_ws and not doc[i - 1].is_space:
+        i -= 1
+    j = token.i
+    while j + 1 < len(doc) and "\n" not in doc[j].text_with_ws and not doc[j + 1].is_space:
+        j += 1
+    at_start = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+    at_end = j + 1 >= len(doc) or "\n" in doc[j].text_with_ws or doc[j + 1].is_space
+    return at_start and at_end and sum(1 for t in doc[i:j + 1] if t.is_alpha) <= most
+
+
 class DocEntities:
     """The entities of one article and where each is mentioned."""
 
@@ -431,8 +445,27 @@ class DocEntities:
             name = _clean_name(ent)
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
-            if fold(name).lower() in junk or _alone_on_line(ent):
-                continue  # "State", "Junta", "Telegram"; a heading word ("Summary")
+            if fold(name).lower() in junk or _alone_on_line(ent) or \
+                    len(ent) == 1 and ent[0].tag_ == "NNS" and ent[0].lemma_.lower() != ent[0].lower_:
+                continue  # "State", "Junta", "Telegram"; a heading word ("Summary"); "Eyewitnesses"
+            if ent.label_ != "GPE" and {t.lemma_.lower() for t in ent} & wordlist("base_name_words") and \
+                    ent[-1].lemma_.lower() in wordlist("base_name_words"):
+                # "Simba Airbase", "Manda Airstrip" taken for a person or an organisation: a base
+                key = self._add_entity(entity_key("MilitaryBase", name), "MilitaryBase", name, "ner")
+                self._mention(ent.start, ent.end, key, "MilitaryBase", "ner")
+                continue
+            tail = ent.end
+            while tail < len(doc) and tail < ent.end + 3 and doc[tail].pos_ == "PROPN" and doc[tail].text[:1].isupper():
+                tail += 1
+            if tail - ent.start > 1 and doc[tail - 1].lower_ in wordlist("region_designators") - {"state"} and \
+                    (ent.label_ in {"GPE", "LOC", "PERSON"} or tail > ent.end and ent.label_ == "ORG") and \
+                    doc[tail - 1].text[:1].isupper() and \
+                    not {t.lower_ for t in doc[ent.start:tail - 1]} & junk:
+                # "Enarj Enawga Woreda": the model took part of a district's name
+                full = _clean_name(doc[ent.start:tail])
+                key = self._add_entity(entity_key("Region", full), "Region", full, "ner")
+                self._mention(ent.start, tail, key, "Region", "ner")
+                continue
             if len(ent) == 1 and ent.label_ != "PERSON" and ent.text not in persons and \
                     full_names.get(ent.text) and full_names[ent.text] != ent.text:
                 # "Makenga said": the surname of Sultani Makenga, named in full elsewhere
@@ -561,6 +594,8 @@ class DocEntities:
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
             if any(self.at(i) for i in range(first, t.i + 1)) or not doc[first].text[:1].isupper():
                 continue
+            if _short_line(t):
+                continue  # "In Summary": a heading
             name = doc[first:t.i + 1].text
             words = {fold(w.lower_) for w in doc[first:t.i + 1]}
             if self.gaz.demonym(name) or len(name) < 3 or words & (NOT_A_TOWN | lx.BASE_NOUNS):
@@ -635,7 +670,10 @@ class DocEntities:
         the article's countries; with ``strong`` syntax ("the town of X", "X, a village") also
         anywhere. True when one was found and mentioned."""
         region, countries = self._container_after(end)
-        entry = self.gaz.minor_place(name, countries + self.countries, region=region, anywhere=strong)
+        countries = countries + self.countries
+        # a town of that name anywhere only when the article names no country at all (else a town
+        # the gazetteer lacks in the article's country is likelier than a namesake abroad)
+        entry = self.gaz.minor_place(name, countries, region=region, anywhere=strong and not countries)
         if entry is None:
             return False
         key = self._gaz_entity(entry, surface=name)
