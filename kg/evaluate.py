@@ -308,6 +308,9 @@ class EvalReport:
     documents: int = 0
     missed: list[ErrorItem] = field(default_factory=list)
     spurious: list[ErrorItem] = field(default_factory=list)
+    #: missed gold events told at another place: the stored event that matches but for its place
+    #: (diagnostics only: each is already counted as one missed and one spurious event)
+    wrong_places: list[ErrorItem] = field(default_factory=list)
 
     @property
     def sections(self) -> dict[str, Score]:
@@ -324,6 +327,7 @@ class EvalReport:
             "documents": self.documents,
             "missed": [asdict(e) for e in self.missed],
             "spurious": [asdict(e) for e in self.spurious],
+            "wrong_places": [asdict(e) for e in self.wrong_places],
         }
 
 
@@ -823,6 +827,8 @@ def _score_events(st: _Stored, gd: _Gold, rep: EvalReport) -> None:
                                                       f"{where} {r} {st.label(node)}", evid,
                                                       se.node))
 
+        _wrong_places(st, gd, rep, i, doc_id, gold_events, g_roles,
+                      [se for se in stored if se.node not in matched_p], set(matched_g))
         for se in stored:
             if se.node in matched_p:
                 continue
@@ -847,6 +853,35 @@ def _score_events(st: _Stored, gd: _Gold, rep: EvalReport) -> None:
     rep.roles = Score.of(ro_tp, ro_fp, ro_fn)
     rep.date_accuracy = _mean(date_ok)
     rep.minimum_accuracy = _mean(min_ok)
+
+
+def _wrong_places(st: _Stored, gd: _Gold, rep: EvalReport, i: int, doc_id: str | None,
+                  gold_events: list[dict], g_roles: list[dict[str, list[_Ref]]],
+                  unmatched: list[_StoredEvent], matched: set[int]) -> None:
+    """For each missed gold event, the unmatched stored event of its class that agrees best
+    on figures, date and roles (at least one of them): listed as told at the wrong place."""
+    pairs = []
+    for gi, ev in enumerate(gold_events):
+        if gi in matched:
+            continue
+        gfigs = Counter(_gold_figures(ev))
+        for se in unmatched:
+            if ev["type"] not in se.classes:
+                continue
+            fig_hits = sum((gfigs & Counter(se.figures)).values())
+            d_ok = ev.get("date") is not None and ev.get("date") in se.dates
+            roles = _match_roles(st, g_roles[gi], se, _scored_roles(ev["type"]))
+            role_hits = sum(len(v) for v in roles.values())
+            if fig_hits or d_ok or role_hits or (not gfigs and not se.figures):
+                pairs.append(((-fig_hits, -int(d_ok), -role_hits, gi, se.node), gi, se.node))
+    by_node = {se.node: se for se in unmatched}
+    for gi, node in _greedy(pairs):
+        ev = gold_events[gi]
+        place = ", ".join(st.label(p) for p in by_node[node].places) or "no place"
+        rep.wrong_places.append(ErrorItem(
+            "events", "wrong place", doc_id,
+            f"{ev['type']} at {ev.get('location') or '?'} ({ev.get('date') or 'no date'}): "
+            f"stored at {place}", st.evidence(node), node))
 
 
 def _score_partnerships(st: _Stored, gd: _Gold, rep: EvalReport,
@@ -1100,7 +1135,7 @@ def render_errors(report: EvalReport, sections: Iterable[str] | None = None,
     t = Table(title="ConflictKG evaluation errors")
     for col in ("section", "kind", "document", "item", "evidence"):
         t.add_column(col, overflow="fold")
-    items = [e for e in report.missed + report.spurious
+    items = [e for e in report.missed + report.spurious + report.wrong_places
              if wanted is None or e.section in wanted]
     order = {s: i for i, s in enumerate(SECTIONS)}
     items.sort(key=lambda e: (order.get(e.section, 99), e.document or "", e.kind, e.item))

@@ -375,14 +375,23 @@ def build() -> list[dict[str, Any]]:
     with open(data_dir / "cities500.json", encoding="utf-8") as f:
         cities = json.load(f)
     # admin1 code -> region key, learned from towns named like their region
+    # (a town named like a region votes for its admin1 area being that region, if it is one of
+    # the area's big towns - a village called 'Nuevo Leon' in Chiapas does not - and each region
+    # goes to one area only, the one whose town is biggest)
     admin_votes: dict[tuple[str, str], str] = {}
-    for c in sorted(cities.values(), key=lambda c: -int(c.get("population") or 0)):
+    biggest: dict[tuple[str, str], int] = defaultdict(int)
+    for c in cities.values():
+        k = (c["countrycode"], c.get("admin1code") or "")
+        biggest[k] = max(biggest[k], int(c.get("population") or 0))
+    voted: set[str] = set()
+    for c in sorted(cities.values(), key=lambda c: (-int(c.get("population") or 0), c["geonameid"])):
         cc, a1 = c["countrycode"], c.get("admin1code") or ""
         if cc not in region_by_country or (cc, a1) in admin_votes:
             continue
         rk = region_by_country[cc].get(norm(c["name"]))
-        if rk:
+        if rk and rk not in voted and int(c.get("population") or 0) >= 0.02 * biggest[(cc, a1)]:
             admin_votes[(cc, a1)] = rk
+            voted.add(rk)
 
     candidates: dict[tuple[str, str], dict[str, Any]] = {}  # (iso, norm name) -> best city
     for c in cities.values():

@@ -255,3 +255,48 @@ def test_this_week_straddling_months():
     # Saturday 2 March 2024: the week began on Monday 26 February
     assert resolve_date("earlier this week", dt.date(2024, 3, 2)) == "2024"
     assert resolve_date("earlier this week", dt.date(2024, 3, 14)) == "2024-03"
+
+
+# --- datelines: the reference day of their own sentence ------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # published Tue 2024-06-11 (PUB); the datelines are earlier days
+    ("BAMAKO, June 3 (Reuters) - Gunmen killed 12 villagers on Sunday, officials said.", "2024-06-02"),
+    ("KYIV, Ukraine, June 4 (AP) — Drones struck a power plant overnight, the ministry said.", "2024-06-03"),
+    ("MOGADISHU, 6 June 2024 (AFP) - Militants attacked a base on Tuesday.", "2024-06-04"),
+    ("June 5 (Reuters) - Rebels seized the town on Monday.", "2024-06-03"),
+])
+def test_dateline_is_the_reference_of_its_sentence(nlp, text, expected):
+    values = [v for _, v in _dates(nlp, text)]
+    assert values == [expected]
+
+
+def test_dateline_alone_is_kept_and_other_sentences_use_publication(nlp):
+    doc = nlp("GOMA, June 3 (Reuters) - Rebels entered the town. They attacked a camp on Sunday.")
+    sents = list(doc.sents)
+    assert [v for _, v in dates_in_sentence(sents[0], PUB)] == ["2024-06-03"]
+    assert [v for _, v in dates_in_sentence(sents[-1], PUB)] == ["2024-06-09"]
+
+
+def test_no_dateline_without_a_dash(nlp):
+    # a sentence opening with a date is not a dateline: its weekday counts from publication
+    assert [v for _, v in _dates(nlp, "On June 3, rebels said they attacked a camp on Sunday.")][-1] \
+        == "2024-06-09"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("since 2021", "2021"),
+    ("since March", "2024-03"),
+    ("overnight", "2024-06-10"),
+    ("late last month", "2024-05"),
+    ("earlier this year", "2024"),
+])
+def test_relative_and_since_phrases(text, expected):
+    assert resolve_date(text, PUB) == expected
+
+
+def test_overnight_after_a_dateline(nlp):
+    # the night before the dateline's day, not before publication
+    # (whether or not the parser cuts the dateline off as a sentence of its own)
+    values = [v for _, v in _dates(nlp, "ODESA, June 7 (Reuters) - Drones struck the port overnight.")]
+    assert values[-1] == "2024-06-06" and "2024-06-10" not in values

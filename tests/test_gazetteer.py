@@ -216,3 +216,30 @@ def test_component_reuses_patterns() -> None:
     after = _tokenized_patterns.cache_info()
     assert after.hits == before.hits + 1 and after.misses == before.misses
     assert keys(other, "Wagner Group mercenaries left Mali.") == {"armed-group/wagner-group", "state/mali"}
+
+
+def test_minor_places_file_is_small_sorted_and_apart_from_the_gazetteer(gaz: Gazetteer) -> None:
+    import gzip
+
+    from kg.extract.gazetteer import PLACES_PATH
+
+    assert PLACES_PATH.stat().st_size < 5_000_000
+    with gzip.open(PLACES_PATH, "rt", encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f]
+    assert len(rows) > 100_000
+    for name, iso, region, lat, lon, pop in rows[:: len(rows) // 300]:
+        assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180 and int(pop) >= 0 and len(iso) == 2
+        assert not region or gaz.get(region).type == "Region"
+        # a name the main gazetteer already has in that country is not repeated here
+        assert not any(e.type == "Settlement" and e.country and gaz.get(e.country).iso2 == iso
+                       for e in gaz.by_surface(name))
+
+
+def test_towns_are_in_their_own_region(gaz: Gazetteer) -> None:
+    # a region is tied to a geonames admin area only by one of the area's big towns named like it
+    for town, region in [("settlement/tera", "region/tillaberi"), ("settlement/goma", "region/north-kivu"),
+                         ("settlement/maiduguri", "region/borno")]:
+        assert gaz.get(town).region == region
+    for town in ("settlement/salt-lake-city", "settlement/norwich", "settlement/chicago"):
+        e = gaz.get(town)
+        assert e is None or e.region not in {"region/washington-state", "region/wales"}, town

@@ -546,6 +546,12 @@ def dates_in_sentence(sent: Any, published: Any = None,
     doc = sent.doc
     pub = _as_date(published)
     dateline = _dateline(sent.text, pub)
+    if dateline is None and sent.start > 0:
+        # the parser may cut "ODESA, June 7 (Reuters) -" off as a sentence of its own
+        prev = doc[sent.start - 1].sent
+        found = _dateline(prev.text, pub)
+        if found is not None and found[0] >= len(prev.text.rstrip()):
+            dateline = (0, found[1])
     if dateline is not None:
         # "GOMA, Feb 10 (Reuters) - ... on Sunday": the dateline's day is the reference
         pub = dateline[1]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
+from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
 from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.ids import entity_key, fold
@@ -66,6 +67,32 @@ def _clean_name(span: Span) -> str:
     while tokens and tokens[-1].tag_ == "POS":
         tokens = tokens[:-1]
     return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def _alone_on_line(ent: Span) -> bool:
+    """A one-word name standing alone on its line: a heading ('Summary'), not a mention."""
+    if len(ent) != 1:
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    line_start = before is None or "\n" in before.text_with_ws or before.is_space and "\n" in before.text
+    line_end = after is None or "\n" in ent[-1].text_with_ws or after.is_space and "\n" in after.text
+    return line_start and line_end
+
+
+def _short_line(token: Token, most: int = 3) -> bool:
+    """The token's line has at most ``most`` words: a heading ('In Summary'), not a sentence."""
+    doc = token.doc
+    i = token.i
+    while i > 0 and "\n" not in doc[i - 1].text_with_ws and not doc[i - 1].is_space:
+        i -= 1
+    j = token.i
+    while j + 1 < len(doc) and "\n" not in doc[j].text_with_ws and not doc[j + 1].is_space:
+        j += 1
+    at_start = i == 0 or "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space
+    at_end = j + 1 >= len(doc) or "\n" in doc[j].text_with_ws or doc[j + 1].is_space
+    return at_start and at_end and sum(1 for t in doc[i:j + 1] if t.is_alpha) <= most
 
 
 class DocEntities:
@@ -403,6 +430,13 @@ class DocEntities:
     def _find_ner(self) -> None:
         doc = self.doc
         persons = self._surnames  # surname -> key
+        # family names of the people named in full anywhere in the text ("Sultani Makenga"): the
+        # name alone is that person even where the model calls it a place or an organisation
+        full_names = {}
+        for ent in self._ents:
+            if ent.label_ == "PERSON" and len(ent) > 1 and all(t.pos_ == "PROPN" for t in ent):
+                full_names.setdefault(ent[-1].text, _clean_name(ent))
+        junk = wordlist("junk_names")
         for ent in self._ents:
             if ent.label_ not in {"PERSON", "ORG", "GPE", "LOC", "FAC"}:
                 continue
@@ -411,6 +445,45 @@ class DocEntities:
             name = _clean_name(ent)
             if not name or not name[0].isupper() or len(name) < 3:
                 continue
+            if fold(name).lower() in junk or _alone_on_line(ent) or \
+                    len(ent) == 1 and ent[0].tag_ == "NNS" and ent[0].lemma_.lower() != ent[0].lower_:
+                continue  # "State", "Junta", "Telegram"; a heading word ("Summary"); "Eyewitnesses"
+            if ent.label_ != "GPE" and {t.lemma_.lower() for t in ent} & wordlist("base_name_words") and \
+                    ent[-1].lemma_.lower() in wordlist("base_name_words"):
+                # "Simba Airbase", "Manda Airstrip" taken for a person or an organisation: a base
+                key = self._add_entity(entity_key("MilitaryBase", name), "MilitaryBase", name, "ner")
+                self._mention(ent.start, ent.end, key, "MilitaryBase", "ner")
+                continue
+            tail = ent.end
+            while tail < len(doc) and tail < ent.end + 3 and doc[tail].pos_ == "PROPN" and doc[tail].text[:1].isupper():
+                tail += 1
+            if tail - ent.start > 1 and doc[tail - 1].lower_ in wordlist("region_designators") - {"state"} and \
+                    (ent.label_ in {"GPE", "LOC", "PERSON"} or tail > ent.end and ent.label_ == "ORG") and \
+                    doc[tail - 1].text[:1].isupper() and \
+                    not {t.lower_ for t in doc[ent.start:tail - 1]} & junk:
+                # "Enarj Enawga Woreda": the model took part of a district's name
+                full = _clean_name(doc[ent.start:tail])
+                key = self._add_entity(entity_key("Region", full), "Region", full, "ner")
+                self._mention(ent.start, tail, key, "Region", "ner")
+                continue
+            if len(ent) == 1 and ent.label_ != "PERSON" and ent.text not in persons and \
+                    full_names.get(ent.text) and full_names[ent.text] != ent.text:
+                # "Makenga said": the surname of Sultani Makenga, named in full elsewhere
+                full = full_names[ent.text]
+                known = self.gaz.best(full, "Person")
+                key = self._gaz_entity(known, surface=full) if known else \
+                    self._add_entity(entity_key("Person", full), "Person", full, "ner")
+                persons.setdefault(ent.text, key)
+            if len(ent) == 1 and ent.text in persons and ent.label_ != "PERSON":
+                key = persons[ent.text]
+                self._mention(ent.start, ent.end, key, "Person", "coref")
+                continue
+            if ent.label_ == "ORG" and len(ent) > 1 and self._titled_person(ent):
+                continue  # "General Makenga" read as an organisation
+            if ent.label_ in {"PERSON", "ORG"} and len(ent) <= 2 and not self._title_before(ent) and \
+                    any(self._container_after(ent.end)) and \
+                    self._minor_mention(ent.start, ent.end, name):
+                continue  # "Ratne, in Ukraine's Rivne region", "Ratne, a town in ...": a town
             words = {fold(t.lower_) for t in ent}
             if self.gaz.demonym(name) or words & NOT_A_TOWN:
                 continue  # "Nigerien", "West Africa", "Lake Chad": not a town, not a person
@@ -421,7 +494,8 @@ class DocEntities:
             nxt = doc[ent.end] if ent.end < len(doc) else None
             cue_place = prev is not None and prev.lower_ == "of" and prev2 is not None and \
                 prev2.lemma_.lower() in lx.SETTLEMENT_NOUNS
-            region_next = nxt is not None and nxt.lemma_.lower() in lx.REGION_NOUNS and \
+            region_next = nxt is not None and nxt.lemma_.lower() in lx.REGION_NOUNS | wordlist(
+                "region_designators") and \
                 nxt.lower_ not in {"state"} or (nxt is not None and nxt.lower_ == "state" and
                                                 ent.label_ in {"GPE", "LOC"})
             if cue_place or (ent.label_ == "GPE" and not region_next):
@@ -504,13 +578,15 @@ class DocEntities:
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
             self._mention(ent.start, end, key, type_, "ner")
-        # places the model missed: a proper name after "in", "near", "at", or "attack on"
+        # places the model missed: a proper name after "in", "near", "at", or "attack on", or
+        # one the syntax calls a town (patterns "designated_town", kg/data/patterns.json)
+        designated_names = set(matched_tokens(doc, "designated_town", "name"))
         for t in doc:
             if t.pos_ != "PROPN" or self.at(t) or t.dep_ != "pobj" or t.ent_type_ in {
                     "DATE", "TIME", "NORP", "MONEY", "CARDINAL", "ORDINAL"}:
                 continue
             prep = t.head
-            designated = prep.lower_ == "of" and prep.head.lemma_.lower() in wordlist("settlement_designators")
+            designated = t.i in designated_names
             ok = designated or prep.lower_ in {"in", "near", "at", "outside", "around"} or (
                 prep.lower_ == "on" and prep.head.lemma_.lower() in lx.ATTACK_NOUNS | lx.ATTACK_VERBS)
             if not ok:
@@ -518,6 +594,8 @@ class DocEntities:
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
             if any(self.at(i) for i in range(first, t.i + 1)) or not doc[first].text[:1].isupper():
                 continue
+            if _short_line(t):
+                continue  # "In Summary": a heading
             name = doc[first:t.i + 1].text
             words = {fold(w.lower_) for w in doc[first:t.i + 1]}
             if self.gaz.demonym(name) or len(name) < 3 or words & (NOT_A_TOWN | lx.BASE_NOUNS):
@@ -528,12 +606,9 @@ class DocEntities:
             self._add_entity(key, "Settlement", name, "cue")
             self._mention(first, t.i + 1, key, "Settlement", "cue")
         # "Kalembe, a village in Masisi territory": a name the syntax calls a town
-        for t in doc:
-            if t.pos_ != "PROPN" or self.at(t) or not t.text[:1].isupper():
-                continue
-            appos = [c for c in t.children if c.dep_ == "appos"
-                     and c.lemma_.lower() in wordlist("settlement_designators")]
-            if not appos:
+        for i in sorted(designated_names):
+            t = doc[i]
+            if self.at(t):
                 continue
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
             if any(self.at(i) for i in range(first, t.i + 1)):
@@ -575,7 +650,19 @@ class DocEntities:
                 ent.lat, ent.lon = town.lat, town.lon
             self.states_of[key] = town.country
             self.region_parents[key] = town.region or town.country
+        owner = self.at(span.start - 2) if span.start >= 2 and doc[span.start - 1].tag_ == "POS" else None
+        if owner is not None and owner.type == "Region" and owner.end == span.start - 1:
+            # "North Kivu's Lubero territory": the possessor is where the territory lies, not a
+            # second place of the sentence
+            self.region_parents[key] = owner.key
+            self._unmention(owner)
         return self._mention(span.start, span.end + 1, key, "Region", "pattern") is not None
+
+    def _unmention(self, mention: Mention) -> None:
+        self.mentions.remove(mention)
+        for i in range(mention.start, mention.end):
+            if self._by_token.get(i) is mention:
+                del self._by_token[i]
 
     def _minor_mention(self, start: int, end: int, name: str, strong: bool = False) -> bool:
         """Mention a town the main gazetteer leaves out (geonames' smaller places), looked for
@@ -583,7 +670,10 @@ class DocEntities:
         the article's countries; with ``strong`` syntax ("the town of X", "X, a village") also
         anywhere. True when one was found and mentioned."""
         region, countries = self._container_after(end)
-        entry = self.gaz.minor_place(name, countries + self.countries, region=region, anywhere=strong)
+        countries = countries + self.countries
+        # a town of that name anywhere only when the article names no country at all (else a town
+        # the gazetteer lacks in the article's country is likelier than a namesake abroad)
+        entry = self.gaz.minor_place(name, countries, region=region, anywhere=strong and not countries)
         if entry is None:
             return False
         key = self._gaz_entity(entry, surface=name)
@@ -610,6 +700,30 @@ class DocEntities:
                 continue
             i += 1
         return region, states
+
+    def _titled_person(self, ent: Span) -> bool:
+        """'President Tshisekedi', 'General Sultani Makenga' taken for an organisation: a title
+        and then names only; mention the person (without the title). True when done."""
+        titles = {w for t in lx.LEADER_TITLES for w in t.split()}
+        tokens = [t for t in ent if t.lower_ != "the"]
+        i = 0
+        while i < len(tokens) and tokens[i].lower_ in titles and tokens[i].text[:1].isupper():
+            i += 1
+        rest = tokens[i:]
+        if i == 0 or not rest or len(rest) > 3 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest):
+            return False
+        name = " ".join(t.text for t in rest)
+        if self.gaz.by_surface(name) and not self.gaz.best(name, "Person"):
+            return False  # "President Niger": not a name
+        known = self.gaz.best(name, "Person")
+        if known is not None:
+            key = self._gaz_entity(known, surface=name)
+        else:
+            key = self._add_entity(entity_key("Person", name), "Person", name, "ner")
+            self.entities[key].aliases.add(" ".join(t.text for t in tokens))
+        if len(rest) > 1:
+            self._surnames.setdefault(rest[-1].text, key)
+        return self._mention(rest[0].i, rest[-1].i + 1, key, "Person", "ner") is not None
 
     def _find_acronyms(self) -> None:
         doc = self.doc

@@ -16,9 +16,11 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import geo
 from kg.extract import lexicon as lx
+from kg.extract.dates import dates_in_sentence, is_future_context
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.events import _clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
+from kg.extract.wordlists import matched_tokens
 from kg.model import Event, Partnership, Relation
 
 PARTNER_TYPES = {"State", "ArmedGroup", "InternationalOrganization"}
@@ -234,8 +236,11 @@ def _host(sent: Span, ents: DocEntities, token: Token | None = None) -> str | No
 
 def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[Partnership]:
     stated: dict[tuple[str, str], tuple[str, str, float]] = {}
+    when: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # pair -> (since, until)
+    published = (doc.user_data.get("article") or {}).get("published")
 
-    def state(a: str, b: str, status: str, evidence: str, conf: float) -> None:
+    def state(a: str, b: str, status: str, evidence: str, conf: float, sent: Span | None = None,
+              date: str | None = None) -> None:
         if a == b or not a or not b:
             return
         pair = tuple(sorted((a, b)))
@@ -243,6 +248,10 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if old is None or (status == "Ended" and old[0] != "Ended") or \
                 (status == old[0] and conf > old[2]):
             stated[pair] = (status, evidence, conf)  # type: ignore[index]
+            span = _partnership_dates(sent, status, published) if sent is not None else (None, None)
+            if date and span == (None, None):
+                span = (None, date) if status == "Ended" else (date, None)
+            when[pair] = span  # type: ignore[index]
 
     for sent in ents.sents:
         sentence_status = _sentence_cue(sent)
@@ -283,7 +292,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
                 continue
             if etype == "InternationalOrganization" and _membership_verb(token):
                 continue  # "leaves ECOWAS", "joins the AU"
-            state(host, key, status, text, 0.8)
+            state(host, key, status, text, 0.8, sent)
 
     for backer, backed, evidence in _backing(doc, ents):
         state(backer, backed, "Active", evidence, 0.8)
@@ -301,18 +310,39 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if ev.type == "Withdrawal" and host:
             for p in ev.participants:
                 if p != host:
-                    state(host, p, "Ended", ev.evidence, 0.8)
+                    state(host, p, "Ended", ev.evidence, 0.8, date=ev.date)
         elif ev.type == "Deployment" and host:
             for p in ev.participants:
-                state(host, p, "Active", ev.evidence, 0.8)
+                state(host, p, "Active", ev.evidence, 0.8, date=ev.date)
         elif ev.type == "Agreement":
             # a peace deal with insurgents ends fighting; it does not make them partners
             ps = [p for p in ev.participants if not ents.insurgent(p)]
             for i, a in enumerate(ps):
                 for b in ps[i + 1:]:
                     state(a, b, "Active", ev.evidence, 0.8)
-    return [Partnership(partners=pair, status=status, evidence=evidence, confidence=conf)
+    return [Partnership(partners=pair, status=status, evidence=evidence, confidence=conf,
+                        since=when.get(pair, (None, None))[0], until=when.get(pair, (None, None))[1])
             for pair, (status, evidence, conf) in sorted(stated.items())]
+
+
+def _partnership_dates(sent: Span, status: str, published: str | None) -> tuple[str | None, str | None]:
+    """(since, until) of a partnership from its sentence's own dates: "since 2021" / "from March"
+    start it; an ended one ends at the sentence's other past date ("ended in 2021": 2021, never
+    the publication date). Future dates ("by June") are deadlines, not dates of the relation."""
+    since = until = None
+    for span, value in dates_in_sentence(sent, published):
+        first = span.doc[span.start - 1].lower_ if span.start > sent.start else ""
+        words = {first, span[0].lower_}
+        if is_future_context(span):
+            continue
+        if words & {"since", "from"}:
+            since = since or value
+        elif status == "Ended" and until is None:
+            until = value
+        elif status == "Active" and since is None and words & {"in", "on"} and not \
+                {"ago", "last", "this"} & {t.lower_ for t in span}:
+            since = value  # "signed a defence pact in 2021"
+    return since, until
 
 
 # ------------------------------------------------------------------ relations
@@ -636,6 +666,8 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         while place.dep_ == "conj" and place.head.i != place.i:
             place = place.head  # "in Burkina Faso, Niger and Benin"
         prep = place.head
+        if _talks_venue(prep):
+            continue  # "talks in Doha", "met in Algiers": where they negotiate, not where they fight
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
                 and (_clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
             add(m.key, "activeIn", other.key, text, 0.55)
@@ -646,6 +678,17 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
             other = ents.at(c)
             if other and other.type == "State" and root.i not in {t.i for t in c.subtree}:
                 add(m.key, "activeIn", other.key, text, 0.6)
+
+
+def _talks_venue(prep: Token) -> bool:
+    """The place of ``prep`` ("in Doha") is where talks, a meeting or a signing were held
+    (patterns "talks_venue", kg/data/patterns.json: the word it hangs on, or its verb's object,
+    is one of talks_words)."""
+    doc = prep.doc
+    venues = doc.user_data.get("ckg_talks_venues")
+    if venues is None:
+        venues = doc.user_data["ckg_talks_venues"] = matched_tokens(doc, "talks_venue", "prep")
+    return prep.i in venues
 
 
 #: what the last word of "French troops" may be for the phrase to name troops, not an institution
