@@ -505,3 +505,84 @@ def test_the_date_of_a_statement_is_not_the_attack_s(extractor, text, date):
     attacks = [e for e in read(extractor, text).events if e.type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].date == date
+
+
+# --------------------------------------------- roles and status (issue 12, point 4)
+@pytest.mark.parametrize("text, place, mover", [
+    ("Somalia ordered Ethiopian troops to leave by June.", "state/somalia", "state/ethiopia"),
+    ("The junta told French troops to leave Niger within a month.", "state/niger", "state/france"),
+    ("Chad asked American soldiers to withdraw.", "state/chad", "state/united-states"),
+])
+def test_who_orders_is_not_who_leaves(extractor, text, place, mover):
+    moves = [e for e in read(extractor, text).events if e.type == "Withdrawal"]
+    assert len(moves) == 1
+    assert moves[0].participants == [mover]
+    assert moves[0].place == place
+
+
+@pytest.mark.parametrize("text", [
+    # denied
+    "The army denied that jihadists had attacked its base at Gao in Mali.",
+    "Officials dismissed claims that 30 soldiers were killed in an attack near Gao in Mali.",
+    "The ministry rejected reports that rebels had ambushed a convoy near Gao in Mali.",
+    # hypothetical
+    "If rebels attack Gao, the army will respond.",
+    "Rebels could attack Gao in Mali within days, analysts said.",
+    # planned and threatened
+    "The rebels threatened to attack Gao in Mali.",
+    "The group vowed to launch new attacks on Gao in Mali.",
+    # stopped before it happened
+    "A planned ambush near Gao in Mali was thwarted by the army on Monday.",
+    "The army foiled an attack on the base at Gao in Mali on Monday.",
+    "Soldiers prevented a raid on the village of Gao in Mali on Monday.",
+])
+def test_denied_planned_and_hypothetical_attacks_are_not_events(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Russia plans to deploy troops to Mali next year.",
+    "France threatened to withdraw its troops from Chad.",
+    "Moscow denied that it had sent soldiers to Mali.",
+    "The United States might pull its soldiers out of Niger.",
+])
+def test_planned_and_denied_moves_are_not_events(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type in {"Withdrawal", "Deployment"}] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The attack on Gao in Mali on Monday was blamed on JNIM.",
+    "Officials blamed JNIM for the attack on Gao in Mali on Monday.",
+    "JNIM was blamed for the ambush near Gao in Mali on Monday.",
+    "The government attributed the bombing in Gao, Mali, on Monday to JNIM.",
+    "Jihadists attacked Gao in Mali on Monday. The army blamed the attack on JNIM.",
+    "JNIM claimed responsibility for the attack on a base in Gao, Mali, on Monday.",
+    "Three soldiers were killed in an attack by JNIM fighters near Gao in Mali on Monday.",
+    "Gao in Mali was attacked by JNIM on Monday, killing five soldiers.",
+])
+def test_the_attacker_from_by_blame_and_claims(extractor, text):
+    attacks = [e for e in read(extractor, text).events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert "armed-group/jamaat-nusrat-al-islam-wal-muslimin" in attacks[0].perpetrators
+    assert "armed-group/jamaat-nusrat-al-islam-wal-muslimin" not in attacks[0].targets
+
+
+def test_a_carried_out_strike_names_its_attacker(extractor):
+    x = read(extractor, "US forces conducted an airstrike against al-Shabaab in Somalia on Sunday, "
+                        "killing five militants. The strike happened in the afternoon near Kismayo.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == ["armed-forces/united-states"]
+    assert attacks[0].place == "settlement/kismayo"  # the place the definite strike is told at
+
+
+@pytest.mark.parametrize("text", [
+    "MOPTI, Mali: At least six soldiers have been killed and four others wounded in an attack near Boni.",
+    "GAO, Mali: Six soldiers were killed and four others were injured when jihadists attacked a post.",
+])
+def test_a_dateline_does_not_swallow_the_first_clause(extractor, text):
+    figures = _figures(read(extractor, text))
+    assert ("Killed", 6, "Soldiers") in figures
+    assert ("Wounded", 4, "Soldiers") in figures

@@ -26,10 +26,9 @@ from kg.model import Casualty, Event
 #: event only with casualty figures
 WEAK_ATTACK_VERBS = {"fight", "clash", "target", "hit", "strike", "battle", "shoot"}
 NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
-MODALS = {"could", "would", "might", "may", "should"}
-DENIAL = {"deny", "reject", "dismiss", "refute"}
-HYPOTHETICAL = {"threaten", "plan", "vow", "pledge", "warn", "consider", "propose", "intend",
-                "hope", "want", "seek", "try", "aim", "prepare", "fear"}
+MODALS = lx.MODALS
+DENIAL = lx.DENIAL_VERBS
+HYPOTHETICAL = lx.INTENT_VERBS
 #: how a trigger's type follows from its lemma and part of speech
 TRIGGERS: list[tuple[str, set[str], set[str]]] = [
     ("Coup", lx.COUP_NOUNS, {"overthrow", "topple", "oust", "depose"}),
@@ -75,6 +74,26 @@ def negated(token: Token) -> bool:
         if node.lemma_.lower() in DENIAL | HYPOTHETICAL and node.i != token.i:
             return True
         if node.dep_ in {"ROOT"} or node.head.i == node.i:
+            break
+        node = node.head
+    return False
+
+
+def not_real(token: Token) -> bool:
+    """The trigger is not a completed event: negated, denied, hypothetical or planned
+    (:func:`negated`), or stopped before it happened ('a planned ambush was thwarted', 'the army
+    foiled an attack', 'a possible attack')."""
+    if negated(token):
+        return True
+    if any(c.dep_ in {"amod", "compound"} and c.lower_ in lx.UNREAL_MODIFIERS for c in token.children):
+        return True
+    if any(n.lemma_.lower() in DENIAL for n in list(token.ancestors)[:7]):
+        return True  # "dismissed claims that 30 soldiers were killed in an attack near X"
+    node = token
+    for _ in range(3):
+        if node.lemma_.lower() in lx.FOIL_VERBS and node.i != token.i:
+            return True
+        if node.head.i == node.i:
             break
         node = node.head
     return False
@@ -184,6 +203,16 @@ def _seizes_leader(verb: Token) -> bool:
     leader = any(c.dep_ in {"dobj", "nsubjpass"} and any(
         w.lower_ in lx.HEAD_OF_TITLES - {"head", "chief", "leader"} for w in c.subtree) for c in verb.children)
     return soldiers and leader
+
+
+def _order_verb(trigger: Token) -> Token | None:
+    """The verb of ordering the trigger is the complement of ('ordered French troops to leave',
+    'gave the mission a month to withdraw'): its subject orders, its object moves."""
+    head = trigger.head
+    if trigger.dep_ in {"xcomp", "advcl"} and head.i != trigger.i and head.lemma_.lower() in lx.ORDER_VERBS \
+            and any(c.dep_ in {"dobj", "dative"} for c in head.children):
+        return head
+    return None
 
 
 def _forces_move(verb: Token) -> bool:
@@ -373,6 +402,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
             continue  # "2,500 people were killed or injured": no figure of one kind
         if _running_total(head):
             continue  # "since 2021, more than 2,000 people have been killed": a total, not an event's
+        if _figure_unreal(head):
+            continue  # "officials denied that 30 soldiers were killed", "could kill 50 people"
         if category is None or category == "Unspecified":
             inherit = category is None or head.lemma_.lower() in {"other", "others", "man", "men", "person"}
             category = _category_from_context(head, ents) or (last_category if inherit else None) \
@@ -385,6 +416,15 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         out.append((Casualty(kind, quantity.value, category, quantity.minimum, victim), head))
         last_category = category
     return out
+
+
+def _figure_unreal(head: Token) -> bool:
+    """A figure told as denied, hypothetical or negated; 'feared dead', 'believed killed' and
+    'presumed dead' are figures told with caution, and are kept."""
+    path = [head] + list(head.ancestors)[:4]
+    if any(n.lemma_.lower() in {"fear", "believe", "presume", "think"} for n in path):
+        return False
+    return negated(head)
 
 
 def _span_phrase(prep: Token) -> bool:
@@ -600,6 +640,28 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     return [by_demonym] if by_demonym else []
 
 
+CARRY_OUT_VERBS = lx.CARRY_OUT_VERBS
+
+
+def _blamed(trigger: Token, ents: DocEntities) -> list[Mention]:
+    """Who the attack is laid on: 'the attack was blamed on X', 'officials blamed X for the raid',
+    'X was blamed for the bombing', 'attributed the bombing to X', 'accused X of the massacre'."""
+    t = trigger
+    verb, tokens = None, []
+    if t.dep_ in {"nsubjpass", "dobj"} and t.head.lemma_.lower() in lx.BLAME_VERBS:
+        verb = t.head  # the attack is the thing blamed: the actor follows 'on' / 'to'
+        tokens = [w for c in verb.children if c.dep_ in {"prep", "dative"} and c.lower_ in {"on", "to"}
+                  for w in c.subtree]
+        if not tokens:  # "blamed the attack on JNIM", the 'on' phrase parsed under the noun
+            tokens = [w for c in t.children if c.dep_ == "prep" and c.lower_ == "on" for w in c.subtree]
+    elif t.dep_ == "pobj" and t.head.lower_ in {"for", "of"} and t.head.head.lemma_.lower() in lx.BLAME_VERBS:
+        verb = t.head.head  # the actor is blamed for the attack
+        tokens = [w for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} for w in c.subtree]
+    if verb is None or negated(verb):
+        return []
+    return [m for m in _actors_in(tokens, ents, pronouns=True)
+            if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}]
+
 STATE_FORCE_WORDS = {"government", "army", "military", "junta", "regime", "pro-government"}
 
 
@@ -795,6 +857,8 @@ def _happened(noun: Token) -> bool:
     happening."""
     verb = noun.head
     return noun.dep_ == "nsubj" and (
+        verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold", "strike", "hit"} and
+        noun.lemma_.lower() not in {"strike", "hit"} or
         verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold"} or
         verb.lemma_.lower() == "take" and any(c.lower_ == "place" for c in verb.children) or
         verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
@@ -913,9 +977,9 @@ class EventReader:
             if ev.place is None or (d.place_rank == PLACE_RANK["State"] and
                                     self.ents.state_of(first.place) == ev.place):
                 pass  # no place of its own, or only the country
-            elif first.place and prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
-                    and not ev.casualties and prev.sent_index <= 1 and \
-                    self.ents.state_of(first.place) == self.ents.state_of(ev.place):
+            elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
+                    and not ev.casualties and prev.sent_index <= 2 and prev.event.casualties and \
+                    (self.ents.state_of(first.place) or self.ents.main_state) == self.ents.state_of(ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
             else:
                 kept.append(d)
@@ -967,7 +1031,7 @@ class EventReader:
 
     def _sentence(self, index: int, sent: Span, last_category: str | None) -> str | None:
         ents = self.ents
-        triggers = [t for t in find_triggers(sent) if not negated(t.token)]
+        triggers = [t for t in find_triggers(sent) if not not_real(t.token)]
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
@@ -1044,6 +1108,13 @@ class EventReader:
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
                                            PLACE_RANK[m.type], -m.start), default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
+        order = _order_verb(trig.token) if type_ in {"Withdrawal", "Deployment"} else None
+        if place_key is None and order is not None:
+            # "Somalia ordered Ethiopian troops to leave": they leave the country that orders
+            place_key = next((_as_state(m.actor_key, ents) for m in _subject_actors(order, ents)
+                              if ents.state_of(m.actor_key) and
+                              _as_state(m.actor_key, ents) not in roles["participants"]), None)
+            place_key = ents._state_entity(place_key) or place_key if place_key else None
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         # soldiers no one names ("two soldiers were wounded near X"): the army of where it happened
         host = ents.state_of(place_key) or ents.main_state
@@ -1090,7 +1161,8 @@ class EventReader:
         if previous is not None:
             ev = previous.event
             place_root = sent.doc[place.start:place.end].root if place else None
-            if place_root is not None and not _governs(trig.token, place_root):
+            if place_root is not None and not (_governs(trig.token, place_root) or (
+                    _happened(trig.token) and _governs(trig.token.head, place_root))):
                 place_key, rank = None, 0  # only a place said of the referring words moves the event
             if place_key and rank > previous.place_rank:
                 ev.place, previous.place_rank = place_key, rank
@@ -1126,10 +1198,10 @@ class EventReader:
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
-                if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | {"kill", "claim", "launch",
-                                                                                     "carry", "abduct", "kidnap"}:
+                if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | CARRY_OUT_VERBS:
                     attackers = _subject_actors(verb, ents, passive=False)
-            attackers += _helpers(t, ents)
+            blamed = _blamed(t, ents)
+            attackers += _helpers(t, ents) + blamed
             if not attackers:
                 attackers = _state_forces(t, ents)  # "a government drone strike", "army drones"
             for m in attackers:
@@ -1142,7 +1214,8 @@ class EventReader:
             if t.lemma_.lower() in {"fire", "launch"}:
                 preps.add("at")  # "fired missiles at a US destroyer"
             for m in _objects_actors(t, ents, preps):
-                roles["targets"].append(m.actor_key)
+                if m.actor_key not in {b.actor_key for b in blamed}:
+                    roles["targets"].append(m.actor_key)
             for c, _ in casualties:
                 if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
                     roles["targets"].append(c.victim)
@@ -1157,7 +1230,14 @@ class EventReader:
                             roles["targets"].append(m.key)
         else:
             # "its withdrawal", "they signed": pronouns stand for the actors here
-            actors = _subject_actors(t, ents, pronouns=True)
+            order = _order_verb(t)
+            if order is not None:
+                # "Somalia ordered Ethiopian troops to leave": who leaves is who was ordered
+                toks = [w for c in order.children if c.dep_ in {"dobj", "dative"} for w in c.subtree]
+                actors = _actors_in(toks, ents, pronouns=True) or \
+                    [m for m in [_demonym_actor(toks, ents)] if m]
+            else:
+                actors = _subject_actors(t, ents, pronouns=True)
             if type_ == "Agreement":
                 actors += _objects_actors(t, ents, {"with", "between"}, objects=False, pronouns=True)
                 if t.dep_ == "acl":  # "a ceasefire between the junta and the alliance, signed in ..."

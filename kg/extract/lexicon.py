@@ -65,6 +65,7 @@ CIVILIAN_NOUNS = {
     "displaced", "inhabitant", "girl", "boy", "mourner", "shopper", "driver",
     "journalist", "aid", "humanitarian", "doctor", "nurse", "patient", "voter", "family",
     "tourist", "bystander", "local", "chief", "elder", "christian", "muslim", "priest", "imam",
+    "protester", "demonstrator", "welder", "labourer", "laborer", "neighbour", "neighbor", "parishioner",
 }
 MILITANT_NOUNS = {
     "militant", "jihadist", "terrorist", "insurgent", "fighter", "assailant", "attacker",
@@ -180,3 +181,16 @@ SPAN_NOUNS = frozenset(_CAS["span_words"]["span_nouns"])
 SPAN_PREPS = frozenset(_CAS["span_words"]["span_preps"])
 SPAN_MODS = frozenset(_CAS["span_words"]["span_mods"])
 SPEECH_VERBS = frozenset(_CAS["speech_verbs"]["words"])
+
+_STATUS = load_lexicon("status")
+MODALS = frozenset(_STATUS["modals"]["words"])
+DENIAL_VERBS = frozenset(_STATUS["denial_verbs"]["words"])
+INTENT_VERBS = frozenset(_STATUS["intent_verbs"]["words"])
+FOIL_VERBS = frozenset(_STATUS["foil_verbs"]["words"])
+UNREAL_MODIFIERS = frozenset(_STATUS["unreal_modifiers"]["words"])
+ORDER_VERBS = frozenset(_STATUS["order_verbs"]["words"])
+
+_ROLES = load_lexicon("roles")
+CARRY_OUT_VERBS = frozenset(_ROLES["carry_out_verbs"]["words"])
+BLAME_VERBS = frozenset(_ROLES["blame_verbs"]["words"])
+BLAME_PREPS = frozenset(_ROLES["blame_verbs"]["preps"])

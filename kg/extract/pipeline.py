@@ -36,12 +36,39 @@ def load_model() -> Language:
 
 @Language.component("ckg_lines")
 def mark_line_starts(doc: Doc) -> Doc:
-    """A line break starts a sentence: bullet briefs, datelines and headlines have no full stop."""
+    """A line break starts a sentence: bullet briefs, datelines and headlines have no full stop.
+    So does the text after a dateline of place names and a colon ('KANO, Nigeria: Gunmen ...'),
+    which the parser would otherwise hang the first clause on."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text_with_ws and not token.is_space:
             token.is_sent_start = True
+    for colon in _dateline_colons(doc):
+        if colon + 1 < len(doc):
+            doc[colon + 1].is_sent_start = True
     return doc
+
+
+def _dateline_colons(doc: Doc) -> list[int]:
+    """Indexes of the colon ending a dateline at the start of a line: a capitalised place in upper
+    case, then at most a few capitalised words and commas, no digits (a dated dateline is left to
+    the dates reader)."""
+    out = []
+    for start in range(len(doc)):
+        tok = doc[start]
+        if not (start == 0 or "\n" in doc[start - 1].text_with_ws):
+            continue
+        if not (tok.is_alpha and tok.is_upper and len(tok) > 2):
+            continue
+        for j in range(start + 1, min(len(doc), start + 8)):
+            t = doc[j]
+            if t.text == ":":
+                if j + 1 < len(doc) and doc[j + 1].is_title:
+                    out.append(j)
+                break
+            if not (t.text == "," or t.is_title or t.is_upper) or t.like_num:
+                break
+    return out
 
 
 class ExtractionError(Exception):
