@@ -586,3 +586,24 @@ def test_a_dateline_does_not_swallow_the_first_clause(extractor, text):
     figures = _figures(read(extractor, text))
     assert ("Killed", 6, "Soldiers") in figures
     assert ("Wounded", 4, "Soldiers") in figures
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Guinea has been run by soldiers since a coup in 2021 ousted President Alpha Conde.", "person/alpha-conde"),
+    ("President Alpha Conde was overthrown in a coup in September 2021 in Guinea.", "person/alpha-conde"),
+    ("A coup toppled President Alpha Conde in Guinea in September 2021.", "person/alpha-conde"),
+])
+def test_who_a_coup_removes(extractor, text, target):
+    coups = [e for e in read(extractor, text).events if e.type == "Coup"]
+    assert len(coups) == 1
+    assert coups[0].targets == [target]
+    assert target not in coups[0].perpetrators
+
+
+def test_a_lede_told_at_the_country_is_placed_by_the_next_sentence(extractor):
+    x = read(extractor, "At least nine soldiers were killed in an attack in the north of Mali, sources "
+                        "said on Tuesday.\n\nThe army post at Boni was attacked on Monday by jihadists.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].place != "state/mali"
+    assert ("Killed", 9, "Soldiers") in {(c.type, c.count, c.category) for c in attacks[0].casualties}

@@ -446,9 +446,13 @@ def _running_total(head: Token) -> bool:
     """The figure's clause counts over a span of time (a running total), not one event ('ruled
     since coups in 2020 and 2021' is a span after the coups, not coups over a span)."""
     verb = _clause_verb(head)
-    for node in [verb] + ([verb.head] if verb.dep_ == "conj" else []):
+    nodes = [verb] + ([verb.head] if verb.dep_ == "conj" else [])
+    # the counted people themselves: "killed 2,500 people between 2014 and 2017"
+    nodes += [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
+              any(n.dep_ == "nummod" for n in c.children)]
+    for node in nodes:
         for c in node.children:
-            if head in c.subtree:
+            if head in c.subtree and c.i != head.i and node is verb:
                 continue
             if c.dep_ == "prep" and _span_phrase(c):
                 return True
@@ -641,6 +645,8 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
 
 
 CARRY_OUT_VERBS = lx.CARRY_OUT_VERBS
+#: what a coup does to a ruler (the coup triggers' verbs, 'unseat' and 'remove' too)
+OUST_VERBS = {"overthrow", "topple", "oust", "depose", "unseat", "remove", "overthrew"}
 
 
 def _blamed(trigger: Token, ents: DocEntities) -> list[Mention]:
@@ -979,7 +985,7 @@ class EventReader:
                 pass  # no place of its own, or only the country
             elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
                     and not ev.casualties and prev.sent_index <= 2 and prev.event.casualties and \
-                    (self.ents.state_of(first.place) or self.ents.main_state) == self.ents.state_of(ev.place):
+                    _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
             else:
                 kept.append(d)
@@ -1220,14 +1226,19 @@ class EventReader:
                 if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
                     roles["targets"].append(c.victim)
         elif type_ == "Coup":
-            for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}):
+            # "X was overthrown": the passive subject is who lost power, 'by Y' who took it
+            for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}, passive=False):
                 roles["perpetrators"].append(m.actor_key)
-            for c in t.children:
-                if c.dep_ in {"dobj"} or (c.dep_ == "prep" and c.lower_ in {"of", "against"}):
-                    for tok in c.subtree:
-                        m = ents.at(tok)
-                        if m and m.type == "Person":
-                            roles["targets"].append(m.key)
+            # whoever a verb of ousting in the sentence removes ('since a coup in 2023 ousted X',
+            # 'X was overthrown in a coup'): one coup a sentence
+            ousted = [c for v in t.sent if v.pos_ == "VERB" and v.lemma_.lower() in OUST_VERBS
+                      and not negated(v) for c in v.children if c.dep_ in {"nsubjpass", "dobj"}]
+            ousted += [c for c in t.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
+            for c in ousted:
+                for tok in c.subtree:
+                    m = ents.at(tok)
+                    if m and m.type == "Person" and m.key not in roles["targets"]:
+                        roles["targets"].append(m.key)
         else:
             # "its withdrawal", "they signed": pronouns stand for the actors here
             order = _order_verb(t)
