@@ -607,3 +607,30 @@ def test_a_lede_told_at_the_country_is_placed_by_the_next_sentence(extractor):
     assert len(attacks) == 1
     assert attacks[0].place != "state/mali"
     assert ("Killed", 9, "Soldiers") in {(c.type, c.count, c.category) for c in attacks[0].casualties}
+
+
+# ------------------------------------------------ components (issue 12, point 6)
+def test_the_extraction_is_three_configured_components(extractor):
+    nlp = extractor.nlp
+    names = nlp.pipe_names
+    assert names.index("ckg_entities") < names.index("ckg_events") < names.index("ckg_relations")
+    assert nlp.get_pipe_config("ckg_events")["merge_window"] == 8
+    doc = nlp(extractor._doc(Article(text="Gunmen killed 12 soldiers near Gao, Mali, on Monday.",
+                                     published="2024-03-20", id="c")))
+    assert doc._.ckg_entities is not None
+    assert [e.type for e in doc._.ckg_events] == ["Attack"]
+    assert doc.user_data["ckg"]["events"]
+
+
+def test_a_failing_document_is_noted_and_the_batch_goes_on(extractor):
+    nlp = extractor.nlp
+    bad = nlp.make_doc("Gunmen killed 12 soldiers near Gao, Mali, on Monday.")
+    bad.user_data["article"] = {"no_such_field": 1}  # the events component cannot build its Article
+    good = extractor._doc(Article(text="Gunmen killed 9 soldiers near Gao, Mali, on Monday.",
+                                  published="2024-03-20", id="g"))
+    docs = list(nlp.pipe([bad, good]))
+    assert len(docs) == 2
+    assert "ckg_events" in docs[0].user_data["ckg_error"]
+    assert "ckg" not in docs[0].user_data
+    assert "ckg_error" not in docs[1].user_data
+    assert docs[1].user_data["ckg"]["events"]

@@ -891,7 +891,7 @@ def _add_figures(ev: Event, figures: list[Casualty]) -> None:
 def _same_country(ents: DocEntities, a: str | None, b: str | None) -> bool:
     """Two places that may be in one country (a place whose country we do not know may be)."""
     sa, sb = ents.state_of(a), ents.state_of(b)
-    return sa is None or sb is None or sa == sb
+    return not sa or not sb or sa == sb
 
 
 def _same_time(a: str | None, b: str | None) -> bool:
@@ -916,10 +916,25 @@ def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.d
 FIGURES_CONF, VERB_CONF, NOUN_CONF, GUESSED_PLACE_CONF = 0.9, 0.85, 0.8, 0.6
 
 
+@dataclass(frozen=True)
+class EventConfig:
+    """How far back a sentence may refer (the ``ckg_events`` component's config).
+
+    ``refer_back``: sentences between 'the strikes' with figures and the strikes told;
+    ``bare_refer_back``: the same for figures with no word for the attack ('20 people died');
+    ``merge_window``: sentences between an attack and one told with no place of its own."""
+
+    refer_back: int = 6
+    bare_refer_back: int = 2
+    merge_window: int = 8
+
+
 class EventReader:
     """Reads the events of one parsed article."""
 
-    def __init__(self, doc: Doc, ents: DocEntities, published: dt.date | None) -> None:
+    def __init__(self, doc: Doc, ents: DocEntities, published: dt.date | None,
+                 config: EventConfig | None = None) -> None:
+        self.config = config or EventConfig()
         self.doc = doc
         self.ents = ents
         self.published = published
@@ -974,7 +989,7 @@ class EventReader:
         for d in self.drafts:
             ev = d.event
             prev = next((k for k in reversed(kept) if k.event.type == "Attack"), None)
-            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > 8 \
+            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > self.config.merge_window \
                     or not _same_time(prev.event.date, ev.date) or \
                     (ev.place is not None and self._other_side(prev.event, ev)):
                 kept.append(d)
@@ -984,7 +999,8 @@ class EventReader:
                                     self.ents.state_of(first.place) == ev.place):
                 pass  # no place of its own, or only the country
             elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
-                    and not ev.casualties and prev.sent_index <= 2 and prev.event.casualties and \
+                    and (not ev.casualties or d.sent_index - prev.sent_index <= 2) and \
+                    prev.sent_index <= 2 and prev.event.casualties and \
                     _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
             else:
@@ -1145,7 +1161,8 @@ class EventReader:
                     not _same_time(date, previous.event.date):
                 previous = None  # "its withdrawal ... by December 31" after one on October 31
             bare = trig.token in [c[1] for c in casualties]  # figures with no word for the attack
-            if previous and type_ == "Attack" and casualties and previous.sent_index < index - (2 if bare else 6):
+            if previous and type_ == "Attack" and casualties and previous.sent_index < index - (
+                    self.config.bare_refer_back if bare else self.config.refer_back):
                 previous = None  # "the strikes had killed five", a few quotes after the strikes
             if previous and type_ == "Attack" and casualties and (date and previous.dated and
                                                                   previous.event.date != date):
@@ -1324,5 +1341,6 @@ class EventReader:
         return ev
 
 
-def read_events(doc: Doc, ents: DocEntities, published: dt.date | None) -> list[Event]:
-    return EventReader(doc, ents, published).read()
+def read_events(doc: Doc, ents: DocEntities, published: dt.date | None,
+                config: EventConfig | None = None) -> list[Event]:
+    return EventReader(doc, ents, published, config).read()
