@@ -634,3 +634,22 @@ def test_a_failing_document_is_noted_and_the_batch_goes_on(extractor):
     assert "ckg" not in docs[0].user_data
     assert "ckg_error" not in docs[1].user_data
     assert docs[1].user_data["ckg"]["events"]
+
+
+@pytest.mark.parametrize("follow, group", [
+    ("JNIM claimed responsibility.", "armed-group/jamaat-nusrat-al-islam-wal-muslimin"),
+    ("Islamic State Sahel Province later admitted responsibility for the raid.",
+     "armed-group/islamic-state-sahel-province"),
+    ("JNIM took responsibility in a statement.", "armed-group/jamaat-nusrat-al-islam-wal-muslimin"),
+])
+def test_responsibility_claimed_after_the_attack(extractor, follow, group):
+    x = read(extractor, "Gunmen attacked an army post near Gao in Mali on Monday, killing 12 soldiers. " + follow)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == [group]
+
+
+def test_responsibility_not_claimed_names_no_one(extractor):
+    x = read(extractor, "Gunmen attacked an army post near Gao in Mali on Monday, killing 12 soldiers. "
+                        "JNIM has not claimed responsibility.")
+    assert [e.perpetrators for e in x.events if e.type == "Attack"] == [[]]

@@ -14,7 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, resolve_date
@@ -31,7 +33,7 @@ DENIAL = lx.DENIAL_VERBS
 HYPOTHETICAL = lx.INTENT_VERBS
 #: how a trigger's type follows from its lemma and part of speech
 TRIGGERS: list[tuple[str, set[str], set[str]]] = [
-    ("Coup", lx.COUP_NOUNS, {"overthrow", "topple", "oust", "depose"}),
+    ("Coup", lx.COUP_NOUNS, lx.COUP_VERBS),
     ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
     ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
     ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
@@ -646,7 +648,7 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
 
 CARRY_OUT_VERBS = lx.CARRY_OUT_VERBS
 #: what a coup does to a ruler (the coup triggers' verbs, 'unseat' and 'remove' too)
-OUST_VERBS = {"overthrow", "topple", "oust", "depose", "unseat", "remove", "overthrew"}
+OUST_VERBS = lx.COUP_VERBS | {"unseat", "remove", "overthrew"}
 
 
 def _blamed(trigger: Token, ents: DocEntities) -> list[Mention]:
@@ -916,6 +918,20 @@ def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.d
 FIGURES_CONF, VERB_CONF, NOUN_CONF, GUESSED_PLACE_CONF = 0.9, 0.85, 0.8, 0.6
 
 
+_PATTERNS = lx.load_lexicon("patterns")
+_MATCHERS: dict[tuple[int, str], DependencyMatcher] = {}
+
+
+def _dependency_matcher(vocab: Vocab, key: str) -> DependencyMatcher:
+    """The DependencyMatcher of one pattern set of kg/data/lexicon/patterns.json."""
+    cache_key = (id(vocab), key)
+    if cache_key not in _MATCHERS:
+        matcher = DependencyMatcher(vocab)
+        matcher.add(key, _PATTERNS[key]["patterns"])
+        _MATCHERS[cache_key] = matcher
+    return _MATCHERS[cache_key]
+
+
 @dataclass(frozen=True)
 class EventConfig:
     """How far back a sentence may refer (the ``ckg_events`` component's config).
@@ -936,6 +952,7 @@ class EventReader:
                  config: EventConfig | None = None) -> None:
         self.config = config or EventConfig()
         self.doc = doc
+        self.claims = {ids[0] for _, ids in _dependency_matcher(doc.vocab, "claim_responsibility")(doc)}
         self.ents = ents
         self.published = published
         self.drafts: list[_Draft] = []
@@ -1031,8 +1048,7 @@ class EventReader:
         if previous is None:
             return
         for t in sent:
-            if t.lemma_.lower() != "claim" or t.pos_ != "VERB" or negated(t) or not any(
-                    c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in t.children):
+            if t.i not in self.claims or negated(t):
                 continue
             for m in _subject_actors(t, self.ents, {"ArmedGroup"}):
                 if m.actor_key not in previous.event.perpetrators:
@@ -1221,7 +1237,9 @@ class EventReader:
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
-                if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | CARRY_OUT_VERBS:
+                if verb.i in self.claims:  # "ISSP admitted responsibility for the raid"
+                    attackers = _subject_actors(verb, ents, {"ArmedGroup"}, passive=False)
+                elif verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | CARRY_OUT_VERBS:
                     attackers = _subject_actors(verb, ents, passive=False)
             blamed = _blamed(t, ents)
             attackers += _helpers(t, ents) + blamed
