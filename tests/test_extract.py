@@ -653,3 +653,28 @@ def test_responsibility_not_claimed_names_no_one(extractor):
     x = read(extractor, "Gunmen attacked an army post near Gao in Mali on Monday, killing 12 soldiers. "
                         "JNIM has not claimed responsibility.")
     assert [e.perpetrators for e in x.events if e.type == "Attack"] == [[]]
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists have ambushed military patrols and looted villages in northern Mali.",
+    "Militants attack markets and burn schools across the north of Mali.",
+    "Bandits raid farms in the region of Mopti in Mali.",
+])
+def test_a_kind_of_target_is_a_pattern_not_an_event(extractor, text):
+    assert [e for e in read(extractor, text).events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists ambushed a patrol near Boni in Mali on Monday.",
+    "Jihadists launched several drones at the town of Boni in Mali on Monday.",
+    "Jihadists attacked two villages near Boni in Mali on Monday.",
+])
+def test_one_target_or_counted_targets_are_an_event(extractor, text):
+    assert len([e for e in read(extractor, text).events if e.type == "Attack"]) == 1
+
+
+def test_two_accounts_of_an_attack_at_one_place_are_one_attack(extractor):
+    x = read(extractor, "Jihadists attacked the town of Boni in Mali on Friday, residents said. "
+                        "\"They attacked the market and the mosque,\" said one resident. "
+                        "The militants stormed Boni at dusk on Friday, a security source said.")
+    assert len([e for e in x.events if e.type == "Attack"]) == 1

@@ -876,6 +876,19 @@ ANOTHER_WORDS = {"another", "separate", "second", "third", "earlier", "previous"
                  "other", "separately", "earlier", "also", "latest"}
 
 
+def _habitual(trigger: Token) -> bool:
+    """A verb told of a kind of target, not one: 'have ambushed military patrols', 'attack
+    villages', 'raid markets' (a plural object with no article, number or name)."""
+    if trigger.pos_ != "VERB":
+        return False
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    return bool(objects) and all(
+        o.tag_ == "NNS" and o.ent_type_ == "" and not any(
+            c.dep_ in {"det", "nummod", "poss", "quantmod"} or c.ent_type_ or c.like_num or
+            c.lower_ in {"several", "many", "numerous", "multiple", "few", "dozens", "scores"}
+            for c in o.children) for o in objects)
+
+
 def _told_as_another(trigger: Token) -> bool:
     """'a separate attack', 'another raid', 'in an earlier ambush': the text marks a new event."""
     words = [c for c in trigger.children if c.dep_ in {"amod", "det", "advmod"}]
@@ -1012,12 +1025,12 @@ class EventReader:
                 kept.append(d)
                 continue
             first = prev.event
-            if ev.place is None or (d.place_rank == PLACE_RANK["State"] and
-                                    self.ents.state_of(first.place) == ev.place):
-                pass  # no place of its own, or only the country
+            if ev.place is None or ev.place == first.place or (
+                    d.place_rank == PLACE_RANK["State"] and self.ents.state_of(first.place) == ev.place):
+                pass  # no place of its own, the same place, or only the country
             elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
                     and (not ev.casualties or d.sent_index - prev.sent_index <= 2) and \
-                    prev.sent_index <= 2 and prev.event.casualties and \
+                    prev.sent_index <= 2 and \
                     _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
             else:
@@ -1087,6 +1100,9 @@ class EventReader:
                     _date_for(trig.token, dates, self.published) is None:
                 continue  # "carrying out attacks in the region": a pattern, not one event
                 # ("the clashes took place around X", "launched strikes on Friday": one event)
+            if trig.type == "Attack" and not casualties and _habitual(trig.token) and \
+                    _date_for(trig.token, dates, self.published) is None:
+                continue  # "militants have ambushed military patrols": a pattern, not one event
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
                     and not casualties and not trig.definite:
                 if _clause_verb(trig.token).dep_ in {"relcl", "acl", "advcl", "xcomp"}:
