@@ -505,3 +505,176 @@ def test_the_date_of_a_statement_is_not_the_attack_s(extractor, text, date):
     attacks = [e for e in read(extractor, text).events if e.type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].date == date
+
+
+# --------------------------------------------- roles and status (issue 12, point 4)
+@pytest.mark.parametrize("text, place, mover", [
+    ("Somalia ordered Ethiopian troops to leave by June.", "state/somalia", "state/ethiopia"),
+    ("The junta told French troops to leave Niger within a month.", "state/niger", "state/france"),
+    ("Chad asked American soldiers to withdraw.", "state/chad", "state/united-states"),
+])
+def test_who_orders_is_not_who_leaves(extractor, text, place, mover):
+    moves = [e for e in read(extractor, text).events if e.type == "Withdrawal"]
+    assert len(moves) == 1
+    assert moves[0].participants == [mover]
+    assert moves[0].place == place
+
+
+@pytest.mark.parametrize("text", [
+    # denied
+    "The army denied that jihadists had attacked its base at Gao in Mali.",
+    "Officials dismissed claims that 30 soldiers were killed in an attack near Gao in Mali.",
+    "The ministry rejected reports that rebels had ambushed a convoy near Gao in Mali.",
+    # hypothetical
+    "If rebels attack Gao, the army will respond.",
+    "Rebels could attack Gao in Mali within days, analysts said.",
+    # planned and threatened
+    "The rebels threatened to attack Gao in Mali.",
+    "The group vowed to launch new attacks on Gao in Mali.",
+    # stopped before it happened
+    "A planned ambush near Gao in Mali was thwarted by the army on Monday.",
+    "The army foiled an attack on the base at Gao in Mali on Monday.",
+    "Soldiers prevented a raid on the village of Gao in Mali on Monday.",
+])
+def test_denied_planned_and_hypothetical_attacks_are_not_events(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Russia plans to deploy troops to Mali next year.",
+    "France threatened to withdraw its troops from Chad.",
+    "Moscow denied that it had sent soldiers to Mali.",
+    "The United States might pull its soldiers out of Niger.",
+])
+def test_planned_and_denied_moves_are_not_events(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type in {"Withdrawal", "Deployment"}] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The attack on Gao in Mali on Monday was blamed on JNIM.",
+    "Officials blamed JNIM for the attack on Gao in Mali on Monday.",
+    "JNIM was blamed for the ambush near Gao in Mali on Monday.",
+    "The government attributed the bombing in Gao, Mali, on Monday to JNIM.",
+    "Jihadists attacked Gao in Mali on Monday. The army blamed the attack on JNIM.",
+    "JNIM claimed responsibility for the attack on a base in Gao, Mali, on Monday.",
+    "Three soldiers were killed in an attack by JNIM fighters near Gao in Mali on Monday.",
+    "Gao in Mali was attacked by JNIM on Monday, killing five soldiers.",
+])
+def test_the_attacker_from_by_blame_and_claims(extractor, text):
+    attacks = [e for e in read(extractor, text).events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert "armed-group/jamaat-nusrat-al-islam-wal-muslimin" in attacks[0].perpetrators
+    assert "armed-group/jamaat-nusrat-al-islam-wal-muslimin" not in attacks[0].targets
+
+
+def test_a_carried_out_strike_names_its_attacker(extractor):
+    x = read(extractor, "US forces conducted an airstrike against al-Shabaab in Somalia on Sunday, "
+                        "killing five militants. The strike happened in the afternoon near Kismayo.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == ["armed-forces/united-states"]
+    assert attacks[0].place == "settlement/kismayo"  # the place the definite strike is told at
+
+
+@pytest.mark.parametrize("text", [
+    "MOPTI, Mali: At least six soldiers have been killed and four others wounded in an attack near Boni.",
+    "GAO, Mali: Six soldiers were killed and four others were injured when jihadists attacked a post.",
+])
+def test_a_dateline_does_not_swallow_the_first_clause(extractor, text):
+    figures = _figures(read(extractor, text))
+    assert ("Killed", 6, "Soldiers") in figures
+    assert ("Wounded", 4, "Soldiers") in figures
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Guinea has been run by soldiers since a coup in 2021 ousted President Alpha Conde.", "person/alpha-conde"),
+    ("President Alpha Conde was overthrown in a coup in September 2021 in Guinea.", "person/alpha-conde"),
+    ("A coup toppled President Alpha Conde in Guinea in September 2021.", "person/alpha-conde"),
+])
+def test_who_a_coup_removes(extractor, text, target):
+    coups = [e for e in read(extractor, text).events if e.type == "Coup"]
+    assert len(coups) == 1
+    assert coups[0].targets == [target]
+    assert target not in coups[0].perpetrators
+
+
+def test_a_lede_told_at_the_country_is_placed_by_the_next_sentence(extractor):
+    x = read(extractor, "At least nine soldiers were killed in an attack in the north of Mali, sources "
+                        "said on Tuesday.\n\nThe army post at Boni was attacked on Monday by jihadists.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].place != "state/mali"
+    assert ("Killed", 9, "Soldiers") in {(c.type, c.count, c.category) for c in attacks[0].casualties}
+
+
+# ------------------------------------------------ components (issue 12, point 6)
+def test_the_extraction_is_three_configured_components(extractor):
+    nlp = extractor.nlp
+    names = nlp.pipe_names
+    assert names.index("ckg_entities") < names.index("ckg_events") < names.index("ckg_relations")
+    assert nlp.get_pipe_config("ckg_events")["merge_window"] == 8
+    doc = nlp(extractor._doc(Article(text="Gunmen killed 12 soldiers near Gao, Mali, on Monday.",
+                                     published="2024-03-20", id="c")))
+    assert doc._.ckg_entities is not None
+    assert [e.type for e in doc._.ckg_events] == ["Attack"]
+    assert doc.user_data["ckg"]["events"]
+
+
+def test_a_failing_document_is_noted_and_the_batch_goes_on(extractor):
+    nlp = extractor.nlp
+    bad = nlp.make_doc("Gunmen killed 12 soldiers near Gao, Mali, on Monday.")
+    bad.user_data["article"] = {"no_such_field": 1}  # the events component cannot build its Article
+    good = extractor._doc(Article(text="Gunmen killed 9 soldiers near Gao, Mali, on Monday.",
+                                  published="2024-03-20", id="g"))
+    docs = list(nlp.pipe([bad, good]))
+    assert len(docs) == 2
+    assert "ckg_events" in docs[0].user_data["ckg_error"]
+    assert "ckg" not in docs[0].user_data
+    assert "ckg_error" not in docs[1].user_data
+    assert docs[1].user_data["ckg"]["events"]
+
+
+@pytest.mark.parametrize("follow, group", [
+    ("JNIM claimed responsibility.", "armed-group/jamaat-nusrat-al-islam-wal-muslimin"),
+    ("Islamic State Sahel Province later admitted responsibility for the raid.",
+     "armed-group/islamic-state-sahel-province"),
+    ("JNIM took responsibility in a statement.", "armed-group/jamaat-nusrat-al-islam-wal-muslimin"),
+])
+def test_responsibility_claimed_after_the_attack(extractor, follow, group):
+    x = read(extractor, "Gunmen attacked an army post near Gao in Mali on Monday, killing 12 soldiers. " + follow)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == [group]
+
+
+def test_responsibility_not_claimed_names_no_one(extractor):
+    x = read(extractor, "Gunmen attacked an army post near Gao in Mali on Monday, killing 12 soldiers. "
+                        "JNIM has not claimed responsibility.")
+    assert [e.perpetrators for e in x.events if e.type == "Attack"] == [[]]
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists have ambushed military patrols and looted villages in northern Mali.",
+    "Militants attack markets and burn schools across the north of Mali.",
+    "Bandits raid farms in the region of Mopti in Mali.",
+])
+def test_a_kind_of_target_is_a_pattern_not_an_event(extractor, text):
+    assert [e for e in read(extractor, text).events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists ambushed a patrol near Boni in Mali on Monday.",
+    "Jihadists launched several drones at the town of Boni in Mali on Monday.",
+    "Jihadists attacked two villages near Boni in Mali on Monday.",
+])
+def test_one_target_or_counted_targets_are_an_event(extractor, text):
+    assert len([e for e in read(extractor, text).events if e.type == "Attack"]) == 1
+
+
+def test_two_accounts_of_an_attack_at_one_place_are_one_attack(extractor):
+    x = read(extractor, "Jihadists attacked the town of Boni in Mali on Friday, residents said. "
+                        "\"They attacked the market and the mosque,\" said one resident. "
+                        "The militants stormed Boni at dusk on Friday, a security source said.")
+    assert len([e for e in x.events if e.type == "Attack"]) == 1

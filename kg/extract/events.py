@@ -14,7 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, resolve_date
@@ -26,13 +28,12 @@ from kg.model import Casualty, Event
 #: event only with casualty figures
 WEAK_ATTACK_VERBS = {"fight", "clash", "target", "hit", "strike", "battle", "shoot"}
 NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
-MODALS = {"could", "would", "might", "may", "should"}
-DENIAL = {"deny", "reject", "dismiss", "refute"}
-HYPOTHETICAL = {"threaten", "plan", "vow", "pledge", "warn", "consider", "propose", "intend",
-                "hope", "want", "seek", "try", "aim", "prepare", "fear"}
+MODALS = lx.MODALS
+DENIAL = lx.DENIAL_VERBS
+HYPOTHETICAL = lx.INTENT_VERBS
 #: how a trigger's type follows from its lemma and part of speech
 TRIGGERS: list[tuple[str, set[str], set[str]]] = [
-    ("Coup", lx.COUP_NOUNS, {"overthrow", "topple", "oust", "depose"}),
+    ("Coup", lx.COUP_NOUNS, lx.COUP_VERBS),
     ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
     ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
     ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
@@ -75,6 +76,26 @@ def negated(token: Token) -> bool:
         if node.lemma_.lower() in DENIAL | HYPOTHETICAL and node.i != token.i:
             return True
         if node.dep_ in {"ROOT"} or node.head.i == node.i:
+            break
+        node = node.head
+    return False
+
+
+def not_real(token: Token) -> bool:
+    """The trigger is not a completed event: negated, denied, hypothetical or planned
+    (:func:`negated`), or stopped before it happened ('a planned ambush was thwarted', 'the army
+    foiled an attack', 'a possible attack')."""
+    if negated(token):
+        return True
+    if any(c.dep_ in {"amod", "compound"} and c.lower_ in lx.UNREAL_MODIFIERS for c in token.children):
+        return True
+    if any(n.lemma_.lower() in DENIAL for n in list(token.ancestors)[:7]):
+        return True  # "dismissed claims that 30 soldiers were killed in an attack near X"
+    node = token
+    for _ in range(3):
+        if node.lemma_.lower() in lx.FOIL_VERBS and node.i != token.i:
+            return True
+        if node.head.i == node.i:
             break
         node = node.head
     return False
@@ -184,6 +205,16 @@ def _seizes_leader(verb: Token) -> bool:
     leader = any(c.dep_ in {"dobj", "nsubjpass"} and any(
         w.lower_ in lx.HEAD_OF_TITLES - {"head", "chief", "leader"} for w in c.subtree) for c in verb.children)
     return soldiers and leader
+
+
+def _order_verb(trigger: Token) -> Token | None:
+    """The verb of ordering the trigger is the complement of ('ordered French troops to leave',
+    'gave the mission a month to withdraw'): its subject orders, its object moves."""
+    head = trigger.head
+    if trigger.dep_ in {"xcomp", "advcl"} and head.i != trigger.i and head.lemma_.lower() in lx.ORDER_VERBS \
+            and any(c.dep_ in {"dobj", "dative"} for c in head.children):
+        return head
+    return None
 
 
 def _forces_move(verb: Token) -> bool:
@@ -373,6 +404,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
             continue  # "2,500 people were killed or injured": no figure of one kind
         if _running_total(head):
             continue  # "since 2021, more than 2,000 people have been killed": a total, not an event's
+        if _figure_unreal(head):
+            continue  # "officials denied that 30 soldiers were killed", "could kill 50 people"
         if category is None or category == "Unspecified":
             inherit = category is None or head.lemma_.lower() in {"other", "others", "man", "men", "person"}
             category = _category_from_context(head, ents) or (last_category if inherit else None) \
@@ -385,6 +418,15 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
         out.append((Casualty(kind, quantity.value, category, quantity.minimum, victim), head))
         last_category = category
     return out
+
+
+def _figure_unreal(head: Token) -> bool:
+    """A figure told as denied, hypothetical or negated; 'feared dead', 'believed killed' and
+    'presumed dead' are figures told with caution, and are kept."""
+    path = [head] + list(head.ancestors)[:4]
+    if any(n.lemma_.lower() in {"fear", "believe", "presume", "think"} for n in path):
+        return False
+    return negated(head)
 
 
 def _span_phrase(prep: Token) -> bool:
@@ -406,9 +448,13 @@ def _running_total(head: Token) -> bool:
     """The figure's clause counts over a span of time (a running total), not one event ('ruled
     since coups in 2020 and 2021' is a span after the coups, not coups over a span)."""
     verb = _clause_verb(head)
-    for node in [verb] + ([verb.head] if verb.dep_ == "conj" else []):
+    nodes = [verb] + ([verb.head] if verb.dep_ == "conj" else [])
+    # the counted people themselves: "killed 2,500 people between 2014 and 2017"
+    nodes += [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
+              any(n.dep_ == "nummod" for n in c.children)]
+    for node in nodes:
         for c in node.children:
-            if head in c.subtree:
+            if head in c.subtree and c.i != head.i and node is verb:
                 continue
             if c.dep_ == "prep" and _span_phrase(c):
                 return True
@@ -599,6 +645,30 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     by_demonym = _demonym_actor(candidates, ents)
     return [by_demonym] if by_demonym else []
 
+
+CARRY_OUT_VERBS = lx.CARRY_OUT_VERBS
+#: what a coup does to a ruler (the coup triggers' verbs, 'unseat' and 'remove' too)
+OUST_VERBS = lx.COUP_VERBS | {"unseat", "remove", "overthrew"}
+
+
+def _blamed(trigger: Token, ents: DocEntities) -> list[Mention]:
+    """Who the attack is laid on: 'the attack was blamed on X', 'officials blamed X for the raid',
+    'X was blamed for the bombing', 'attributed the bombing to X', 'accused X of the massacre'."""
+    t = trigger
+    verb, tokens = None, []
+    if t.dep_ in {"nsubjpass", "dobj"} and t.head.lemma_.lower() in lx.BLAME_VERBS:
+        verb = t.head  # the attack is the thing blamed: the actor follows 'on' / 'to'
+        tokens = [w for c in verb.children if c.dep_ in {"prep", "dative"} and c.lower_ in {"on", "to"}
+                  for w in c.subtree]
+        if not tokens:  # "blamed the attack on JNIM", the 'on' phrase parsed under the noun
+            tokens = [w for c in t.children if c.dep_ == "prep" and c.lower_ == "on" for w in c.subtree]
+    elif t.dep_ == "pobj" and t.head.lower_ in {"for", "of"} and t.head.head.lemma_.lower() in lx.BLAME_VERBS:
+        verb = t.head.head  # the actor is blamed for the attack
+        tokens = [w for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} for w in c.subtree]
+    if verb is None or negated(verb):
+        return []
+    return [m for m in _actors_in(tokens, ents, pronouns=True)
+            if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}]
 
 STATE_FORCE_WORDS = {"government", "army", "military", "junta", "regime", "pro-government"}
 
@@ -795,6 +865,8 @@ def _happened(noun: Token) -> bool:
     happening."""
     verb = noun.head
     return noun.dep_ == "nsubj" and (
+        verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold", "strike", "hit"} and
+        noun.lemma_.lower() not in {"strike", "hit"} or
         verb.lemma_.lower() in {"occur", "happen", "erupt", "unfold"} or
         verb.lemma_.lower() == "take" and any(c.lower_ == "place" for c in verb.children) or
         verb.lemma_.lower() == "break" and any(c.lower_ == "out" for c in verb.children))
@@ -802,6 +874,19 @@ def _happened(noun: Token) -> bool:
 
 ANOTHER_WORDS = {"another", "separate", "second", "third", "earlier", "previous", "similar", "new",
                  "other", "separately", "earlier", "also", "latest"}
+
+
+def _habitual(trigger: Token) -> bool:
+    """A verb told of a kind of target, not one: 'have ambushed military patrols', 'attack
+    villages', 'raid markets' (a plural object with no article, number or name)."""
+    if trigger.pos_ != "VERB":
+        return False
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    return bool(objects) and all(
+        o.tag_ == "NNS" and o.ent_type_ == "" and not any(
+            c.dep_ in {"det", "nummod", "poss", "quantmod"} or c.ent_type_ or c.like_num or
+            c.lower_ in {"several", "many", "numerous", "multiple", "few", "dozens", "scores"}
+            for c in o.children) for o in objects)
 
 
 def _told_as_another(trigger: Token) -> bool:
@@ -821,7 +906,7 @@ def _add_figures(ev: Event, figures: list[Casualty]) -> None:
 def _same_country(ents: DocEntities, a: str | None, b: str | None) -> bool:
     """Two places that may be in one country (a place whose country we do not know may be)."""
     sa, sb = ents.state_of(a), ents.state_of(b)
-    return sa is None or sb is None or sa == sb
+    return not sa or not sb or sa == sb
 
 
 def _same_time(a: str | None, b: str | None) -> bool:
@@ -846,11 +931,41 @@ def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.d
 FIGURES_CONF, VERB_CONF, NOUN_CONF, GUESSED_PLACE_CONF = 0.9, 0.85, 0.8, 0.6
 
 
+_PATTERNS = lx.load_lexicon("patterns")
+_MATCHERS: dict[tuple[int, str], DependencyMatcher] = {}
+
+
+def _dependency_matcher(vocab: Vocab, key: str) -> DependencyMatcher:
+    """The DependencyMatcher of one pattern set of kg/data/lexicon/patterns.json."""
+    cache_key = (id(vocab), key)
+    if cache_key not in _MATCHERS:
+        matcher = DependencyMatcher(vocab)
+        matcher.add(key, _PATTERNS[key]["patterns"])
+        _MATCHERS[cache_key] = matcher
+    return _MATCHERS[cache_key]
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """How far back a sentence may refer (the ``ckg_events`` component's config).
+
+    ``refer_back``: sentences between 'the strikes' with figures and the strikes told;
+    ``bare_refer_back``: the same for figures with no word for the attack ('20 people died');
+    ``merge_window``: sentences between an attack and one told with no place of its own."""
+
+    refer_back: int = 6
+    bare_refer_back: int = 2
+    merge_window: int = 8
+
+
 class EventReader:
     """Reads the events of one parsed article."""
 
-    def __init__(self, doc: Doc, ents: DocEntities, published: dt.date | None) -> None:
+    def __init__(self, doc: Doc, ents: DocEntities, published: dt.date | None,
+                 config: EventConfig | None = None) -> None:
+        self.config = config or EventConfig()
         self.doc = doc
+        self.claims = {ids[0] for _, ids in _dependency_matcher(doc.vocab, "claim_responsibility")(doc)}
         self.ents = ents
         self.published = published
         self.drafts: list[_Draft] = []
@@ -904,18 +1019,19 @@ class EventReader:
         for d in self.drafts:
             ev = d.event
             prev = next((k for k in reversed(kept) if k.event.type == "Attack"), None)
-            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > 8 \
+            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > self.config.merge_window \
                     or not _same_time(prev.event.date, ev.date) or \
                     (ev.place is not None and self._other_side(prev.event, ev)):
                 kept.append(d)
                 continue
             first = prev.event
-            if ev.place is None or (d.place_rank == PLACE_RANK["State"] and
-                                    self.ents.state_of(first.place) == ev.place):
-                pass  # no place of its own, or only the country
-            elif first.place and prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
-                    and not ev.casualties and prev.sent_index <= 1 and \
-                    self.ents.state_of(first.place) == self.ents.state_of(ev.place):
+            if ev.place is None or ev.place == first.place or (
+                    d.place_rank == PLACE_RANK["State"] and self.ents.state_of(first.place) == ev.place):
+                pass  # no place of its own, the same place, or only the country
+            elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
+                    and (not ev.casualties or d.sent_index - prev.sent_index <= 2) and \
+                    prev.sent_index <= 2 and \
+                    _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
             else:
                 kept.append(d)
@@ -945,8 +1061,7 @@ class EventReader:
         if previous is None:
             return
         for t in sent:
-            if t.lemma_.lower() != "claim" or t.pos_ != "VERB" or negated(t) or not any(
-                    c.dep_ == "dobj" and c.lemma_.lower() == "responsibility" for c in t.children):
+            if t.i not in self.claims or negated(t):
                 continue
             for m in _subject_actors(t, self.ents, {"ArmedGroup"}):
                 if m.actor_key not in previous.event.perpetrators:
@@ -967,7 +1082,7 @@ class EventReader:
 
     def _sentence(self, index: int, sent: Span, last_category: str | None) -> str | None:
         ents = self.ents
-        triggers = [t for t in find_triggers(sent) if not negated(t.token)]
+        triggers = [t for t in find_triggers(sent) if not not_real(t.token)]
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
@@ -985,6 +1100,9 @@ class EventReader:
                     _date_for(trig.token, dates, self.published) is None:
                 continue  # "carrying out attacks in the region": a pattern, not one event
                 # ("the clashes took place around X", "launched strikes on Friday": one event)
+            if trig.type == "Attack" and not casualties and _habitual(trig.token) and \
+                    _date_for(trig.token, dates, self.published) is None:
+                continue  # "militants have ambushed military patrols": a pattern, not one event
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
                     and not casualties and not trig.definite:
                 if _clause_verb(trig.token).dep_ in {"relcl", "acl", "advcl", "xcomp"}:
@@ -1044,6 +1162,13 @@ class EventReader:
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
                                            PLACE_RANK[m.type], -m.start), default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
+        order = _order_verb(trig.token) if type_ in {"Withdrawal", "Deployment"} else None
+        if place_key is None and order is not None:
+            # "Somalia ordered Ethiopian troops to leave": they leave the country that orders
+            place_key = next((_as_state(m.actor_key, ents) for m in _subject_actors(order, ents)
+                              if ents.state_of(m.actor_key) and
+                              _as_state(m.actor_key, ents) not in roles["participants"]), None)
+            place_key = ents._state_entity(place_key) or place_key if place_key else None
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         # soldiers no one names ("two soldiers were wounded near X"): the army of where it happened
         host = ents.state_of(place_key) or ents.main_state
@@ -1068,7 +1193,8 @@ class EventReader:
                     not _same_time(date, previous.event.date):
                 previous = None  # "its withdrawal ... by December 31" after one on October 31
             bare = trig.token in [c[1] for c in casualties]  # figures with no word for the attack
-            if previous and type_ == "Attack" and casualties and previous.sent_index < index - (2 if bare else 6):
+            if previous and type_ == "Attack" and casualties and previous.sent_index < index - (
+                    self.config.bare_refer_back if bare else self.config.refer_back):
                 previous = None  # "the strikes had killed five", a few quotes after the strikes
             if previous and type_ == "Attack" and casualties and (date and previous.dated and
                                                                   previous.event.date != date):
@@ -1090,7 +1216,8 @@ class EventReader:
         if previous is not None:
             ev = previous.event
             place_root = sent.doc[place.start:place.end].root if place else None
-            if place_root is not None and not _governs(trig.token, place_root):
+            if place_root is not None and not (_governs(trig.token, place_root) or (
+                    _happened(trig.token) and _governs(trig.token.head, place_root))):
                 place_key, rank = None, 0  # only a place said of the referring words moves the event
             if place_key and rank > previous.place_rank:
                 ev.place, previous.place_rank = place_key, rank
@@ -1126,10 +1253,12 @@ class EventReader:
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
-                if verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | {"kill", "claim", "launch",
-                                                                                     "carry", "abduct", "kidnap"}:
+                if verb.i in self.claims:  # "ISSP admitted responsibility for the raid"
+                    attackers = _subject_actors(verb, ents, {"ArmedGroup"}, passive=False)
+                elif verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | CARRY_OUT_VERBS:
                     attackers = _subject_actors(verb, ents, passive=False)
-            attackers += _helpers(t, ents)
+            blamed = _blamed(t, ents)
+            attackers += _helpers(t, ents) + blamed
             if not attackers:
                 attackers = _state_forces(t, ents)  # "a government drone strike", "army drones"
             for m in attackers:
@@ -1142,22 +1271,35 @@ class EventReader:
             if t.lemma_.lower() in {"fire", "launch"}:
                 preps.add("at")  # "fired missiles at a US destroyer"
             for m in _objects_actors(t, ents, preps):
-                roles["targets"].append(m.actor_key)
+                if m.actor_key not in {b.actor_key for b in blamed}:
+                    roles["targets"].append(m.actor_key)
             for c, _ in casualties:
                 if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
                     roles["targets"].append(c.victim)
         elif type_ == "Coup":
-            for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}):
+            # "X was overthrown": the passive subject is who lost power, 'by Y' who took it
+            for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}, passive=False):
                 roles["perpetrators"].append(m.actor_key)
-            for c in t.children:
-                if c.dep_ in {"dobj"} or (c.dep_ == "prep" and c.lower_ in {"of", "against"}):
-                    for tok in c.subtree:
-                        m = ents.at(tok)
-                        if m and m.type == "Person":
-                            roles["targets"].append(m.key)
+            # whoever a verb of ousting in the sentence removes ('since a coup in 2023 ousted X',
+            # 'X was overthrown in a coup'): one coup a sentence
+            ousted = [c for v in t.sent if v.pos_ == "VERB" and v.lemma_.lower() in OUST_VERBS
+                      and not negated(v) for c in v.children if c.dep_ in {"nsubjpass", "dobj"}]
+            ousted += [c for c in t.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
+            for c in ousted:
+                for tok in c.subtree:
+                    m = ents.at(tok)
+                    if m and m.type == "Person" and m.key not in roles["targets"]:
+                        roles["targets"].append(m.key)
         else:
             # "its withdrawal", "they signed": pronouns stand for the actors here
-            actors = _subject_actors(t, ents, pronouns=True)
+            order = _order_verb(t)
+            if order is not None:
+                # "Somalia ordered Ethiopian troops to leave": who leaves is who was ordered
+                toks = [w for c in order.children if c.dep_ in {"dobj", "dative"} for w in c.subtree]
+                actors = _actors_in(toks, ents, pronouns=True) or \
+                    [m for m in [_demonym_actor(toks, ents)] if m]
+            else:
+                actors = _subject_actors(t, ents, pronouns=True)
             if type_ == "Agreement":
                 actors += _objects_actors(t, ents, {"with", "between"}, objects=False, pronouns=True)
                 if t.dep_ == "acl":  # "a ceasefire between the junta and the alliance, signed in ..."
@@ -1233,5 +1375,6 @@ class EventReader:
         return ev
 
 
-def read_events(doc: Doc, ents: DocEntities, published: dt.date | None) -> list[Event]:
-    return EventReader(doc, ents, published).read()
+def read_events(doc: Doc, ents: DocEntities, published: dt.date | None,
+                config: EventConfig | None = None) -> list[Event]:
+    return EventReader(doc, ents, published, config).read()

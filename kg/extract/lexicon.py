@@ -8,73 +8,13 @@ phrases from particular articles.
 """
 
 # --- events ------------------------------------------------------------------
-ATTACK_VERBS = {
-    "attack", "ambush", "raid", "assault", "storm", "bomb", "shell", "strike", "overrun",
-    "clash", "fight", "kill", "massacre", "slaughter", "behead", "execute", "besiege",
-    "shoot", "gun", "target", "blow", "detonate", "hit", "seize", "capture", "overran",
-    "recapture", "retake", "retook", "shell", "bombard", "raze", "torch", "loot",
-}  # "overran", "retook": past forms the model's lemmatizer leaves as they are
-ATTACK_NOUNS = {
-    "attack", "ambush", "raid", "assault", "bombing", "bomb", "explosion", "blast",
-    "airstrike", "strike", "shelling", "clash", "fighting", "battle", "confrontation",
-    "offensive", "massacre", "killing", "shooting", "incursion", "onslaught", "siege",
-    "skirmish", "firefight", "ied", "insurgency", "violence", "hostility", "combat",
-    "engagement", "assassination", "bombardment", "drone-strike", "air-strike",
-    "counteroffensive", "counter-offensive", "crackdown", "ambushes", "storming",
-}
-#: attack nouns too general to make an event on their own (need casualties or a place)
-WEAK_ATTACK_NOUNS = {"violence", "insurgency", "hostility", "fighting", "combat", "strike",
-                     "hit", "target", "killing"}
-COUP_NOUNS = {"coup", "putsch", "overthrow", "takeover", "coup d'etat", "mutiny"}
-COUP_VERBS = {"overthrow", "topple", "oust", "depose", "seize", "remove", "grab"}
-WITHDRAWAL_NOUNS = {"withdrawal", "pullout", "pull-out", "departure", "exit", "drawdown",
-                    "expulsion", "retreat", "evacuation", "repatriation"}
-WITHDRAWAL_VERBS = {"withdraw", "leave", "depart", "pull", "quit", "exit", "expel", "evacuate",
-                    "vacate", "repatriate"}
-DEPLOYMENT_NOUNS = {"deployment", "arrival", "dispatch", "reinforcement", "delivery"}
-DEPLOYMENT_VERBS = {"deploy", "send", "dispatch", "arrive", "land", "airlift"}
-AGREEMENT_NOUNS = {"agreement", "accord", "pact", "deal", "treaty", "memorandum", "charter",
-                   "protocol", "ceasefire", "truce", "convention", "cessation", "armistice"}
-AGREEMENT_VERBS = {"sign", "conclude", "ink", "ratify", "seal", "finalise", "finalize", "reach"}
-#: what a deployment or withdrawal moves: forces and personnel
-FORCE_NOUNS = {
-    "troop", "soldier", "force", "forces", "contingent", "personnel", "instructor", "adviser",
-    "advisor", "mercenary", "fighter", "unit", "battalion", "brigade", "military", "army",
-    "peacekeeper", "mission", "trainer", "marine", "paratrooper", "drone", "aircraft", "jet",
-    "helicopter", "warplane", "gendarme", "officer", "staff",
-}
+# Triggers (kg/data/lexicon/events.json) and victim nouns (victims.json) are data, loaded below.
 
-#: of those, the ones that are equipment, not people
-MATERIEL_NOUNS = {"drone", "aircraft", "jet", "helicopter", "warplane"}
 
 # --- casualties --------------------------------------------------------------
 # The casualty frame (predicates, nominal forms, capture and loss verbs, time spans, speech verbs)
 # is data: kg/data/lexicon/casualties.json, loaded below.
 
-SOLDIER_NOUNS = {
-    "soldier", "troop", "serviceman", "servicemen", "gendarme", "policeman", "policemen",
-    "police", "officer", "personnel", "peacekeeper", "guard", "recruit", "conscript",
-    "paratrooper", "marine", "airman", "sailor", "commando", "military", "army", "defender",
-    "volunteer", "vdp", "auxiliary", "member", "agent", "ranger", "legionnaire", "trooper",
-    "mercenary", "contractor", "sentry", "pilot",
-}
-CIVILIAN_NOUNS = {
-    "civilian", "villager", "resident", "child", "woman", "worshipper", "passenger", "farmer",
-    "herder", "student", "pupil", "schoolchild", "schoolgirl", "schoolboy", "teacher",
-    "trader", "merchant", "miner", "fisherman", "fishermen", "worker", "pilgrim", "refugee",
-    "displaced", "inhabitant", "girl", "boy", "mourner", "shopper", "driver",
-    "journalist", "aid", "humanitarian", "doctor", "nurse", "patient", "voter", "family",
-    "tourist", "bystander", "local", "chief", "elder", "christian", "muslim", "priest", "imam",
-}
-MILITANT_NOUNS = {
-    "militant", "jihadist", "terrorist", "insurgent", "fighter", "assailant", "attacker",
-    "rebel", "gunman", "gunmen", "militiaman", "militiamen", "bandit", "extremist",
-    "combatant", "islamist", "separatist", "raider", "bomber", "kidnapper", "mujahideen",
-    "jihadi", "militia", "criminal", "suspect", "elements", "element", "terrorist",
-}
-#: nouns for people whose category the sentence must tell
-PEOPLE_NOUNS = {"people", "person", "individual", "man", "men", "victim", "casualty", "life", "body",
-                "others", "other", "dead", "wounded", "injured", "hostage", "captive"}
 
 # --- actors ------------------------------------------------------------------
 ARMY_NOUNS = {"army", "military", "armed forces", "forces", "troops", "soldiers",
@@ -84,9 +24,6 @@ JUNTA_NOUNS = {"junta", "military junta", "military government", "military regim
                "military rulers", "military leaders", "putschists", "military authorities",
                "ruling junta", "military leadership", "transitional government",
                "military-led government", "coup leaders", "ruling military"}
-GROUP_NOUNS = {"group", "militants", "jihadists", "insurgents", "rebels", "organisation",
-               "organization", "movement", "faction", "militia", "alliance", "outfit",
-               "network", "fighters", "mercenaries"}
 ARMED_GROUP_CUES = {
     "front", "movement", "brigade", "brigades", "militia", "rebels", "rebel", "liberation",
     "jihad", "mujahideen", "ansar", "katiba", "jamaat", "jama'at", "islamic", "army",
@@ -180,3 +117,40 @@ SPAN_NOUNS = frozenset(_CAS["span_words"]["span_nouns"])
 SPAN_PREPS = frozenset(_CAS["span_words"]["span_preps"])
 SPAN_MODS = frozenset(_CAS["span_words"]["span_mods"])
 SPEECH_VERBS = frozenset(_CAS["speech_verbs"]["words"])
+
+_STATUS = load_lexicon("status")
+MODALS = frozenset(_STATUS["modals"]["words"])
+DENIAL_VERBS = frozenset(_STATUS["denial_verbs"]["words"])
+INTENT_VERBS = frozenset(_STATUS["intent_verbs"]["words"])
+FOIL_VERBS = frozenset(_STATUS["foil_verbs"]["words"])
+UNREAL_MODIFIERS = frozenset(_STATUS["unreal_modifiers"]["words"])
+ORDER_VERBS = frozenset(_STATUS["order_verbs"]["words"])
+
+_ROLES = load_lexicon("roles")
+CARRY_OUT_VERBS = frozenset(_ROLES["carry_out_verbs"]["words"])
+BLAME_VERBS = frozenset(_ROLES["blame_verbs"]["words"])
+
+_EVENTS = load_lexicon("events")
+ATTACK_VERBS = frozenset(_EVENTS["attack_verbs"]["words"])
+ATTACK_NOUNS = frozenset(_EVENTS["attack_nouns"]["words"])
+#: attack nouns too general to make an event on their own (need casualties or a place)
+WEAK_ATTACK_NOUNS = frozenset(_EVENTS["weak_attack_nouns"]["words"])
+COUP_NOUNS = frozenset(_EVENTS["coup_nouns"]["words"])
+COUP_VERBS = frozenset(_EVENTS["coup_verbs"]["words"])
+WITHDRAWAL_NOUNS = frozenset(_EVENTS["withdrawal_nouns"]["words"])
+WITHDRAWAL_VERBS = frozenset(_EVENTS["withdrawal_verbs"]["words"])
+DEPLOYMENT_NOUNS = frozenset(_EVENTS["deployment_nouns"]["words"])
+DEPLOYMENT_VERBS = frozenset(_EVENTS["deployment_verbs"]["words"])
+AGREEMENT_NOUNS = frozenset(_EVENTS["agreement_nouns"]["words"])
+AGREEMENT_VERBS = frozenset(_EVENTS["agreement_verbs"]["words"])
+#: what a deployment or withdrawal moves: forces and personnel
+FORCE_NOUNS = frozenset(_EVENTS["force_nouns"]["words"])
+#: of those, the ones that are equipment, not people
+MATERIEL_NOUNS = frozenset(_EVENTS["materiel_nouns"]["words"])
+
+_VICTIMS = load_lexicon("victims")
+SOLDIER_NOUNS = frozenset(_VICTIMS["soldier_nouns"]["words"])
+CIVILIAN_NOUNS = frozenset(_VICTIMS["civilian_nouns"]["words"])
+MILITANT_NOUNS = frozenset(_VICTIMS["militant_nouns"]["words"])
+#: nouns for people whose category the sentence must tell
+PEOPLE_NOUNS = frozenset(_VICTIMS["people_nouns"]["words"])

