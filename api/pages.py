@@ -225,7 +225,7 @@ def page(title: str, body: str, *, head: str = "", scripts: str = "", status: in
 <header class="site">
   <a class="brand" href="/">ConflictKG</a>
   <nav><a href="/">Query</a> <a href="/#entities">Entities</a> <a href="/timeline">Timeline</a>
-  <a href="/docs">API docs</a></nav>
+  <a href="/map">Map</a> <a href="/charts">Charts</a> <a href="/docs">API docs</a></nav>
 </header>
 <main>
 {body}
@@ -430,12 +430,35 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
 <section><h2>Partnerships</h2>{partners}</section>
 <section><h2>Relations</h2>{relations}</section>
 <section><h2>Events</h2>{events}</section>
+{_map_section(info, parts)}
 <section><h2>Source documents</h2>{documents}</section>
 """
     scripts = (json_script("graph-data", _graph_data(info))
                + '\n<script src="/static/vendor/cytoscape/cytoscape.min.js"></script>'
                + '\n<script src="/static/entity.js"></script>')
+    if parts:
+        scripts += "".join(f'\n<script src="{src}"></script>' for src in MAP_SCRIPTS)
     return page(label, body, scripts=scripts)
+
+
+#: the scripts of a map (api/workbench.py serves them)
+MAP_SCRIPTS = ("/workbench/vendor/d3-array.min.js", "/workbench/vendor/d3-geo.min.js",
+               "/workbench/vendor/topojson-client.min.js", "/workbench/static/map.js")
+PLACE_CLASSES = {CKG_NS + c for c in ("State", "Region", "Settlement", "MilitaryBase", "Place")}
+
+
+def _map_section(info: dict[str, Any], parts: tuple[str, str] | None) -> str:
+    """A place's events (with the places inside it) or an actor's, on a map; links to the charts."""
+    if not parts:
+        return ""
+    key = f"{parts[0]}/{parts[1]}"
+    query = urlencode({"place" if PLACE_CLASSES & set(info["types"]) else "actor": key})
+    return (f'<section><h2>On the map</h2><div class="map-wrap"><svg id="kg-map" '
+            f'data-points="/workbench/points.json?{esc(query)}" data-outlines="/workbench/vendor/countries-50m.json" '
+            f'role="img" aria-label="map of the events of {esc(info["label"])}"></svg></div>'
+            f'<p id="map-status" class="hint">loading ...</p>'
+            f'<p>{link("/charts?" + query, "Casualties and events over time")} · '
+            f'{link("/map?" + query, "the full map with filters")}</p></section>')
 
 
 def _not_found(what: str) -> HTMLResponse:
@@ -567,7 +590,9 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _file(path: Path, media_type: str, missing: str) -> Response:
+def static_file(path: Path, media_type: str, missing: str) -> Response:
+    """A file we serve (our scripts, the npm libraries), cached in memory; 503 naming what is
+    missing when it is not there."""
     try:
         content = _read(path)
     except OSError:
@@ -602,7 +627,7 @@ def pages_router(store: Store) -> APIRouter:
         entry = VENDOR_FILES.get(f"{library}/{name}")
         if entry is None:
             return Response("not found", status_code=404, media_type="text/plain; charset=utf-8")
-        return _file(NODE_MODULES / entry[0], entry[1],
+        return static_file(NODE_MODULES / entry[0], entry[1],
                      f"{entry[0]} is missing: run `make web` (npm ci) in the repository")
 
     @router.get("/static/{name}")
@@ -610,6 +635,6 @@ def pages_router(store: Store) -> APIRouter:
         media_type = OWN_FILES.get(name)
         if media_type is None:
             return Response("not found", status_code=404, media_type="text/plain; charset=utf-8")
-        return _file(STATIC_DIR / name, media_type, f"api/static/{name} is missing")
+        return static_file(STATIC_DIR / name, media_type, f"api/static/{name} is missing")
 
     return router

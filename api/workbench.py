@@ -21,7 +21,6 @@ terms (``VALUES`` of pyoxigraph-built terms), never as raw user text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.pages import esc, page
+from api.pages import esc, page, static_file
+from api.queries import text as query_text
 from kg.namespaces import CKG, CKGR, EVENT_TYPES
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = Path(__file__).resolve().with_name("queries")
 STATIC_DIR = Path(__file__).resolve().with_name("static")
 NODE_MODULES = ROOT / "node_modules"
 JS = "text/javascript; charset=utf-8"
@@ -57,17 +56,14 @@ CATEGORIES = ("Soldiers", "Civilians", "Militants", "Unspecified")
 MAX_POINTS = 5000
 
 #: filter fragments: constant text, their values bound as terms
-PLACE_FILTER = "?e ckg:occurredAt ?at . { FILTER(?at = ?placeIri) } UNION { ?at ckg:within ?placeIri }"
+# (zero-or-one paths: the place itself or a place within it; the actor itself or its forces or
+# government. A FILTER alone in a UNION branch would see none of the outer bindings.)
+PLACE_FILTER = "?e ckg:occurredAt ?at . ?at ckg:within? ?placeIri ."
 ACTOR_FILTER = ("{ ?e ckg:perpetrator|ckg:target|ckg:participant ?who } UNION { ?e ckg:casualties/ckg:victim ?who } "
-                "{ FILTER(?who = ?actorIri) } UNION { ?who ckg:armedForcesOf|ckg:governs ?actorIri }")
+                "?who (ckg:armedForcesOf|ckg:governs)? ?actorIri .")
 FROM_FILTER = "FILTER(BOUND(?d) && SUBSTR(STR(?d), 1, STRLEN(?from)) >= ?from)"
 TO_FILTER = "FILTER(BOUND(?d) && SUBSTR(STR(?d), 1, STRLEN(?to)) <= ?to)"
 TYPE_FILTER = "FILTER(?type = ?onlyType)"
-
-
-@lru_cache(maxsize=None)
-def query_text(name: str) -> str:
-    return (QUERIES / f"{name}.rq").read_text("utf-8")
 
 
 class Filters:
@@ -124,7 +120,7 @@ def local(iri: str | None) -> str | None:
 
 
 def points(store: Store, filters: Filters, limit: int = MAX_POINTS) -> dict[str, Any]:
-    query = filters.apply(query_text("workbench-points"))
+    query = filters.apply(query_text("workbench_points"))
     rows = store.select(f"{query}\nLIMIT {int(limit) + 1}")
     out = []
     for row in rows[:limit]:
@@ -134,14 +130,25 @@ def points(store: Store, filters: Filters, limit: int = MAX_POINTS) -> dict[str,
             continue
         out.append({"event": row["e"], "type": local(row["type"]), "date": row["date"],
                     "place": row["place"], "placeLabel": row["placeLabel"], "lat": lat, "lon": lon,
-                    "precision": local(row["precision"]), "killed": int(float(row["killed"] or 0))})
+                    "precision": local(row["precision"]), "killed": _killed(row["killed"]),
+                    "approximate": row.get("approximate") in ("true", "1")})
     return {"points": out, "truncated": len(rows) > limit, "limit": limit}
+
+
+def _killed(figures: str | None) -> int:
+    """The sum of "casualty-IRI count|…" (each casualty node once)."""
+    total = 0
+    for item in (figures or "").split("|"):
+        _, _, count = item.rpartition(" ")
+        if count.isdigit():
+            total += int(count)
+    return total
 
 
 def casualties(store: Store, filters: Filters, casualty_type: str = "Killed") -> dict[str, Any]:
     if casualty_type not in CASUALTY_TYPES:
         raise HTTPException(422, f"casualty must be one of {', '.join(CASUALTY_TYPES)}")
-    query = filters.apply(query_text("workbench-casualties"), ctype=f"{CKG}{casualty_type}")
+    query = filters.apply(query_text("workbench_casualties"), ctype=f"{CKG}{casualty_type}")
     series: dict[str, dict[str, int]] = {}
     for row in store.select(query):
         month, category = row["month"] or "", local(row["category"]) or "Unspecified"
@@ -152,7 +159,7 @@ def casualties(store: Store, filters: Filters, casualty_type: str = "Killed") ->
 
 
 def event_counts(store: Store, filters: Filters) -> dict[str, Any]:
-    query = filters.apply(query_text("workbench-event-counts"))
+    query = filters.apply(query_text("workbench_event_counts"))
     series: dict[str, dict[str, int]] = {}
     for row in store.select(query):
         series.setdefault(row["month"] or "", {t: 0 for t in EVENT_TYPES})[local(row["type"]) or ""] = \
@@ -223,19 +230,6 @@ sources give.</p>
     return page("Charts", body, scripts=_scripts("/workbench/vendor/chart.umd.min.js", "/workbench/static/charts.js"))
 
 
-@lru_cache(maxsize=16)
-def _read(path: Path) -> bytes:
-    return path.read_bytes()
-
-
-def _file(path: Path, media_type: str, missing: str) -> Response:
-    try:
-        content = _read(path)
-    except OSError:
-        return Response(missing, status_code=503, media_type="text/plain; charset=utf-8")
-    return Response(content, media_type=media_type, headers={"Cache-Control": "public, max-age=3600"})
-
-
 def workbench_router(store: Store) -> APIRouter:
     router = APIRouter()
 
@@ -276,13 +270,13 @@ def workbench_router(store: Store) -> APIRouter:
         entry = VENDOR.get(name)
         if entry is None:
             return Response("not found", status_code=404, media_type="text/plain; charset=utf-8")
-        return _file(NODE_MODULES / entry[0], entry[1], f"{entry[0]} is missing: run `make web` (npm ci)")
+        return static_file(NODE_MODULES / entry[0], entry[1], f"{entry[0]} is missing: run `make web` (npm ci)")
 
     @router.get("/workbench/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:
         media_type = OWN.get(name)
         if media_type is None:
             return Response("not found", status_code=404, media_type="text/plain; charset=utf-8")
-        return _file(STATIC_DIR / name, media_type, f"api/static/{name} is missing")
+        return static_file(STATIC_DIR / name, media_type, f"api/static/{name} is missing")
 
     return router

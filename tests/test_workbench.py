@@ -70,3 +70,29 @@ def test_chart_of_nigers_soldiers_killed_by_month(page: Page, base_url: str) -> 
     assert painted
     page.page.wait_for_selector("#chart-events[data-drawn]", timeout=60_000)
     screenshot_and_check(page, "charts-niger.png")
+
+
+def test_filters_keep_the_place_and_the_actor_themselves(base_url: str) -> None:  # noqa: F811
+    """A place filter keeps events at the place itself as well as inside it; an actor filter
+    keeps the actor's own events as well as its forces'."""
+    def pts(**params: str) -> list[dict]:
+        return httpx.get(f"{base_url}/workbench/points.json", params=params, timeout=60).json()["points"]
+
+    tillaberi = "https://w3id.org/conflict-kg/id/region/tillaberi"
+    at_region = [p for p in pts(place="region/tillaberi") if p["place"] == tillaberi]
+    assert at_region, "events placed at Tillaberi itself"
+    assert len(pts(place="state/niger")) > len(pts(place="region/tillaberi"))
+    jnim = pts(actor="armed-group/jamaat-nusrat-al-islam-wal-muslimin")
+    assert jnim, "JNIM's own attacks"
+    # a base without coordinates is drawn at the country around it, and says so
+    assert any(p["approximate"] for p in jnim)
+    assert sum(p["killed"] for p in pts()) >= sum(p["killed"] for p in pts(type="Attack"))
+
+
+def test_entity_pages_have_a_map(page: Page, base_url: str) -> None:  # noqa: F811
+    for path in ("/entity/state/niger", "/entity/armed-group/jamaat-nusrat-al-islam-wal-muslimin"):
+        page.page.goto(f"{base_url}{path}")
+        page.page.wait_for_selector("#kg-map[data-drawn]", timeout=60_000)
+        assert int(page.page.get_attribute("#kg-map", "data-drawn") or 0) > 0, path
+        assert page.page.locator('a[href^="/charts?"]').count() == 1
+    screenshot_and_check(page, "entity-map.png")

@@ -60,11 +60,13 @@
                              "data-event": p.event }, dots);
       var title = el("title", {}, c);
       title.textContent = p.type + " · " + (p.placeLabel || "") + (p.date ? " · " + p.date : "") +
-        (p.killed ? " · " + p.killed + " killed" : "") + (p.precision ? " (" + p.precision + ")" : "");
+        (p.killed ? " · " + p.killed + " killed" : "") + (p.precision ? " (" + p.precision + ")" : "") +
+        (p.approximate ? " · drawn at the region or country around it" : "");
       var href = entityHref(p.place);
       if (href) { c.addEventListener("click", function () { window.location.href = href; }); }
     });
     pts.forEach(function (p) {
+      if (!tbody) { return; }  // an entity page's map has no table
       var tr = document.createElement("tr");
       [p.date || "undated", p.type, null, String(p.killed)].forEach(function (v, i) {
         var td = document.createElement("td");
