@@ -443,6 +443,15 @@ def _figures(x) -> set[tuple]:
      ("Killed", 27, "Civilians")),
     ("Shelling of the town of Gao in Mali caused the deaths of 14 villagers.",
      ("Killed", 14, "Civilians")),
+    # predicated through a verb of reporting, finding or remaining
+    ("Rebels raided a camp near Gao in Mali on Friday. At least 13 people were reported killed.",
+     ("Killed", 13, "Unspecified")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Thirteen villagers were found dead.",
+     ("Killed", 13, "Civilians")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Six soldiers remain missing.",
+     ("Missing", 6, "Soldiers")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Twenty bodies were recovered.",
+     ("Killed", 20, "Unspecified")),
 ])
 def test_the_casualty_frame_in_its_forms(extractor, text, figure):
     assert figure in _figures(read(extractor, text))

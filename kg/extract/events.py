@@ -344,7 +344,15 @@ def _casualty_type(head: Token) -> str | None:
             return "Killed"
         if lemma == "take" and any(c.lower_ in {"hostage", "captive", "prisoner"} for c in gov.subtree):
             return "Abducted"
-        if lemma == "be":  # "three soldiers were unaccounted for", "five were missing"
+        if lemma in lx.SPEECH_VERBS | {"fear", "believe", "presume", "think", "find", "leave"} and \
+                node.dep_ in {"nsubjpass", "dobj"}:
+            # "12 people were reported killed", "were feared dead", "were found dead"
+            for c in gov.children:
+                if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp", "advcl"}:
+                    kind = _type_from_word(c)
+                    if kind:
+                        return kind
+        if lemma in {"be", "remain", "stay", "go", "lie"}:  # "three were unaccounted for", "remain missing"
             for c in gov.children:
                 if c.dep_ in {"acomp", "attr"}:
                     kind = _type_from_word(c)
@@ -402,7 +410,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
             category = None
         else:
             continue
-        kind = nominal or _casualty_type(head)
+        kind = nominal or _casualty_type(head) or (
+            "Killed" if head.lemma_.lower() in {"body", "corpse"} and head.i != t.i else None)  # "20 bodies were found"
         if kind is None or _either_or(head):
             continue  # "2,500 people were killed or injured": no figure of one kind
         if _running_total(head):
