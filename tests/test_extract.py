@@ -443,6 +443,15 @@ def _figures(x) -> set[tuple]:
      ("Killed", 27, "Civilians")),
     ("Shelling of the town of Gao in Mali caused the deaths of 14 villagers.",
      ("Killed", 14, "Civilians")),
+    # predicated through a verb of reporting, finding or remaining
+    ("Rebels raided a camp near Gao in Mali on Friday. At least 13 people were reported killed.",
+     ("Killed", 13, "Unspecified")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Thirteen villagers were found dead.",
+     ("Killed", 13, "Civilians")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Six soldiers remain missing.",
+     ("Missing", 6, "Soldiers")),
+    ("Rebels raided a camp near Gao in Mali on Friday. Twenty bodies were recovered.",
+     ("Killed", 20, "Unspecified")),
 ])
 def test_the_casualty_frame_in_its_forms(extractor, text, figure):
     assert figure in _figures(read(extractor, text))
@@ -678,3 +687,27 @@ def test_two_accounts_of_an_attack_at_one_place_are_one_attack(extractor):
                         "\"They attacked the market and the mosque,\" said one resident. "
                         "The militants stormed Boni at dusk on Friday, a security source said.")
     assert len([e for e in x.events if e.type == "Attack"]) == 1
+
+
+def test_the_ousted_president_is_the_coup_s_target(extractor):
+    x = read(extractor, "Soldiers seized power in Guinea in a coup in September 2021, and the ousted "
+                        "president Alpha Conde was detained.")
+    coups = [e for e in x.events if e.type == "Coup"]
+    assert len(coups) == 1 and coups[0].targets == ["person/alpha-conde"]
+
+
+@pytest.mark.parametrize("follow", [
+    "Elsewhere, gunmen killed 8 villagers.",
+    "Gunmen also killed 8 villagers in an ambush.",
+    "In another attack, gunmen killed 8 villagers.",
+])
+def test_a_new_attack_marked_as_such_stays_apart(extractor, follow):
+    x = read(extractor, "Jihadists attacked an army camp at Boni, Mali, on Monday. " + follow)
+    assert len([e for e in x.events if e.type == "Attack"]) == 2
+
+
+def test_a_report_a_government_rejects_is_still_told(extractor):
+    """Who claims a figure is kept: a denial of the report is not a denial in the report's clause."""
+    x = read(extractor, "The junta rejected a UN report, which said soldiers had killed 50 civilians in "
+                        "Boni, Mali, in March.")
+    assert ("Killed", 50, "Civilians") in _figures(x)

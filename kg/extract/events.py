@@ -89,8 +89,11 @@ def not_real(token: Token) -> bool:
         return True
     if any(c.dep_ in {"amod", "compound"} and c.lower_ in lx.UNREAL_MODIFIERS for c in token.children):
         return True
-    if any(n.lemma_.lower() in DENIAL for n in list(token.ancestors)[:7]):
-        return True  # "dismissed claims that 30 soldiers were killed in an attack near X"
+    for n in _below(token, token.doc[token.sent.root.i] if token.has_head() else token, 7)[1:]:
+        if n.dep_ == "relcl":
+            break  # "rejected the report, which said troops had attacked X": the report's own claim
+        if n.head.lemma_.lower() in DENIAL and n.dep_ in {"ccomp", "dobj", "nsubjpass"}:
+            return True  # "dismissed claims that 30 soldiers were killed in an attack near X"
     node = token
     for _ in range(3):
         if node.lemma_.lower() in lx.FOIL_VERBS and node.i != token.i:
@@ -341,7 +344,15 @@ def _casualty_type(head: Token) -> str | None:
             return "Killed"
         if lemma == "take" and any(c.lower_ in {"hostage", "captive", "prisoner"} for c in gov.subtree):
             return "Abducted"
-        if lemma == "be":  # "three soldiers were unaccounted for", "five were missing"
+        if lemma in lx.SPEECH_VERBS | {"fear", "believe", "presume", "think", "find", "leave"} and \
+                node.dep_ in {"nsubjpass", "dobj"}:
+            # "12 people were reported killed", "were feared dead", "were found dead"
+            for c in gov.children:
+                if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp", "advcl"}:
+                    kind = _type_from_word(c)
+                    if kind:
+                        return kind
+        if lemma in {"be", "remain", "stay", "go", "lie"}:  # "three were unaccounted for", "remain missing"
             for c in gov.children:
                 if c.dep_ in {"acomp", "attr"}:
                     kind = _type_from_word(c)
@@ -399,7 +410,8 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
             category = None
         else:
             continue
-        kind = nominal or _casualty_type(head)
+        kind = nominal or _casualty_type(head) or (
+            "Killed" if head.lemma_.lower() in {"body", "corpse"} and head.i != t.i else None)  # "20 bodies were found"
         if kind is None or _either_or(head):
             continue  # "2,500 people were killed or injured": no figure of one kind
         if _running_total(head):
@@ -890,11 +902,17 @@ def _habitual(trigger: Token) -> bool:
 
 
 def _told_as_another(trigger: Token) -> bool:
-    """'a separate attack', 'another raid', 'in an earlier ambush': the text marks a new event."""
-    words = [c for c in trigger.children if c.dep_ in {"amod", "det", "advmod"}]
-    if trigger.pos_ == "VERB":
-        words = [c for c in trigger.children if c.dep_ == "advmod" and c.lower_ in {"separately", "earlier"}]
-    return any(w.lower_ in ANOTHER_WORDS - {"also"} for w in words)
+    """'a separate attack', 'another raid', 'in an earlier ambush', 'gunmen also killed 12',
+    'elsewhere, 30 people died': the text marks a new event ('it also said 80 were wounded' is
+    the same source telling more of the same one)."""
+    if trigger.pos_ != "VERB" and any(c.dep_ in {"amod", "det"} and c.lower_ in ANOTHER_WORDS - {"also"}
+                                      for c in trigger.children):
+        return True
+    verb = trigger if trigger.pos_ == "VERB" else _clause_verb(trigger)
+    if verb.lemma_.lower() in lx.SPEECH_VERBS:
+        return False
+    return any(c.dep_ == "advmod" and c.lower_ in {"also", "separately", "earlier", "elsewhere", "meanwhile"}
+               for c in verb.children)
 
 
 def _add_figures(ev: Event, figures: list[Casualty]) -> None:
@@ -1029,7 +1047,7 @@ class EventReader:
                     d.place_rank == PLACE_RANK["State"] and self.ents.state_of(first.place) == ev.place):
                 pass  # no place of its own, the same place, or only the country
             elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
-                    and (not ev.casualties or d.sent_index - prev.sent_index <= 2) and \
+                    and not ev.casualties and \
                     prev.sent_index <= 2 and \
                     _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
@@ -1187,7 +1205,7 @@ class EventReader:
                 previous = None
             if previous and date and previous.dated and not _same_time(date, previous.event.date):
                 previous = None
-        elif trig.definite:
+        elif trig.definite and not _told_as_another(trig.token):
             previous = self._latest(type_, None, index)
             if previous and type_ != "Attack" and date and previous.dated and \
                     not _same_time(date, previous.event.date):
@@ -1285,6 +1303,9 @@ class EventReader:
             ousted = [c for v in t.sent if v.pos_ == "VERB" and v.lemma_.lower() in OUST_VERBS
                       and not negated(v) for c in v.children if c.dep_ in {"nsubjpass", "dobj"}]
             ousted += [c for c in t.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
+            # "the ousted president X", "deposed leader X": the participle names who was removed
+            ousted += [v.head for v in t.sent if v.lemma_.lower() in OUST_VERBS and v.dep_ in {"amod", "acl"}
+                       and v.head.i > v.i]
             for c in ousted:
                 for tok in c.subtree:
                     m = ents.at(tok)
