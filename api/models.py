@@ -77,7 +77,8 @@ class EntityDetail(EntitySummary):
     relations_in: list[RelationOut]
     events: list[EntityEventRef] = Field(description="the latest events (at most 50), in date order")
     events_total: int = Field(0, description="how many events the entity takes part in or hosts")
-    partnerships: list[EntityPartnershipRef]
+    partnerships: list[EntityPartnershipRef] = Field(
+        description="at most 50, the active first (all of them: /partnerships?actor=…)")
     documents: list[DocumentRef] = Field(description="the latest documents mentioning it (at most 20)")
     documents_total: int = Field(0, description="how many documents mention it")
 

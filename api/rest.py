@@ -220,6 +220,8 @@ PARTNERSHIP_CLAIM = CKG_NS + "PartnershipClaim"
 #: how many of an entity's events and documents its detail lists (the latest; totals say how many)
 ENTITY_EVENTS = 50
 ENTITY_DOCUMENTS = 20
+#: how many partnerships an entity's detail lists (the rest: /partnerships?actor=…)
+ENTITY_PARTNERS = 50
 #: windows of months an entity's latest events or documents are looked for in, before asking for all
 WALK_STEPS = 12
 #: an entity with more events (documents) than this has its latest ones found by walking back in time
@@ -441,13 +443,15 @@ class Reader:
             last = first - 1
         return False
 
-    def entity_partnerships(self, subject: str) -> list[tuple[str, str | None, str | None, str]]:
-        """(other partner, its label, status, partnership) of each partnership of an entity."""
+    def entity_partnerships(self, subject: str, limit: int = ENTITY_PARTNERS
+                            ) -> list[tuple[str, str | None, str | None, str]]:
+        """(other partner, its label, status, partnership) of the first ``limit`` partnerships of an
+        entity (the active first, then by the partner's label)."""
         found: dict[str, tuple[str, str | None, str | None, str]] = {}
         for r in self.select("entity_partnerships", x=subject):
             found[r["n"]] = (r["other"], r["label"], local_or_none(r["status"]), r["n"])
         return sorted(found.values(), key=lambda t: ({"Active": 0, "Ended": 1}.get(t[2] or "", 2),
-                                                     search_form(t[1] or t[0])))
+                                                     search_form(t[1] or t[0])))[:limit]
 
     def entity_documents(self, subject: str, limit: int = ENTITY_DOCUMENTS) -> tuple[list[str], int]:
         """The latest ``limit`` documents mentioning an entity, and how many there are."""
