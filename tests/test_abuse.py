@@ -171,8 +171,10 @@ def make_store(path: Path) -> None:
         (ent, "http://www.w3.org/2002/07/owl#sameAs", ox.NamedNode("javascript:alert(14)")),
         (ent, CKG + "mentionedIn", doc),
     ]
-    for s, p, o in quads:
-        st.add(ox.Quad(s, ox.NamedNode(p), o, doc))
+    entities = ox.NamedNode("https://w3id.org/conflict-kg/graph/entities")  # the corpus layout:
+    for s, p, o in quads:  # an entity's description in the entities graph, the rest in the document's
+        graph = entities if s == ent and p != CKG + "mentionedIn" else doc
+        st.add(ox.Quad(s, ox.NamedNode(p), o, graph))
     bulk = ox.NamedNode(BULK)
     for i in range(400):
         st.add(ox.Quad(ox.NamedNode(f"http://example.org/n{i}"), ox.NamedNode("http://example.org/v"),
