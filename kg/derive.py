@@ -557,8 +557,8 @@ def _same_figures(a: Report, b: Report) -> int:
 def compatible(a: Report, b: Report, places: _Places) -> bool:
     """Two reports can be of one event: other articles, the same type, places equal or one within
     the other, dates agreeing, and no contradicting perpetrator. When the dates do not pin it
-    (one undated, or of another precision: a month and a day), the reports must also agree on
-    something an article says of one event only: a figure, or the evidence sentence."""
+    (one undated, or of another precision: a month and a day), the reports must also give one
+    figure alike (same kind, victim category and number)."""
     if a.doc == b.doc or a.type != b.type or not a.place or not b.place:
         return False
     if not places.agree(a.place, b.place) or not dates_agree(a.date, b.date, a.type == str(CKG.Attack)):
@@ -567,7 +567,7 @@ def compatible(a: Report, b: Report, places: _Places) -> bool:
     if pa and pb and not pa & pb:
         return False
     if not a.date or not b.date or len(a.date) != len(b.date):
-        return bool(_same_figures(a, b) or a.evidence & b.evidence)
+        return bool(_same_figures(a, b))
     return True
 
 
@@ -636,13 +636,11 @@ def _window(rep: Report) -> tuple[str, str] | None:
 def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
     """Reports (of any article) that may be of one event with one of ``reports`` (the pairs
     :func:`compatible` can accept, perpetrators aside): same type and places agreeing, and either
-    dates of one precision agreeing, or (one undated, or coarser) a figure or the evidence
-    sentence in common. Each kind is looked up by an index (the date window, the figure, the
-    sentence), so the rows read do not grow with the history of a place."""
+    dates of one precision agreeing, or (one undated, or coarser) a figure in common."""
     placed = [r for r in reports if r.place]
     places.load(r.place for r in placed)  # type: ignore[misc]
     found: set[str] = set()
-    dated, figures, sentences = set(), set(), set()
+    dated, figures = set(), set()
     for r in placed:
         window = _window(r)
         for p in places.around(r.place):  # type: ignore[arg-type]
@@ -650,8 +648,6 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
                 dated.add((r.type, p, *window))
             for (kind, category), (count, _, _) in r.figures.items():
                 figures.add((r.type, p, kind, category, count, r.iri))
-            for text in r.evidence:
-                sentences.add((r.type, p, text, r.iri))
     event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
     for chunk in _chunks(dated):
         values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(lo)} {ox.Literal(hi)})" for t, p, lo, hi in chunk)
@@ -659,7 +655,7 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
                  f"<{CKG.date}> ?d }} BIND(STR(?d) AS ?ds) "
                  "FILTER(STRLEN(?ds) = STRLEN(?lo) && ?ds >= ?lo && ?ds <= ?hi) }")
         found |= {row["r"] for row in store.select(query) if row["r"]}
-    # a figure or a sentence in common: then the dates must still agree (checked here)
+    # a figure in common: then the dates must still agree (checked here)
     by_iri = {r.iri: r for r in placed}
     rows: list[dict[str, str | None]] = []
     for chunk in _chunks(figures):
@@ -668,11 +664,6 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
             f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?n ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
             f"<{CKG.casualties}> ?f . ?f <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat ; "
             f"<{CKG['count']}> ?m . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} FILTER(?m = ?n) }}")
-    for chunk in _chunks(sentences):
-        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(e_)} {_iri(w)})" for t, p, e_, w in chunk)
-        rows += store.select(
-            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?ev ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
-            f"<{CKG.evidence}> ?ev . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
     for row in rows:
         r = by_iri.get(row["w"] or "")
         if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):

@@ -181,7 +181,7 @@ def test_an_undated_report_joins_the_attack_it_agrees_with():
     found = rows(store, """SELECT ?e (COUNT(DISTINCT ?d) AS ?docs) WHERE { ?e a ckg:Attack ; ckg:mentionedIn ?d ;
         ckg:casualties/ckg:count 15 } GROUP BY ?e""")
     assert [r["docs"] for r in found] == ["2"]
-    # without a figure or sentence in common, an undated report is an event of its own
+    # without a figure in common, an undated report is an event of its own
     store_document(store, article("u4", None), extraction([attack(TILLABERI, None, 40, "40 soldiers died.")]))
     assert rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Attack }") == [{"n": "3"}]
 
