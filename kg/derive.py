@@ -266,7 +266,6 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     types: set[str] = set()
     same: set[str] = set()
     best = Decimal(-1)
-    best_mention = None
     for node in sorted(mentions):
         m = mentions[node]
         types |= {t.value for t in m.get(str(CKG.statedType), [])}
@@ -274,9 +273,7 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
             labels[label.value] += 1
         names |= {a.value for a in m.get(str(CKG.statedAltLabel), [])}
         same |= {s.value for s in m.get(str(CKG.statedSameAs), []) if isinstance(s, ox.NamedNode)}
-        conf = max((_decimal(v) for v in m.get(str(CKG.confidence), [])), default=Decimal(0))
-        if conf > best:
-            best, best_mention = conf, node
+        best = max(best, max((_decimal(v) for v in m.get(str(CKG.confidence), [])), default=Decimal(0)))
     out += [(e, RDF_TYPE, ox.NamedNode(t)) for t in sorted(types)]
     if labels:  # the first in code-point order: the same whichever article came first
         label = min(labels)
@@ -285,11 +282,21 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     out += [(e, ALT_LABEL, ox.Literal(n)) for n in sorted(names)]
     out += [(e, SAME_AS, ox.NamedNode(s)) for s in sorted(same)]
     out.append((e, c("confidence"), _confidence(best)))
-    # anything else a mention says (coordinates, ...): as the surest mention says it
-    for p, objects in sorted(mentions[best_mention].items()) if best_mention else ():
-        if p not in _MENTION_OWN:
-            out += [(e, ox.NamedNode(p), o) for o in objects]
+    # anything else a mention says (coordinates, ...): all of it from one mention, the one whose
+    # values sort first. A minimum: merging a new mention into a stored description gives what a
+    # recomputation from every mention gives, whatever the order (coordinates stay one pair)
+    others = [_others(m) for m in mentions.values()]
+    chosen = min((o for o in others if o), default=())
+    for p, objects in chosen:
+        out += [(e, ox.NamedNode(p), o) for _, o in objects]
     return out
+
+
+def _others(mention: dict[str, list[Term]]) -> tuple:
+    """What a mention (or a stored description) says beyond the mention's own terms, sortable:
+    ((predicate, ((canonical value, term), ...)), ...)."""
+    return tuple((p, tuple(sorted(((_canon(o), o) for o in objects), key=lambda x: x[0])))
+                 for p, objects in sorted(mention.items()) if p not in _MENTION_OWN and objects)
 
 
 _AS_MENTION = {_RDF + "type": str(CKG.statedType), str(LABEL.value): str(CKG.statedLabel),
@@ -318,10 +325,7 @@ def refresh_entities(store: Store, entities: set[str],
     recomputing, at a cost that does not grow with the number of mentions."""
     if not entities:
         return
-    merge = set()
-    if added is not None:
-        merge = {e for e in entities if e in added and not any(
-            p not in _MENTION_OWN for m in added[e].values() for p in m)}
+    merge = {e for e in entities if e in added} if added is not None else set()
     full = entities - merge
 
     def desired() -> list[Triple]:
@@ -335,11 +339,8 @@ def refresh_entities(store: Store, entities: set[str],
                 stored[s_.value][_AS_MENTION.get(p.value, p.value)].append(o)
             for e in sorted(merge):
                 mentions = dict(added[e])  # type: ignore[index]
-                if e in stored:
-                    if any(p not in _MENTION_OWN for p in stored[e]):  # something only a full recompute keeps
-                        mentions = _claims(store, str(CKG.mentionOf), {e}).get(e, {})
-                    else:
-                        mentions[""] = stored[e]
+                if e in stored:  # the stored description merges as one more mention
+                    mentions[""] = stored[e]
                 out += entity_description(e, mentions)
         return out
 
@@ -633,6 +634,23 @@ def _window(rep: Report) -> tuple[str, str] | None:
     return (rep.date, rep.date)
 
 
+def _window_dates(rep: Report) -> list[str]:
+    """The dates of :func:`_window` as SPARQL terms of the report's precision: each day of an
+    attack's window (xsd:date), else the report's own date with its datatype."""
+    window = _window(rep)
+    if window is None:
+        return []
+    lo, hi = window
+    datatype = {4: "gYear", 7: "gYearMonth"}.get(len(lo), "date")
+    if datatype != "date" or lo == hi:
+        return [str(ox.Literal(lo, datatype=ox.NamedNode(_XSD + datatype)))]
+    first, last = _day(lo), _day(hi)
+    if first is None or last is None:
+        return []
+    return [str(ox.Literal((first + timedelta(days=i)).isoformat(), datatype=ox.NamedNode(_XSD + "date")))
+            for i in range((last - first).days + 1)]
+
+
 def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
     """Reports (of any article) that may be of one event with one of ``reports`` (the pairs
     :func:`compatible` can accept, perpetrators aside): same type and places agreeing, and either
@@ -642,18 +660,18 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
     found: set[str] = set()
     dated, figures = set(), set()
     for r in placed:
-        window = _window(r)
+        dates = _window_dates(r)
         for p in places.around(r.place):  # type: ignore[arg-type]
-            if window:
-                dated.add((r.type, p, *window))
+            dated |= {(r.type, p, d) for d in dates}
             for (kind, category), (count, _, _) in r.figures.items():
                 figures.add((r.type, p, kind, category, count, r.iri))
     event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
+    # every admissible date bound as a term: the reports are looked up by date, so the cost is
+    # that of the reports of those days, not of every report ever placed there
     for chunk in _chunks(dated):
-        values = " ".join(f"({_iri(t)} {_iri(p)} {ox.Literal(lo)} {ox.Literal(hi)})" for t, p, lo, hi in chunk)
-        query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?lo ?hi) {{ {values} }} GRAPH ?g {{ {event} ; "
-                 f"<{CKG.date}> ?d }} BIND(STR(?d) AS ?ds) "
-                 "FILTER(STRLEN(?ds) = STRLEN(?lo) && ?ds >= ?lo && ?ds <= ?hi) }")
+        values = " ".join(f"({_iri(t)} {_iri(p)} {d})" for t, p, d in chunk)
+        query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?d) {{ {values} }} GRAPH ?g {{ ?r <{CKG.date}> ?d ; "
+                 f"<{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl }} }}")
         found |= {row["r"] for row in store.select(query) if row["r"]}
     # a figure in common: then the dates must still agree (checked here)
     by_iri = {r.iri: r for r in placed}

@@ -344,3 +344,40 @@ def test_kg_delete_retracts_an_ending_and_reingest_restores_it(seed_and_dev, tmp
     assert [r["s"] for r in query(args, ukraine)] == [str(CKG.Ended)]
     after = run_kg("export", "--format", "nquads", *args)
     assert canonical(after.stdout) == canonical(before.stdout)
+
+
+def test_an_entity_description_merges_as_it_recomputes_with_coordinates():
+    """Merging one more mention into a stored description gives what recomputing from every
+    mention gives, whatever the order, coordinates included (kept as one pair)."""
+    import pyoxigraph as ox
+
+    from kg.derive import entity_description
+    from kg.namespaces import CKG
+
+    geo = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+    town = "https://w3id.org/conflict-kg/id/settlement/tera"
+
+    def mention(label: str, lat: str, lon: str, conf: str) -> dict:
+        dec = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        return {str(CKG.statedType): [ox.NamedNode(str(CKG.Settlement))], str(CKG.statedLabel): [ox.Literal(label)],
+                str(CKG.confidence): [ox.Literal(conf, datatype=dec)],
+                geo + "lat": [ox.Literal(lat, datatype=dec)], geo + "long": [ox.Literal(lon, datatype=dec)]}
+
+    a, b = mention("Tera", "14.0078", "0.7531", "0.95"), mention("Téra", "13.9", "0.8", "0.8")
+    full = entity_description(town, {"m/a": a, "m/b": b})
+
+    def as_mention(description: list) -> dict:  # the stored description, as refresh_entities reads it
+        out: dict = {}
+        names = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": str(CKG.statedType),
+                 "http://www.w3.org/2000/01/rdf-schema#label": str(CKG.statedLabel),
+                 "http://www.w3.org/2004/02/skos/core#altLabel": str(CKG.statedAltLabel)}
+        for _, p, o in description:
+            out.setdefault(names.get(p.value, p.value), []).append(o)
+        return out
+
+    for first, second in ((a, b), (b, a)):
+        merged = entity_description(town, {"": as_mention(entity_description(town, {"m/1": first})), "m/2": second})
+        assert sorted(map(str, merged)) == sorted(map(str, full))
+    lats = [o.value for _, p, o in full if p.value == geo + "lat"]
+    longs = [o.value for _, p, o in full if p.value == geo + "long"]
+    assert (lats, longs) == (["13.9"], ["0.8"])  # one pair, from one mention
