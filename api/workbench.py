@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Optional
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query
@@ -54,6 +54,8 @@ DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 CASUALTY_TYPES = ("Killed", "Wounded", "Missing", "Abducted")
 CATEGORIES = ("Soldiers", "Civilians", "Militants", "Unspecified")
 MAX_POINTS = 5000
+EventType = Literal["Attack", "Coup", "Withdrawal", "Deployment", "Agreement"]
+CasualtyType = Literal["Killed", "Wounded", "Missing", "Abducted"]
 
 #: filter fragments: constant text, their values bound as terms
 # (zero-or-one paths: the place itself or a place within it; the actor itself or its forces or
@@ -248,21 +250,28 @@ def workbench_router(store: Store) -> APIRouter:
                from_: str | None = Query(None, alias="from"), to: str | None = None) -> HTMLResponse:
         return charts_page(filters(place, actor, None, from_, to))
 
+    # the JSON routes declare their checks in the OpenAPI (patterns, enums): a request the schema
+    # allows is answered, one it does not gets FastAPI's 422
+    Key = Query(None, pattern=KEY.pattern, description="an entity key, e.g. state/niger", examples=["state/niger"])
+    From = Query(None, alias="from", pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    To = Query(None, pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+
     @router.get("/workbench/points.json", tags=["workbench"], summary="Events as map points")
-    def points_json(place: str | None = None, actor: str | None = None, type: str | None = None,  # noqa: A002
-                    from_: str | None = Query(None, alias="from"), to: str | None = None,
+    def points_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
+                    type: Optional[EventType] = None,  # noqa: A002, UP007
+                    from_: Optional[str] = From, to: Optional[str] = To,  # noqa: UP007
                     limit: int = Query(MAX_POINTS, ge=1, le=MAX_POINTS)) -> dict[str, Any]:
         return points(store, filters(place, actor, type, from_, to), limit)
 
     @router.get("/workbench/casualties.json", tags=["workbench"], summary="Casualties by month and category")
-    def casualties_json(place: str | None = None, actor: str | None = None,
-                        from_: str | None = Query(None, alias="from"), to: str | None = None,
-                        casualty: str = "Killed") -> dict[str, Any]:
+    def casualties_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
+                        from_: Optional[str] = From, to: Optional[str] = To,  # noqa: UP007
+                        casualty: CasualtyType = "Killed") -> dict[str, Any]:
         return casualties(store, filters(place, actor, None, from_, to), casualty)
 
     @router.get("/workbench/event-counts.json", tags=["workbench"], summary="Events by type and month")
-    def event_counts_json(place: str | None = None, actor: str | None = None,
-                          from_: str | None = Query(None, alias="from"), to: str | None = None) -> dict[str, Any]:
+    def event_counts_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
+                          from_: Optional[str] = From, to: Optional[str] = To) -> dict[str, Any]:  # noqa: UP007
         return event_counts(store, filters(place, actor, None, from_, to))
 
     @router.get("/workbench/vendor/{name}", include_in_schema=False)

@@ -370,6 +370,32 @@ def refresh_relations(store: Store, triples: set[tuple[str, str, str]]) -> None:
                 lambda: _relation_rows(store, RELATIONS_GRAPH, triples))
 
 
+def _walk(store: Store, starts: Iterable[str], down: bool) -> dict[str, set[str]]:
+    """{start: every place it is in (down=False), or that is in it (down=True)} through
+    ``ckg:locatedIn`` in ``ckgg:relations``, one hop a query: no transitive path (Virtuoso wants
+    a constant start for those), and containment is shallow (a town, a region, a country)."""
+    located_in = str(CKG.locatedIn)
+    reach: dict[str, set[str]] = {s: set() for s in starts}
+    frontier = {s: {s} for s in starts}  # node -> the starts it was reached from
+    for _ in range(32):  # a cycle in the data must not loop forever
+        if not frontier:
+            break
+        nxt: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(sorted(frontier)):
+            values = " ".join(_iri(n) for n in chunk)
+            pattern = "?o <%s> ?n" % located_in if down else "?n <%s> ?o" % located_in
+            for row in store.select(f"SELECT DISTINCT ?n ?o WHERE {{ VALUES ?n {{ {values} }} "
+                                    f"GRAPH <{RELATIONS_GRAPH}> {{ {pattern} }} }}"):
+                if not row["n"] or not row["o"]:
+                    continue
+                for start in frontier[row["n"]]:
+                    if row["o"] not in reach[start]:
+                        reach[start].add(row["o"])
+                        nxt[row["o"]].add(start)
+        frontier = dict(nxt)
+    return reach
+
+
 def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]:
     """``ckg:within`` of every place whose ancestors a changed ``ckg:locatedIn`` edge can change:
     the edge's subject and everything within it (before or after the change). Returns the places
@@ -384,21 +410,16 @@ def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]
         for chunk in _chunks(starts):
             values = " ".join(_iri(s) for s in chunk)
             query = (f"SELECT DISTINCT ?d WHERE {{ VALUES ?s {{ {values} }} "
-                     f"{{ GRAPH <{PLACES_GRAPH}> {{ ?d {within} ?s }} }} UNION "
-                     f"{{ GRAPH <{RELATIONS_GRAPH}> {{ ?d <{located_in}>+ ?s }} }} }}")
+                     f"GRAPH <{PLACES_GRAPH}> {{ ?d {within} ?s }} }}")
             nodes |= {r["d"] for r in store.select(query) if r["d"]}
-        return nodes
+        return nodes | set(_walk(store, starts, down=True))
 
     nodes = affected()
 
     def desired() -> list[Triple]:
-        out: list[Triple] = []
-        for chunk in _chunks(nodes):
-            values = " ".join(_iri(n) for n in chunk)
-            query = (f"SELECT DISTINCT ?n ?a WHERE {{ VALUES ?n {{ {values} }} "
-                     f"GRAPH <{RELATIONS_GRAPH}> {{ ?n <{located_in}>+ ?a }} FILTER(?a != ?n) }}")
-            out += [(r["n"], within, r["a"]) for r in _rows(store, query)]  # type: ignore[misc]
-        return out
+        ancestors = _walk(store, nodes, down=False)
+        return [(ox.NamedNode(n), within, ox.NamedNode(a)) for n in sorted(nodes)
+                for a in sorted(ancestors.get(n, ())) if a != n]
 
     def stored() -> list[Triple]:
         return [t for t in _subject_triples(store, PLACES_GRAPH, nodes) if t[1] == within]
@@ -772,14 +793,11 @@ def event_description(members: list[Report], places: _Places) -> list[Triple]:
 
 
 def _event_triples(store: Store, events: Iterable[str]) -> list[Triple]:
-    """The stored triples of ``events`` and of their casualty nodes."""
-    out: list[Triple] = []
-    for chunk in _chunks(events):
-        values = " ".join(_iri(e) for e in chunk)
-        query = (f"SELECT ?s ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH <{EVENTS_GRAPH}> {{ "
-                 f"{{ ?e ?p ?o BIND(?e AS ?s) }} UNION {{ ?e <{CKG.casualties}> ?s . ?s ?p ?o }} }} }}")
-        out += [(r["s"], r["p"], r["o"]) for r in _rows(store, query)]  # type: ignore[misc]
-    return out
+    """The stored triples of ``events`` and of their casualty nodes (two plain lookups: no BIND
+    inside a UNION, which Virtuoso answers differently)."""
+    out = _subject_triples(store, EVENTS_GRAPH, events)
+    counts = {o.value for _, p, o in out if p.value == str(CKG.casualties) and isinstance(o, ox.NamedNode)}
+    return out + _subject_triples(store, EVENTS_GRAPH, sorted(counts))
 
 
 def _reports_at(store: Store, places: set[str]) -> set[str]:

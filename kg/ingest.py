@@ -97,17 +97,17 @@ def write_document(store: Store, article: Article, gated: Gated) -> Stored:
     """Replace the document's graph and its quarantine graph in one write, then recompute the
     corpus-level nodes the old and the new version touch."""
     doc = str(iri(document_key(article)))
-    touched = touched_in_store(store, [doc])
-    # the document's type and text hash go in last: a run stopped before the corpus graphs were
-    # updated leaves no finished document there, so the next run ingests it again
-    subject, last = f"<{doc}> ", (f"<{CKG.textHash}>", f"<{CKG.Document}>")
-    lines = (gated.clean or "").splitlines()
-    node = [line for line in lines if line.startswith(subject) and any(m in line for m in last)]
-    body = "\n".join(line for line in lines if line not in node)
-    store.replace_graphs({doc: body, quarantine_graph(document_key(article)): gated.quarantined})
-    added = None if touched else gated.clean  # a new document: nothing of an old version to retract
-    touched |= touched_of_ntriples(gated.clean)
-    try:
+    try:  # every store call of the write: a failure names the document
+        touched = touched_in_store(store, [doc])
+        # the document's type and text hash go in last: a run stopped before the corpus graphs were
+        # updated leaves no finished document there, so the next run ingests it again
+        subject, last = f"<{doc}> ", (f"<{CKG.textHash}>", f"<{CKG.Document}>")
+        lines = (gated.clean or "").splitlines()
+        node = [line for line in lines if line.startswith(subject) and any(m in line for m in last)]
+        body = "\n".join(line for line in lines if line not in node)
+        store.replace_graphs({doc: body, quarantine_graph(document_key(article)): gated.quarantined})
+        added = None if touched else gated.clean  # a new document: nothing of an old version to retract
+        touched |= touched_of_ntriples(gated.clean)
         refresh(store, touched, added)
         if node:
             import pyoxigraph as ox
