@@ -252,26 +252,33 @@ def workbench_router(store: Store) -> APIRouter:
 
     # the JSON routes declare their checks in the OpenAPI (patterns, enums): a request the schema
     # allows is answered, one it does not gets FastAPI's 422
-    Key = Query(None, pattern=KEY.pattern, description="an entity key, e.g. state/niger", examples=["state/niger"])
-    From = Query(None, alias="from", pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
-    To = Query(None, pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    # (a fresh Query per parameter: FastAPI binds a shared one to a single name)
+    def Key() -> Any:  # noqa: N802
+        return Query(None, pattern=KEY.pattern, description="an entity key, e.g. state/niger",
+                     examples=["state/niger"])
+
+    def From() -> Any:  # noqa: N802
+        return Query(None, alias="from", pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+
+    def To() -> Any:  # noqa: N802
+        return Query(None, pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
 
     @router.get("/workbench/points.json", tags=["workbench"], summary="Events as map points")
-    def points_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
+    def points_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
                     type: Optional[EventType] = None,  # noqa: A002, UP007
-                    from_: Optional[str] = From, to: Optional[str] = To,  # noqa: UP007
+                    from_: Optional[str] = From(), to: Optional[str] = To(),  # noqa: UP007
                     limit: int = Query(MAX_POINTS, ge=1, le=MAX_POINTS)) -> dict[str, Any]:
         return points(store, filters(place, actor, type, from_, to), limit)
 
     @router.get("/workbench/casualties.json", tags=["workbench"], summary="Casualties by month and category")
-    def casualties_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
-                        from_: Optional[str] = From, to: Optional[str] = To,  # noqa: UP007
+    def casualties_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
+                        from_: Optional[str] = From(), to: Optional[str] = To(),  # noqa: UP007
                         casualty: CasualtyType = "Killed") -> dict[str, Any]:
         return casualties(store, filters(place, actor, None, from_, to), casualty)
 
     @router.get("/workbench/event-counts.json", tags=["workbench"], summary="Events by type and month")
-    def event_counts_json(place: Optional[str] = Key, actor: Optional[str] = Key,  # noqa: UP007
-                          from_: Optional[str] = From, to: Optional[str] = To) -> dict[str, Any]:  # noqa: UP007
+    def event_counts_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
+                          from_: Optional[str] = From(), to: Optional[str] = To()) -> dict[str, Any]:  # noqa: UP007
         return event_counts(store, filters(place, actor, None, from_, to))
 
     @router.get("/workbench/vendor/{name}", include_in_schema=False)
