@@ -11,7 +11,6 @@ document.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -82,11 +81,10 @@ class ExtractionError(Exception):
 # The extraction is three spaCy components, each registered as a factory with its config:
 # ``ckg_entities`` (doc._.ckg_entities: the DocEntities of the article), ``ckg_events``
 # (doc._.ckg_events: its events) and ``ckg_relations`` (partnerships and relations; the whole
-# Extraction as plain data in doc.user_data["ckg"], computed in the worker processes). A component
+# Extraction as plain data in doc.user_data["ckg"], which pickles cheaply). A component
 # that fails on a document goes to the pipeline's error handler (``record_error``, set by
 # build_nlp), which notes the error on the document; the later components pass it by and the
-# caller reports it and skips the article, so one bad document neither stops a batch nor hangs
-# spaCy's worker processes.
+# caller reports it and skips the article, so one bad document does not stop a batch.
 for _name in ("ckg_entities", "ckg_events"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -154,8 +152,8 @@ class EventsComponent(_Component):
 
 class RelationsComponent(_Component):
     """Partnerships and relations; the whole extraction as plain data (doc.user_data["ckg"]).
-    With ``doc.user_data["gate"]`` the document's RDF graph is also built and passed through
-    the SHACL gate here, in the worker process (``doc.user_data["gated"]``)."""
+    Mapping to RDF and the SHACL gate are not done here: the orchestration calls them
+    (kg/ingest.py, and kg/cluster.py on cluster workers)."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         super().__init__(nlp, name)
@@ -164,13 +162,6 @@ class RelationsComponent(_Component):
     def process(self, doc: Doc) -> None:
         article = _article(doc)
         extraction = assemble(doc, doc._.ckg_entities, doc._.ckg_events, self.gaz, _published(article))
-        if doc.user_data.get("gate"):
-            from kg.ingest import gate_graph
-            from kg.rdfmap import document_graph
-
-            gated = gate_graph(document_graph(article, extraction)[1])
-            doc.user_data["gated"] = [gated.clean, gated.quarantined, gated.stored.triples,
-                                      gated.stored.quarantined, gated.stored.problems]
         doc.user_data["ckg"] = extraction_to_data(extraction)
 
 
@@ -250,14 +241,11 @@ class Extractor:
         self.nlp = nlp or build_nlp()
         self.max_chars = max_chars
 
-    def _doc(self, article: Article, gate: bool = False) -> Doc:
+    def _doc(self, article: Article) -> Doc:
         doc = self.nlp.make_doc(body(article, self.max_chars))
         doc.user_data["article"] = {"published": article.published, "id": article.id,
                                     "title": article.title, "url": article.url,
                                     "source": article.source}
-        if gate:
-            doc.user_data["article"]["text"] = article.text  # the document's hash is of the whole text
-            doc.user_data["gate"] = True
         return doc
 
     def extract(self, article: Article) -> Extraction:
@@ -266,54 +254,26 @@ class Extractor:
             raise ExtractionError(doc.user_data["ckg_error"])
         return extraction_from_data(doc.user_data["ckg"])
 
-    def extract_many(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 4,
-                     gate: bool = False) -> Iterator[tuple[Article, Extraction | None, str | None, Gated | None]]:
-        """Extract in order: (article, extraction, None, gated), or (article, None, error, None)
-        when the rules failed on it. With ``gate``, the mapping to RDF and the SHACL gate run
-        with the reader (``gated``). With ``n_process`` > 1, batches go to forked worker
-        processes that send back only these results, not the parsed documents."""
+    def extract_many(self, articles: Iterable[Article], batch_size: int = 4
+                     ) -> Iterator[tuple[Article, Extraction | None, str | None, Gated | None]]:
+        """Extract in order, in this process: (article, extraction, None, None), or (article, None,
+        error, None) when the rules failed on it. The shape is :class:`kg.cluster.ClusterExtractor`'s,
+        whose workers also fill the last place (the gated graph); parallel extraction goes there."""
         items = list(articles)
-        if n_process > 1:
-            batch_size = max(batch_size, 8)  # fewer round trips to the workers
-        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)]
-        if n_process > 1 and len(batches) > 1 and "fork" in mp.get_all_start_methods():
-            global _WORKER_EXTRACTOR
-            _WORKER_EXTRACTOR = self  # inherited by the forked workers, with the loaded model
-            with mp.get_context("fork").Pool(n_process) as pool:
-                for batch, results in zip(batches, pool.imap(_work, [(b, gate) for b in batches]),
-                                          strict=True):
-                    yield from _unpack(batch, results)
-            return
-        for batch in batches:
-            yield from _unpack(batch, self._read(batch, gate))
+        for i in range(0, len(items), batch_size):
+            batch = items[i:i + batch_size]
+            yield from _unpack(batch, self._read(batch))
 
-    def _read(self, batch: list[Article], gate: bool) -> list[tuple]:
-        """Plain results for a batch: (error, extraction data, gated data)."""
-        out = []
-        for doc in self.nlp.pipe(self._doc(a, gate) for a in batch):
-            out.append((doc.user_data.get("ckg_error"), doc.user_data.get("ckg"), doc.user_data.get("gated")))
-        return out
-
-
-_WORKER_EXTRACTOR: Extractor | None = None
-
-
-def _work(job: tuple[list[Article], bool]) -> list[tuple]:
-    batch, gate = job
-    assert _WORKER_EXTRACTOR is not None
-    return _WORKER_EXTRACTOR._read(batch, gate)
+    def _read(self, batch: list[Article]) -> list[tuple]:
+        """Plain results for a batch: (error, extraction data)."""
+        return [(doc.user_data.get("ckg_error"), doc.user_data.get("ckg"))
+                for doc in self.nlp.pipe(self._doc(a) for a in batch)]
 
 
 def _unpack(batch: list[Article], results: list[tuple]
             ) -> Iterator[tuple[Article, Extraction | None, str | None, Gated | None]]:
-    from kg.ingest import Gated, Stored
-
-    for article, (error, data, gated_data) in zip(batch, results, strict=True):
+    for article, (error, data) in zip(batch, results, strict=True):
         if error:
             yield article, None, error, None
-            continue
-        gated = None
-        if gated_data is not None:
-            clean, kept_apart, triples, quarantined, problems = gated_data
-            gated = Gated(clean, kept_apart, Stored(triples, quarantined, list(problems)))
-        yield article, extraction_from_data(data), None, gated
+        else:
+            yield article, extraction_from_data(data), None, None
