@@ -711,3 +711,53 @@ def test_a_report_a_government_rejects_is_still_told(extractor):
     x = read(extractor, "The junta rejected a UN report, which said soldiers had killed 50 civilians in "
                         "Boni, Mali, in March.")
     assert ("Killed", 50, "Civilians") in _figures(x)
+
+
+@pytest.mark.parametrize("second", [
+    "Officials said another 13 people were wounded.",
+    "Two other soldiers died of their wounds, the army said.",
+    "A further 13 villagers were injured, police said.",
+])
+def test_more_victims_are_figures_of_the_same_attack(extractor, second):
+    x = read(extractor, "Gunmen killed 20 villagers in an attack on a market in Gao, in northern Mali, "
+                        "on Sunday. " + second)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert len(attacks[0].casualties) == 2
+
+
+def test_another_attack_is_still_another_event(extractor):
+    x = read(extractor, "Gunmen killed 20 villagers in Gao, in northern Mali, on Sunday. "
+                        "In another attack, 13 people were wounded in Kidal.")
+    assert len([e for e in x.events if e.type == "Attack"]) == 2
+
+
+def test_a_lede_at_the_country_is_placed_by_the_town_before_later_figures(extractor):
+    x = read(extractor, "Officials said 30 villagers were killed in the north of Mali on Sunday. "
+                        "The victims died in an attack on a market in the town of Gao. "
+                        "Another 13 people were wounded, they said.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert [a.place for a in attacks] == ["settlement/gao"]
+    assert {(c.type, c.count) for c in attacks[0].casualties} == {("Killed", 30), ("Wounded", 13)}
+
+
+@pytest.mark.parametrize("text,count", [
+    ("Insurgents raided a village near Gao, in Mali, on Monday. Residents said more than 20 soldiers "
+     "may have been killed in the raid.", 20),
+    ("Jihadists attacked an army post near Gao, in Mali, on Monday. Fourteen soldiers might have "
+     "died, a source said.", 14),
+])
+def test_may_have_been_killed_is_a_figure_told_with_caution(extractor, text, count):
+    x = read(extractor, text)
+    figures = [c for e in x.events if e.type == "Attack" for c in e.casualties]
+    assert [(c.type, c.count) for c in figures] == [("Killed", count)]
+
+
+@pytest.mark.parametrize("text", [
+    "Thirty soldiers could have been killed if the bomb had exploded near Gao, in Mali.",
+    "Rebels may attack Gao, in Mali, next week, officials warned.",
+    "Twenty soldiers would have died in Gao, in Mali, without the air support.",
+])
+def test_hypothetical_modals_are_not_events(extractor, text):
+    x = read(extractor, text)
+    assert [e for e in x.events if e.type == "Attack"] == []

@@ -58,6 +58,7 @@ class _Draft:
     extra: list[str] = field(default_factory=list)
     tentative: bool = False  # dropped unless a later sentence refers back to it
     fresh: bool = False  # told as another event: 'a separate attack', 'another raid'
+    own_figures: bool = False  # figures told in its own sentence (not added by later ones)
 
 
 def negated(token: Token) -> bool:
@@ -69,7 +70,7 @@ def negated(token: Token) -> bool:
         children = list(node.children)
         if any(c.dep_ == "neg" or c.lower_ in {"never", "no"} for c in children):
             return True
-        if any(c.lower_ in MODALS and c.dep_ == "aux" for c in children):
+        if any(c.lower_ in MODALS and c.dep_ == "aux" and not _epistemic_past(node, c) for c in children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in children):
             return True
@@ -79,6 +80,13 @@ def negated(token: Token) -> bool:
             break
         node = node.head
     return False
+
+
+def _epistemic_past(verb: Token, modal: Token) -> bool:
+    """'may have been killed', 'might have died': a past event told with caution, not a
+    hypothetical one. A counterfactual keeps its 'if' ('may have died if ...') and is caught there."""
+    return modal.lower_ in lx.EPISTEMIC_MODALS and verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" and c.i > modal.i for c in verb.children)
 
 
 def not_real(token: Token) -> bool:
@@ -901,12 +909,19 @@ def _habitual(trigger: Token) -> bool:
             for c in o.children) for o in objects)
 
 
+def _counted_victims(noun: Token) -> bool:
+    """A counted victim noun ('another 13 people were wounded', 'two other soldiers died'): the
+    word adds victims to the event just told, it does not tell another event."""
+    return noun.lemma_.lower() not in lx.ATTACK_NOUNS and any(
+        c.dep_ == "nummod" or (c.dep_ == "det" and c.like_num) for c in noun.children)
+
+
 def _told_as_another(trigger: Token) -> bool:
     """'a separate attack', 'another raid', 'in an earlier ambush', 'gunmen also killed 12',
     'elsewhere, 30 people died': the text marks a new event ('it also said 80 were wounded' is
     the same source telling more of the same one)."""
-    if trigger.pos_ != "VERB" and any(c.dep_ in {"amod", "det"} and c.lower_ in ANOTHER_WORDS - {"also"}
-                                      for c in trigger.children):
+    if trigger.pos_ != "VERB" and not _counted_victims(trigger) and any(
+            c.dep_ in {"amod", "det"} and c.lower_ in ANOTHER_WORDS - {"also"} for c in trigger.children):
         return True
     verb = trigger if trigger.pos_ == "VERB" else _clause_verb(trigger)
     if verb.lemma_.lower() in lx.SPEECH_VERBS:
@@ -1047,7 +1062,7 @@ class EventReader:
                     d.place_rank == PLACE_RANK["State"] and self.ents.state_of(first.place) == ev.place):
                 pass  # no place of its own, the same place, or only the country
             elif prev.place_rank <= PLACE_RANK["Region"] and d.place_rank > prev.place_rank \
-                    and not ev.casualties and \
+                    and not d.own_figures and \
                     prev.sent_index <= 2 and \
                     _same_country(self.ents, first.place or self.ents.main_state, ev.place):
                 first.place, prev.place_rank = ev.place, d.place_rank  # the lede's attack, now placed
@@ -1251,7 +1266,7 @@ class EventReader:
                    confidence=VERB_CONF if trig.token.pos_ == "VERB" else NOUN_CONF)
         self._merge_roles(ev, roles)
         self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative,
-                                  fresh=_told_as_another(trig.token)))
+                                  fresh=_told_as_another(trig.token), own_figures=bool(casualties)))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:

@@ -120,6 +120,7 @@ SPEECH_VERBS = frozenset(_CAS["speech_verbs"]["words"])
 
 _STATUS = load_lexicon("status")
 MODALS = frozenset(_STATUS["modals"]["words"])
+EPISTEMIC_MODALS = frozenset(_STATUS["epistemic_modals"]["words"])
 DENIAL_VERBS = frozenset(_STATUS["denial_verbs"]["words"])
 INTENT_VERBS = frozenset(_STATUS["intent_verbs"]["words"])
 FOIL_VERBS = frozenset(_STATUS["foil_verbs"]["words"])
