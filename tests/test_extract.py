@@ -761,3 +761,27 @@ def test_may_have_been_killed_is_a_figure_told_with_caution(extractor, text, cou
 def test_hypothetical_modals_are_not_events(extractor, text):
     x = read(extractor, text)
     assert [e for e in x.events if e.type == "Attack"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jihadists attacked a military post near Gao, in Mali, on Monday.",
+    "A drone attack launched by rebels struck a military airport in Gao, in Mali, on Sunday.",
+    "Gunmen stormed the barracks in Gao, in Mali, on Friday.",
+    "Militants launched an attack on army positions near Gao, in Mali, on Tuesday.",
+])
+def test_an_attack_on_a_military_site_targets_the_host_forces(extractor, text):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert "armed-forces/mali" in attacks[0].targets
+
+
+@pytest.mark.parametrize("text", [
+    "The Malian army attacked a rebel base near Kidal, in Mali, on Monday.",
+    "Gunmen attacked a camp for displaced people near Gao, in Mali, on Monday, killing 12 people.",
+])
+def test_a_rebel_base_or_a_civilian_camp_is_not_the_army_as_target(extractor, text):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert "armed-forces/mali" not in attacks[0].targets

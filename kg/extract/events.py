@@ -747,6 +747,34 @@ def _objects_actors(trigger: Token, ents: DocEntities, preps: set[str], objects:
             if not (m.type == "State" and trigger.doc[m.start:m.end].root.dep_ in {"poss", "compound"})]
 
 
+def _military_site(noun: Token) -> bool:
+    """'a base', 'the barracks', 'a military post', 'army positions', 'a military airport', not 'a
+    rebel base' nor 'a camp for displaced people' (a modifier that is not military)."""
+    low = noun.lemma_.lower()
+    mods = [c for c in noun.children if c.dep_ in {"amod", "compound", "nmod"}]
+    if low in lx.MILITARY_SITE_NOUNS:
+        return all(m.lower_ in lx.MILITARY_MODIFIERS or m.pos_ in {"ADJ", "PROPN"} and m.ent_type_ in
+                   {"NORP", "GPE", ""} and not m.lower_.endswith("ist") for m in mods) and \
+            not any(c.dep_ == "poss" for c in noun.children)
+    return low in lx.MILITARY_SITE_NOUNS_MODIFIED and any(m.lower_ in lx.MILITARY_MODIFIERS for m in mods)
+
+
+def _attacked_sites(trigger: Token) -> list[Token]:
+    """What the attack is on: the trigger's object or 'on'/'against'/'at' phrase; for a noun
+    trigger that is a subject, its verb's object ('a drone attack struck a military airport')."""
+    heads = [trigger]
+    if trigger.pos_ != "VERB" and trigger.dep_ in {"nsubj", "nsubjpass"}:
+        heads.append(trigger.head)
+    out: list[Token] = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "dobj":
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ in {"on", "against", "at"}:
+                out += [o for o in c.children if o.dep_ == "pobj"]
+    return out + [w for o in out for w in o.conjuncts]
+
+
 def _as_state(key: str, ents: DocEntities) -> str:
     """Withdrawals and deployments are by states: 'French troops' -> France."""
     etype = ents.entities[key].type
@@ -1211,6 +1239,13 @@ class EventReader:
                 victim = ents.armed_forces(host, None, "coref")
                 if victim not in roles["perpetrators"] + roles["targets"]:
                     roles["targets"].append(victim)
+        # "an attack on a military base": the forces of where it happened are the target, unless
+        # they are the attackers
+        if type_ == "Attack" and host and any(_military_site(n) for n in _attacked_sites(trig.token)):
+            army = ents.armed_forces(host, None, "coref")
+            if army not in roles["perpetrators"] + roles["targets"] and not any(
+                    ents.state_of(k) == host for k in roles["perpetrators"]):
+                roles["targets"].append(army)
         previous = None
         if type_ == "Coup":
             # one coup an article, unless it names two countries or two dates
