@@ -785,3 +785,30 @@ def test_a_rebel_base_or_a_civilian_camp_is_not_the_army_as_target(extractor, te
     attacks = [e for e in x.events if e.type == "Attack"]
     assert len(attacks) == 1
     assert "armed-forces/mali" not in attacks[0].targets
+
+
+@pytest.mark.parametrize("text", [
+    "JNIM has expanded its operations in central Mali. On Saturday, jihadists killed seven civilians "
+    "in the village of Bandiagara, in Mali.",
+    "JNIM said it would fight on. Two days later, the militants attacked Gao, in Mali, killing nine "
+    "soldiers.",
+    "JNIM has grown stronger this year. Nine soldiers were killed in an attack by insurgents near "
+    "Gao, in Mali, on Monday.",
+])
+def test_an_attacker_told_by_its_kind_is_the_group_just_named(extractor, text):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
+
+
+@pytest.mark.parametrize("text", [
+    "Al-Qaeda-linked jihadists killed seven civilians in Gao, in Mali, on Monday.",
+    "Militants killed 12 soldiers in Gao, in Mali, on Monday.",
+    "JNIM held talks with elders. Gunmen killed seven civilians in Gao, in Mali, on Monday.",
+])
+def test_no_group_named_before_leaves_the_attacker_unknown(extractor, text):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == []

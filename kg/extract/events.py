@@ -666,6 +666,18 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     return [by_demonym] if by_demonym else []
 
 
+def _subject_words(trigger: Token) -> list[Token]:
+    """The head words of who does the trigger: the verb's (or its clause verb's) active subject or
+    agent, a noun's 'by' phrase."""
+    verb = trigger if trigger.pos_ == "VERB" else _clause_verb(trigger)
+    out = [c for c in verb.children if c.dep_ == "nsubj"]
+    out += [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    if trigger.pos_ != "VERB":
+        out += [o for c in trigger.children if c.dep_ == "prep" and c.lower_ == "by"
+                for o in c.children if o.dep_ == "pobj"]
+    return out
+
+
 CARRY_OUT_VERBS = lx.CARRY_OUT_VERBS
 #: what a coup does to a ruler (the coup triggers' verbs, 'unseat' and 'remove' too)
 OUST_VERBS = lx.COUP_VERBS | {"unseat", "remove", "overthrew"}
@@ -1329,6 +1341,8 @@ class EventReader:
             attackers += _helpers(t, ents) + blamed
             if not attackers:
                 attackers = _state_forces(t, ents)  # "a government drone strike", "army drones"
+            if not attackers:
+                attackers = self._described_group(t)  # "the jihadists", after naming JNIM
             for m in attackers:
                 if ents.entities[m.actor_key].type in {"ArmedGroup", "ArmedForces", "State"}:
                     roles["perpetrators"].append(m.actor_key)
@@ -1392,6 +1406,23 @@ class EventReader:
                     if mention:
                         roles["participants"].append(mention.key)
         return roles
+
+    def _described_group(self, trigger: Token, within: int = 3) -> list[Mention]:
+        """The attacker told by its kind ('insurgents killed seven civilians', 'the jihadists
+        attacked', 'an attack by rebels'): the armed group last named in this sentence before the
+        word or in the ``within`` sentences before it; none when no group was named."""
+        words = _subject_words(trigger)
+        if not any(w.lemma_.lower() in lx.GROUP_DESCRIPTORS or w.lower_.rstrip("s") in lx.GROUP_DESCRIPTORS
+                   or w.lower_ == "paramilitaries" for w in words):
+            return []
+        sents = self.ents.sents
+        here = next((i for i, s in enumerate(sents) if s.start <= trigger.i < s.end), 0)
+        start = sents[max(0, here - within)].start
+        # not a group inside the words themselves ('Al-Qaeda-linked jihadists': only linked to it)
+        before = min(w.left_edge.i for w in words)
+        named = [m for m in self.ents.mentions if start <= m.start and m.end <= before
+                 and self.ents.entities[m.actor_key].type == "ArmedGroup"]
+        return named[-1:]
 
     @staticmethod
     def _merge_roles(ev: Event, roles: dict[str, list[str]]) -> None:

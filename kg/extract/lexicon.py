@@ -133,6 +133,7 @@ BLAME_VERBS = frozenset(_ROLES["blame_verbs"]["words"])
 MILITARY_SITE_NOUNS = frozenset(_ROLES["military_site_nouns"]["words"])
 MILITARY_SITE_NOUNS_MODIFIED = frozenset(_ROLES["military_site_nouns_modified"]["words"])
 MILITARY_MODIFIERS = frozenset(_ROLES["military_modifiers"]["words"])
+GROUP_DESCRIPTORS = frozenset(_ROLES["group_descriptors"]["words"])
 
 _EVENTS = load_lexicon("events")
 ATTACK_VERBS = frozenset(_EVENTS["attack_verbs"]["words"])
