@@ -812,3 +812,25 @@ def test_no_group_named_before_leaves_the_attacker_unknown(extractor, text):
     attacks = [e for e in x.events if e.type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].perpetrators == []
+
+
+@pytest.mark.parametrize("text", [
+    "A US airstrike killed three al-Shabaab fighters near Jilib, in Somalia, on Friday.",
+    "Somali troops killed 12 al-Shabaab militants in a raid near Jilib, in Somalia, on Friday.",
+    "Nine fighters of al-Shabaab were killed in an airstrike near Jilib, in Somalia, on Friday.",
+])
+def test_counted_fighters_of_a_group_make_it_the_target(extractor, text):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert "armed-group/al-shabaab" in attacks[0].targets
+    assert "armed-group/al-shabaab" not in attacks[0].perpetrators
+
+
+def test_the_attackers_own_dead_do_not_make_them_the_target(extractor):
+    x = read(extractor, "Al-Shabaab fighters attacked a base near Jilib, in Somalia, on Friday. "
+                        "Five soldiers and seven al-Shabaab fighters were killed.")
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    assert attacks[0].perpetrators == ["armed-group/al-shabaab"]
+    assert "armed-group/al-shabaab" not in attacks[0].targets

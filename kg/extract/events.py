@@ -666,6 +666,18 @@ def _subject_actors(trigger: Token, ents: DocEntities, types: set[str] = ROLE_TY
     return [by_demonym] if by_demonym else []
 
 
+def _victims_group(noun: Token, ents: DocEntities) -> list[str]:
+    """The armed group of counted fighters: 'three al-Shabaab fighters', 'Islamic State militants',
+    'fighters of the RSF', 'JNIM's fighters'."""
+    tokens = [w for c in noun.children if c.dep_ in {"compound", "amod", "nmod", "poss"} for w in c.subtree]
+    tokens += [w for c in noun.children if c.dep_ == "prep" and c.lower_ in {"of", "from"} for w in c.subtree]
+    keys: list[str] = []
+    for m in _actors_in(tokens, ents, {"ArmedGroup"}):
+        if m.actor_key not in keys:
+            keys.append(m.actor_key)
+    return keys
+
+
 def _subject_words(trigger: Token) -> list[Token]:
     """The head words of who does the trigger: the verb's (or its clause verb's) active subject or
     agent, a noun's 'by' phrase."""
@@ -1043,6 +1055,7 @@ class EventReader:
         self.published = published
         self.drafts: list[_Draft] = []
         self.last_place: dict[str, str] = {}
+        self.hit: dict[int, set[str]] = {}  # id(event) -> armed groups whose fighters were victims
 
     def read(self) -> list[Event]:
         last_category: str | None = None
@@ -1075,7 +1088,8 @@ class EventReader:
             if ev.date and (not first.date or len(ev.date) > len(first.date)):
                 first.date, same.dated = ev.date, True
             self._merge_roles(first, {"perpetrators": ev.perpetrators, "targets": ev.targets,
-                                      "participants": ev.participants})
+                                      "participants": ev.participants,
+                                      "hit": sorted(self.hit.get(id(ev), ()))})
             _add_figures(first, ev.casualties)
             first.confidence = max(first.confidence, ev.confidence)
             same.extra.append(ev.evidence)
@@ -1115,7 +1129,8 @@ class EventReader:
             # not a second attacker
             others = self._other_side(first, ev)
             self._merge_roles(first, {"perpetrators": [] if others else ev.perpetrators,
-                                      "targets": ev.targets, "participants": ev.participants})
+                                      "targets": ev.targets, "participants": ev.participants,
+                                      "hit": sorted(self.hit.get(id(ev), ()))})
             _add_figures(first, ev.casualties)
             first.confidence = max(first.confidence, ev.confidence)
             prev.extra.append(ev.evidence)
@@ -1355,9 +1370,13 @@ class EventReader:
             for m in _objects_actors(t, ents, preps):
                 if m.actor_key not in {b.actor_key for b in blamed}:
                     roles["targets"].append(m.actor_key)
-            for c, _ in casualties:
+            for c, head in casualties:
                 if c.victim and c.category == "Soldiers" and c.victim not in roles["perpetrators"]:
                     roles["targets"].append(c.victim)
+                if c.category == "Militants":
+                    # "killed three al-Shabaab fighters", "12 members of JNIM": their group is hit
+                    # (a target at the end, unless the event's attackers are that group)
+                    roles.setdefault("hit", []).extend(_victims_group(head, ents))
         elif type_ == "Coup":
             # "X was overthrown": the passive subject is who lost power, 'by Y' who took it
             for m in _subject_actors(t, ents, ROLE_TYPES | {"Person"}, passive=False):
@@ -1424,8 +1443,8 @@ class EventReader:
                  and self.ents.entities[m.actor_key].type == "ArmedGroup"]
         return named[-1:]
 
-    @staticmethod
-    def _merge_roles(ev: Event, roles: dict[str, list[str]]) -> None:
+    def _merge_roles(self, ev: Event, roles: dict[str, list[str]]) -> None:
+        self.hit.setdefault(id(ev), set()).update(roles.get("hit", []))
         for name in ("perpetrators", "targets", "participants"):
             have: list[str] = getattr(ev, name)
             for key in roles.get(name, []):
@@ -1469,6 +1488,9 @@ class EventReader:
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:
             ev.confidence = max(ev.confidence, FIGURES_CONF)  # a place and figures: an event told plainly
+        for key in sorted(self.hit.get(id(ev), ())):
+            if key not in ev.perpetrators + ev.targets:
+                ev.targets.append(key)
         victims = {ents.state_of(k) or k for k in ev.targets}
         ev.perpetrators = [k for k in ev.perpetrators if k not in ev.targets and
                            (ents.state_of(k) or k) not in victims]
