@@ -834,3 +834,24 @@ def test_the_attackers_own_dead_do_not_make_them_the_target(extractor):
     assert len(attacks) == 1
     assert attacks[0].perpetrators == ["armed-group/al-shabaab"]
     assert "armed-group/al-shabaab" not in attacks[0].targets
+
+
+@pytest.mark.parametrize("text,target", [
+    ("Soldiers in Guinea detained President Alpha Conde in a coup on Sunday.", "person/alpha-conde"),
+    ("Prime Minister Abdalla Hamdok spoke on Sunday. On Monday the army detained Hamdok in a coup "
+     "in Sudan.", "person/abdalla-hamdok"),
+    ("President Alpha Conde was arrested by soldiers during a coup in Guinea on Sunday.",
+     "person/alpha-conde"),
+])
+def test_a_ruler_detained_in_the_coup_is_its_target(extractor, text, target):
+    x = read(extractor, text)
+    coups = [e for e in x.events if e.type == "Coup"]
+    assert len(coups) == 1
+    assert target in coups[0].targets
+
+
+def test_someone_arrested_who_is_not_a_ruler_is_not_the_coup_target(extractor):
+    x = read(extractor, "The junta in Guinea arrested the activist Oumar Sylla after the coup on Sunday.")
+    coups = [e for e in x.events if e.type == "Coup"]
+    assert len(coups) == 1
+    assert coups[0].targets == []

@@ -1394,6 +1394,18 @@ class EventReader:
                     m = ents.at(tok)
                     if m and m.type == "Person" and m.key not in roles["targets"]:
                         roles["targets"].append(m.key)
+            # "soldiers detained the president", "the army arrested PM X ... in the coup": a ruler
+            # held in the coup's own sentence
+            for v in t.sent:
+                if v.pos_ == "VERB" and v.lemma_.lower() in lx.COUP_DETAIN_VERBS and not negated(v):
+                    for c in v.children:
+                        if c.dep_ not in {"dobj", "nsubjpass"}:
+                            continue
+                        for tok in c.subtree:
+                            m = ents.at(tok)
+                            if m and m.type == "Person" and m.key not in roles["targets"] and \
+                                    self._titled_head(m.key):
+                                roles["targets"].append(m.key)
         else:
             # "its withdrawal", "they signed": pronouns stand for the actors here
             order = _order_verb(t)
@@ -1425,6 +1437,19 @@ class EventReader:
                     if mention:
                         roles["participants"].append(mention.key)
         return roles
+
+    def _titled_head(self, key: str) -> bool:
+        """Some mention of the person is titled as a head of state or government ('President X',
+        'the prime minister, X', 'PM X')."""
+        titles = lx.HEAD_OF_TITLES | lx.HEAD_TITLE_ABBREVIATIONS
+        for m in self.ents.mentions:
+            if m.key != key:
+                continue
+            span = self.doc[max(0, m.start - 3):m.end]
+            words = " ".join(w.lower_ for w in span)
+            if any(re.search(rf"\b{re.escape(t)}\b", words) for t in titles):
+                return True
+        return False
 
     def _described_group(self, trigger: Token, within: int = 3) -> list[Mention]:
         """The attacker told by its kind ('insurgents killed seven civilians', 'the jihadists

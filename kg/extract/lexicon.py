@@ -134,6 +134,8 @@ MILITARY_SITE_NOUNS = frozenset(_ROLES["military_site_nouns"]["words"])
 MILITARY_SITE_NOUNS_MODIFIED = frozenset(_ROLES["military_site_nouns_modified"]["words"])
 MILITARY_MODIFIERS = frozenset(_ROLES["military_modifiers"]["words"])
 GROUP_DESCRIPTORS = frozenset(_ROLES["group_descriptors"]["words"])
+COUP_DETAIN_VERBS = frozenset(_ROLES["coup_detain_verbs"]["words"])
+HEAD_TITLE_ABBREVIATIONS = frozenset(_ROLES["head_title_abbreviations"]["words"])
 
 _EVENTS = load_lexicon("events")
 ATTACK_VERBS = frozenset(_EVENTS["attack_verbs"]["words"])
