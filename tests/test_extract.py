@@ -855,3 +855,23 @@ def test_someone_arrested_who_is_not_a_ruler_is_not_the_coup_target(extractor):
     coups = [e for e in x.events if e.type == "Coup"]
     assert len(coups) == 1
     assert coups[0].targets == []
+
+
+@pytest.mark.parametrize("text,part", [
+    ("Gunmen killed 20 villagers in Gao, in Mali, on Sunday, including 12 children.", ("Killed", 12, "Civilians")),
+    ("Gunmen killed 20 villagers in Gao, in Mali, on Sunday, 12 of them children.", ("Killed", 12, "Civilians")),
+    ("At least 17 soldiers were killed when rebels attacked their positions near Gao, in Mali, on Sunday, "
+     "fourteen of them Chadians serving with the UN mission.", ("Killed", 14, "Soldiers")),
+])
+def test_part_of_a_figure_is_a_figure_of_the_same_kind(extractor, text, part):
+    x = read(extractor, text)
+    attacks = [e for e in x.events if e.type == "Attack"]
+    assert len(attacks) == 1
+    figures = {(c.type, c.count, c.category) for c in attacks[0].casualties}
+    assert part in figures and len(figures) == 2
+
+
+def test_a_larger_number_after_a_figure_is_not_a_part_of_it(extractor):
+    x = read(extractor, "Gunmen killed 20 villagers in Gao, in Mali, on Sunday, including 30 children.")
+    figures = [(c.type, c.count) for e in x.events for c in e.casualties]
+    assert figures == [("Killed", 20)]

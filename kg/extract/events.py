@@ -437,6 +437,38 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
             victim = _victim_forces(head, ents)
         out.append((Casualty(kind, quantity.value, category, quantity.minimum, victim), head))
         last_category = category
+    for c, head in list(out):
+        for num, noun in _subset_numbers(head, seen):
+            quantity = quantity_of(num)
+            if quantity is None or quantity.approximate or quantity.maximum or quantity.value >= c.count:
+                continue
+            seen.update(w.i for w in num.subtree)
+            category = (_category(noun, ents) if noun is not None else None) or c.category
+            out.append((Casualty(c.type, quantity.value, category, quantity.minimum), head))
+    return out
+
+
+def _subset_numbers(head: Token, seen: set[int]) -> list[tuple[Token, Token | None]]:
+    """Part of a figure, told after it: '20 villagers, including 12 children', 'among them 12
+    children', '17 soldiers ..., fourteen of them Chadians': (the number, its noun if any)."""
+    verb = _clause_verb(head)
+    scope = {head.i, verb.i} | {w.i for w in head.subtree}
+    out: list[tuple[Token, Token | None]] = []
+    for tok in head.sent:
+        if tok.i in seen or not tok.like_num or tok.i <= head.i and tok.head.i != head.i:
+            continue
+        noun = tok.head if tok.dep_ == "nummod" else None
+        top = noun if noun is not None else tok
+        # "including 12 children", "among them 12 children"
+        if top.dep_ == "pobj" and top.head.lower_ in {"including", "among"} and top.head.head.i in scope:
+            out.append((tok, noun))
+            continue
+        # "fourteen of them (Chadians)": 'of them' on the number, the phrase hung on the clause
+        if any(c.dep_ == "prep" and c.lower_ == "of" and any(o.lower_ in {"them", "whom"} for o in c.children)
+               for c in tok.children) and (tok.head.i in scope or tok.head.head.i in scope):
+            apposed = [c for c in tok.head.children if c.dep_ in {"attr", "appos"} and c.i > tok.i] \
+                if tok.head.i not in scope else [c for c in tok.children if c.dep_ in {"appos", "npadvmod"}]
+            out.append((tok, apposed[0] if apposed else None))
     return out
 
 
