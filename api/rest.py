@@ -290,7 +290,8 @@ class Reader:
         docs = sorted(set(docs), key=doc_id)
         desc = self.describe("describe_documents", docs)
         return [DocumentRef(id=doc_id(d), headline=first(desc[d].get(SCHEMA + "headline")),
-                            published=first(desc[d].get(SCHEMA + "datePublished")))
+                            published=first(desc[d].get(SCHEMA + "datePublished")),
+                            publisher=first(desc[d].get(SCHEMA + "publisher")))
                 for d in docs if d in desc]
 
     # resolving filters -------------------------------------------------------------------
@@ -609,7 +610,8 @@ class Reader:
                 partners=[EntityRef(id=key_of(r["a"]), label=r["la"]), EntityRef(id=key_of(r["b"]), label=r["lb"])],
                 status=local_or_none(r["state"]), since=r["since"], until=r["until"],
                 evidence=c["evidence"], documents=[docs[i] for i in sorted(map(doc_id, c["documents"])) if i in docs],
-                dates=c["dates"], claims=c["claims"], nodes=[key_of(r["n"])]))
+                dates=c["dates"], claims=c["claims"], nodes=[key_of(r["n"])],
+                confidence=c.get("confidence")))
         return out, total
 
     def claims(self, nodes: list[str]) -> dict[str, dict]:
@@ -631,6 +633,8 @@ class Reader:
                     entry["evidence"].append(r["evidence"])
                 if r["doc"]:
                     entry["documents"].add(r["doc"])
+                if r.get("conf"):
+                    entry["confidence"] = max(entry.get("confidence") or 0.0, float(r["conf"]))
                 entry["latest"].append(r)
         for entry in out.values():
             entry["evidence"].sort()
