@@ -600,7 +600,7 @@ the same lists as JSON are at <a href="/entities">/entities</a> (REST API, descr
 </section>
 """
     head = '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
-    scripts = (json_script("examples", EXAMPLES)
+    scripts = (json_script("examples", EXAMPLES) + json_script("entity-types", sorted(SLUG_TYPES))
                + '\n<script src="/static/vendor/yasgui/yasgui.min.js"></script>'
                + '\n<script src="/static/query.js"></script>')
     return page("Query", body, head=head, scripts=scripts)
