@@ -355,12 +355,33 @@ class Reader:
             bindings.update(q=wanted.casefold(), qf=search_form(wanted))
         count = self.select("entities_count", flags=flags, blocks=blocks, **bindings)
         total = int(count[0]["n"] or 0) if count else 0
+        extra = self.aliased(wanted, type_) if wanted is not None else []
+        total += len(extra)
         if not limit or offset >= total:
             return [], total
-        rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit, offset=offset, **bindings)
-        ids = list(dict.fromkeys(r["x"] for r in rows if r["x"]))
+        ids = extra[offset:offset + limit]
+        if len(ids) < limit:
+            rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit - len(ids),
+                               offset=max(0, offset - len(extra)), **bindings)
+            ids = list(dict.fromkeys(ids + [r["x"] for r in rows if r["x"]]))
         desc = self.describe("describe_entities", ids)
         return [summary(x, desc[x].get(RDF_TYPE, ()), desc[x]) for x in ids if x in desc], total
+
+    def aliased(self, q: str, type_: str | None) -> list[str]:
+        """Stored entities the gazetteer names ``q`` (api/aliases.py) whose stored names do not
+        contain it (those the label search finds already)."""
+        from api.aliases import keys_named
+
+        candidates = [CKGR_NS + k for k in keys_named(q) if SAFE_IRI.match(CKGR_NS + k)] if len(q) > 2 else []
+        if not candidates:
+            return []
+        types = self.types_block(type_) if type_ else values("t", [CKG_NS + t for t in ENTITY_TYPES])
+        found = {r["x"] for r in self.select("entity_ids", blocks={"x": values("x", candidates), "t": types})
+                 if r["x"]}
+        desc = self.describe("describe_entities", sorted(found))
+        qf = search_form(q)
+        return [x for x in sorted(found) if not any(
+            qf in search_form(n) for n in desc.get(x, {}).get(RDFS_LABEL, set()) | desc.get(x, {}).get(SKOS_ALT, set()))]
 
     def entity(self, subject: str) -> EntityDetail | None:
         desc = self.describe("describe_entities", [subject]).get(subject)
