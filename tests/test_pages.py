@@ -91,8 +91,10 @@ class Page:
 def screenshot_and_check(page: Page, name: str) -> None:
     """Save a full-page screenshot under tests/output/; the page asked no other host and
     logged no script error."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "view").mkdir(parents=True, exist_ok=True)
     page.page.screenshot(path=str(OUTPUT / name), full_page=True)
+    # what a reader sees first (the window), for the README's pictures (docs/img/)
+    page.page.screenshot(path=str(OUTPUT / "view" / name), full_page=False)
     assert not page.foreign, f"the page asked other hosts: {page.foreign}"
     assert not page.errors, page.errors
 

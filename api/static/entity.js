@@ -45,8 +45,10 @@
 
   var centre = cy.nodes("[?centre]");
   // neighbours, the best connected first (then by label), so that a cap keeps the most telling
+  function partnered(n) { return n.connectedEdges("[kind = 'partnership']").length > 0 ? 1 : 0; }
   var neighbours = cy.nodes("[!centre]").sort(function (a, b) {
-    return (b.degree() - a.degree()) || String(a.data("label")).localeCompare(String(b.data("label")));
+    return (b.degree() - a.degree()) || (partnered(b) - partnered(a)) ||
+      String(a.data("label")).localeCompare(String(b.data("label")));
   });
   var shown = Math.min(CAP, neighbours.length);
 
@@ -83,7 +85,7 @@
     if (more) {
       var left = neighbours.length - shown;
       more.hidden = left <= 0;
-      more.textContent = "show " + Math.min(CAP, left) + " more of " + left + " neighbours not drawn";
+      more.textContent = "show " + Math.min(CAP, left) + " more neighbours (" + left + " not drawn)";
     }
   }
 
