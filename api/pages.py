@@ -8,8 +8,12 @@
   Wikidata link, relations in and out, events, partnerships and source documents,
   with a Cytoscape drawing of its neighbourhood (data embedded as JSON); 404 page
   for an unknown entity;
-* ``/timeline`` — events in date order with their casualty figures
-  (``?type=Attack`` keeps one event type);
+* ``/timeline`` — events in date order with their casualty figures, filtered like ``/events``
+  and paged;
+* ``/document/{id}`` — a source article: headline, publisher, date, the original, counts of
+  what was read from it. Every source on the pages is its headline, publisher and date linking
+  here; every fact (event, relation, partnership claim, entity) shows its confidence, with how it
+  was found in the badge's title, beside the sentence it was read from;
 * ``/static/…`` — our own stylesheet and scripts (``api/static``) and, under
   ``/static/vendor/``, YASGUI and Cytoscape from ``node_modules`` (``make web``),
   always with ``charset=utf-8``. Nothing is fetched from the internet.
@@ -418,9 +422,9 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
     if same:
         facts.append(f"<tr><th>same as</th><td>{' '.join(same)}</td></tr>")
     facts.append(f"<tr><th>mentioned in</th><td>{info['documents_total']} document(s)</td></tr>")
-    facts.append("<tr><th>confidence</th><td>" + confidence_badge(
-        info["confidence"], "the highest confidence of the articles' mentions of this entity") + ' <span class="muted">(the highest '
-        "over its mentions in the articles)</span></td></tr>")
+    badge = confidence_badge(info["confidence"], "the highest confidence of the articles' mentions of this entity")
+    facts.append(f'<tr><th>confidence</th><td>{badge} <span class="muted">(the highest over its mentions in '
+                 "the articles)</span></td></tr>")
     parts = entity_parts(info["iri"])
     if parts:
         json_path = f"/entities/{parts[0]}/{parts[1]}"

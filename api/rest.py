@@ -380,8 +380,10 @@ class Reader:
                  if r["x"]}
         desc = self.describe("describe_entities", sorted(found))
         qf = search_form(q)
-        return [x for x in sorted(found) if not any(
-            qf in search_form(n) for n in desc.get(x, {}).get(RDFS_LABEL, set()) | desc.get(x, {}).get(SKOS_ALT, set()))]
+        def names(x: str) -> set[str]:
+            return desc.get(x, {}).get(RDFS_LABEL, set()) | desc.get(x, {}).get(SKOS_ALT, set())
+
+        return [x for x in sorted(found) if not any(qf in search_form(n) for n in names(x))]
 
     def entity(self, subject: str) -> EntityDetail | None:
         desc = self.describe("describe_entities", [subject]).get(subject)
