@@ -36,6 +36,7 @@ class DocumentRef(BaseModel):
     id: str = Field(examples=["dev-000"])
     headline: str | None = None
     published: str | None = Field(None, examples=["2024-07-24"])
+    publisher: str | None = Field(None, examples=["msn.com"])
 
 
 # --- entities ----------------------------------------------------------------------------
@@ -128,6 +129,7 @@ class PartnershipOut(BaseModel):
     documents: list[DocumentRef] = Field(description="the documents of the latest claims")
     dates: list[str] = Field(description="the first and the last date the pair was spoken of")
     claims: int = Field(0, description="how many claims (one per article) the pair has")
+    confidence: float | None = Field(None, description="the highest confidence of the latest claims")
     nodes: list[str] = Field(description="the id of the pair's ckg:Partnership node")
 
 

@@ -8,8 +8,12 @@
   Wikidata link, relations in and out, events, partnerships and source documents,
   with a Cytoscape drawing of its neighbourhood (data embedded as JSON); 404 page
   for an unknown entity;
-* ``/timeline`` — events in date order with their casualty figures
-  (``?type=Attack`` keeps one event type);
+* ``/timeline`` — events in date order with their casualty figures, filtered like ``/events``
+  and paged;
+* ``/document/{id}`` — a source article: headline, publisher, date, the original, counts of
+  what was read from it. Every source on the pages is its headline, publisher and date linking
+  here; every fact (event, relation, partnership claim, entity) shows its confidence, with how it
+  was found in the badge's title, beside the sentence it was read from;
 * ``/static/…`` — our own stylesheet and scripts (``api/static``) and, under
   ``/static/vendor/``, YASGUI and Cytoscape from ``node_modules`` (``make web``),
   always with ``charset=utf-8``. Nothing is fetched from the internet.
@@ -36,7 +40,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.models import CasualtyOut, EventOut
-from api.rest import DATE, MAX_LIMIT, OWL_SAME, RDF_TYPE, RDFS_LABEL, SKOS_ALT, Reader
+from api.rest import DATE, DOC_NS, MAX_LIMIT, OWL_SAME, RDF_TYPE, RDFS_LABEL, SKOS_ALT, Reader
 from kg.ids import type_slug
 from kg.namespaces import CKG, CKGR, ENTITY_TYPES, EVENT_TYPES
 from kg.store import Store
@@ -203,6 +207,23 @@ def entity_link(iri: str | None, label: str | None) -> str:
     return link(entity_href(iri), text)
 
 
+def source_link(doc: Any) -> str:
+    """A source as its headline (a link to its document page), publisher and date."""
+    text = doc.headline or doc.id
+    href = f"/document/{doc.id}" if SLUG.match(doc.id or "") else None
+    meta = ", ".join(v for v in (getattr(doc, "publisher", None), doc.published) if v)
+    return (f'<span class="source">{link(href, text, "source")}'
+            + (f' <span class="muted">({esc(meta)})</span>' if meta else "") + "</span>")
+
+
+def confidence_badge(value: float | str | None, how: str) -> str:
+    """The confidence of a fact and how it was found, as a badge with the method in its title."""
+    if value is None or value == "":
+        return f'<span class="confidence unknown" title="{esc(how)}">confidence ?</span>'
+    return (f'<span class="confidence" data-confidence="{float(value):.2f}" title="{esc(how)}">'
+            f"confidence {float(value):.2f}</span>")
+
+
 def json_script(element_id: str, data: Any) -> str:
     """Data for the page's script, safe inside <script>."""
     text = json.dumps(data, ensure_ascii=False)
@@ -257,6 +278,7 @@ def _entity(reader: Reader, iri: str) -> dict[str, Any] | None:
         "altLabels": sorted(desc.get(SKOS_ALT, ())),
         "same": sorted(desc.get(OWL_SAME, set()) | desc.get(SKOS_CLOSE, set()))}
     info["label"] = info["labels"][0] if info["labels"] else local_name(iri)
+    info["confidence"] = max((float(c) for c in desc.get(CKG_NS + "confidence", ())), default=None)
     info["out"] = sorted(({"p": r["p"], "o": r["o"], "label": r["label"]}
                           for r in reader.select("relations_out", x=iri) if entity_parts(r["o"])),
                          key=lambda r: (r["p"], r["label"] or "", r["o"]))
@@ -265,6 +287,7 @@ def _entity(reader: Reader, iri: str) -> dict[str, Any] | None:
                         key=lambda r: (r["p"], r["label"] or "", r["s"]))
     partnerships = reader.entity_partnerships(iri)
     claims = reader.claims([n for *_, n in partnerships])
+    info["provenance"] = _relation_provenance(reader, iri)
     info["partners"] = []
     for other, label, status, n in partnerships:
         c = claims.get(n, {"claims": 0, "dates": [], "latest": []})
@@ -273,10 +296,36 @@ def _entity(reader: Reader, iri: str) -> dict[str, Any] | None:
                                  "statements": sorted(c["latest"], key=lambda s: (s["doc"] or "", s["c"]))})
     docs, info["documents_total"] = reader.entity_documents(iri)
     info["documents"] = reader.documents(docs)
+    info["sources"] = {d.id: d for d in reader.doc_refs(
+        {s["doc"] for p in info["partners"] for s in p["statements"] if s["doc"]}
+        | {r["d"] for r in info["provenance"].values() if r["d"]})}
     refs, info["events_total"] = reader.entity_events(iri)
     info["roles"] = {CKGR + r.id: r.roles for r in refs}
     info["events"] = reader.events([CKGR + r.id for r in refs])
     return info
+
+
+QUARANTINE = "https://w3id.org/conflict-kg/graph/quarantine/"
+#: how each relation was found: the reified statements of the articles (docs/rdf-layout.md)
+RELATION_PROVENANCE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT ?x ?s ?p ?o (MAX(?c) AS ?conf) (SAMPLE(?ev) AS ?evidence) (SAMPLE(?doc) AS ?d)
+       (COUNT(DISTINCT ?st) AS ?n) WHERE {
+  GRAPH ?g { ?st #SIDE# ?x ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+             OPTIONAL { ?st ckg:confidence ?c } OPTIONAL { ?st ckg:evidence ?ev }
+             OPTIONAL { ?st ckg:mentionedIn ?doc } }
+  FILTER(!STRSTARTS(STR(?g), "%s"))
+} GROUP BY ?x ?s ?p ?o""" % QUARANTINE
+
+
+def _relation_provenance(reader: Reader, iri: str) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(s, p, o) -> the highest confidence, a sentence, a document and how many articles state it."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for side in ("rdf:subject", "rdf:object"):
+        for r in reader.store.select(RELATION_PROVENANCE.replace("#SIDE#", side), x=iri):
+            if r["s"] and r["p"] and r["o"]:
+                out[(r["s"], r["p"], r["o"])] = r
+    return out
 
 
 def _graph_data(info: dict[str, Any]) -> dict[str, Any]:
@@ -331,19 +380,22 @@ def _events_table(events: list[EventOut], *, roles: dict[str, list[str]] | None 
         role = ""
         if roles is not None:
             role = "<td>" + esc(", ".join(ROLE_NAMES.get(r, r) for r in roles.get(e.iri, []))) + "</td>"
-        sources = ", ".join(d.id for d in e.documents) + (
-            f" ({e.sources} sources)" if e.sources > len(e.documents) else "")
+        sources = "; ".join(source_link(d) for d in e.documents) + (
+            f' <span class="muted">({e.sources} sources in all)</span>' if e.sources > len(e.documents) else "")
         evidence = e.evidence[0] if e.evidence else ""
+        how = (f"the highest confidence of the {e.sources} article(s) telling it; found by the event rules "
+               "in the sentence shown") if e.sources else "found by the event rules in the sentence shown"
         rows.append(
             f'<tr class="event" data-type="{esc(e.type)}"><td class="date">{date}</td>'
             f'<td>{esc(e.type)}</td>{role}'
             f'<td>{entity_link(CKGR + e.place.id, e.place.label) if e.place else ""}</td>'
             f'<td>{actors}</td><td class="casualties">{casualties}</td>'
-            f'<td class="evidence">{esc(evidence)}<div class="muted" data-event="{esc(e.id)}">{esc(sources)}</div>'
+            f'<td class="evidence">{confidence_badge(e.confidence, how)} '
+            f'<q>{esc(evidence)}</q><div class="sources" data-event="{esc(e.id)}">{sources}</div>'
             f"</td></tr>")
     role_head = "<th>role of this entity</th>" if roles is not None else ""
     return (f'<table class="events"><thead><tr><th>date</th><th>type</th>{role_head}<th>place</th>'
-            f"<th>actors</th><th>casualties</th><th>evidence and sources</th></tr></thead>"
+            f"<th>actors</th><th>casualties</th><th>confidence, evidence and sources</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -370,24 +422,45 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
     if same:
         facts.append(f"<tr><th>same as</th><td>{' '.join(same)}</td></tr>")
     facts.append(f"<tr><th>mentioned in</th><td>{info['documents_total']} document(s)</td></tr>")
+    badge = confidence_badge(info["confidence"], "the highest confidence of the articles' mentions of this entity")
+    facts.append(f'<tr><th>confidence</th><td>{badge} <span class="muted">(the highest over its mentions in '
+                 "the articles)</span></td></tr>")
     parts = entity_parts(info["iri"])
     if parts:
         json_path = f"/entities/{parts[0]}/{parts[1]}"
         facts.append(f"<tr><th>as JSON</th><td>{link(json_path, json_path)}</td></tr>")
 
+    def provenance(key: tuple[str, str, str]) -> str:
+        r = info["provenance"].get(key)
+        if not r:
+            return f'<td>{confidence_badge(None, "no article statement found for this relation")}</td>'
+        n = int(r["n"] or 1)
+        how = (f"the highest confidence of {n} article statement(s) of this relation, found by the relation "
+               "rules" + (" in the sentence shown" if r["evidence"] else " (no single sentence)"))
+        doc = info["sources"].get(local_name(r["d"])) if r["d"] else None
+        return (f"<td>{confidence_badge(r['conf'], how)} "
+                + (f"<q>{esc(r['evidence'])}</q> " if r["evidence"] else "")
+                + (source_link(doc) if doc else "") + "</td>")
+
     rel_rows = [f"<tr><td>{esc(label)}</td><td>{esc(words(local_name(r['p'])))}</td>"
-                f"<td>{entity_link(r['o'], r['label'])}</td></tr>" for r in info["out"]]
+                f"<td>{entity_link(r['o'], r['label'])}</td>{provenance((info['iri'], r['p'], r['o']))}</tr>"
+                for r in info["out"]]
     rel_rows += [f"<tr><td>{entity_link(r['s'], r['label'])}</td><td>{esc(words(local_name(r['p'])))}</td>"
-                 f"<td>{esc(label)}</td></tr>" for r in info["in"]]
+                 f"<td>{esc(label)}</td>{provenance((r['s'], r['p'], info['iri']))}</tr>" for r in info["in"]]
     relations = (f'<table class="relations"><thead><tr><th>subject</th><th>relation</th><th>object</th>'
-                 f"</tr></thead><tbody>{''.join(rel_rows)}</tbody></table>"
+                 f"<th>confidence, evidence and source</th></tr></thead><tbody>{''.join(rel_rows)}</tbody></table>"
                  if rel_rows else '<p class="muted">No relations.</p>')
 
     partner_rows = []
     for p in info["partners"]:
-        history = "<br>".join(
-            f"{esc(s['d'] or 'undated')}: {esc(local_name(s['stated']) or '?')}"
-            f' <span class="muted">({esc(local_name(s["doc"]))})</span>' for s in p["statements"])
+        def claim(s: dict[str, Any]) -> str:
+            doc = info["sources"].get(local_name(s["doc"])) if s["doc"] else None
+            how = "the claim's confidence, found by the partnership rules in the sentence shown"
+            return (f"{esc(s['d'] or 'undated')}: {esc(local_name(s['stated']) or '?')} "
+                    f"{confidence_badge(s.get('conf'), how)}"
+                    + (f" <q>{esc(s['evidence'])}</q>" if s.get("evidence") else "")
+                    + (f" {source_link(doc)}" if doc else ""))
+        history = "<br>".join(claim(s) for s in p["statements"])
         if p["claims"] > len(p["statements"]):
             span = " to ".join(p["dates"])
             history += f'<div class="muted">{p["claims"]} claims in all ({esc(span)})</div>'
@@ -400,10 +473,8 @@ def _entity_page(info: dict[str, Any]) -> HTMLResponse:
 
     doc_rows = []
     for d in info["documents"]:
-        headline = esc(d.headline or d.id)
-        if d.url:
-            headline = link(d.url, d.headline or d.id)
-        doc_rows.append(f"<tr><td>{esc(d.published)}</td><td>{headline}</td>"
+        original = f" ({link(d.url, 'original')})" if d.url else ""
+        doc_rows.append(f"<tr><td>{esc(d.published)}</td><td>{source_link(d)}{original}</td>"
                         f"<td>{esc(d.publisher)}</td><td><code>{esc(d.id)}</code></td></tr>")
     documents = (f'<table class="documents"><thead><tr><th>published</th><th>headline</th><th>publisher</th>'
                  f"<th>document</th></tr></thead><tbody>{''.join(doc_rows)}</tbody></table>"
@@ -461,6 +532,29 @@ def _map_section(info: dict[str, Any], parts: tuple[str, str] | None) -> str:
             f'{link("/map?" + query, "the full map with filters")}</p></section>')
 
 
+def _document_page(reader: Reader, doc_id_: str) -> HTMLResponse:
+    """A source document: headline, publisher, date, the original, what was read from it."""
+    d = reader.document(DOC_NS + doc_id_) if SLUG.match(doc_id_) else None
+    if d is None:
+        body = (f"<h1>Not found</h1><p>There is no document <code>{esc(doc_id_)}</code>.</p>"
+                '<p><a href="/timeline">The timeline</a> lists the events with their sources.</p>')
+        return page("Not found", body, status=404)
+    rows = [f"<tr><th>headline</th><td>{esc(d.headline)}</td></tr>",
+            f"<tr><th>publisher</th><td>{esc(d.publisher)}</td></tr>",
+            f"<tr><th>published</th><td>{esc(d.published)}</td></tr>",
+            f"<tr><th>original</th><td>{link(d.url, d.url or '') if d.url else '—'}</td></tr>",
+            f"<tr><th>document</th><td><code>{esc(d.id)}</code> · "
+            f"{link('/documents/' + d.id, 'as JSON')}</td></tr>",
+            f"<tr><th>read from it</th><td>{d.counts.entities} entities, {d.counts.events} event reports, "
+            f"{d.counts.partnerships} partnership claims, {d.counts.triples} triples</td></tr>"]
+    if d.quarantined:
+        rows.append(f"<tr><th>kept out by the SHACL gate</th><td>{len(d.quarantined)} node(s): "
+                    + esc("; ".join(m for q in d.quarantined for m in q.messages[:1])) + "</td></tr>")
+    body = (f'<h1 class="document">{esc(d.headline or d.id)}</h1><table class="facts">{"".join(rows)}</table>'
+            f'<p>{link("/timeline", "The timeline")} lists every event with its sources.</p>')
+    return page(d.headline or d.id, body)
+
+
 def _not_found(what: str) -> HTMLResponse:
     body = (f"<h1>Not found</h1><p>There is no entity <code>{esc(what)}</code> in the graph.</p>"
             '<p><a href="/#entities">Browse the entities</a> or <a href="/">query the graph</a>.</p>')
@@ -510,7 +604,7 @@ the same lists as JSON are at <a href="/entities">/entities</a> (REST API, descr
 </section>
 """
     head = '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
-    scripts = (json_script("examples", EXAMPLES)
+    scripts = (json_script("examples", EXAMPLES) + json_script("entity-types", sorted(SLUG_TYPES))
                + '\n<script src="/static/vendor/yasgui/yasgui.min.js"></script>'
                + '\n<script src="/static/query.js"></script>')
     return page("Query", body, head=head, scripts=scripts)
@@ -617,6 +711,10 @@ def pages_router(store: Store) -> APIRouter:
         if info is None:
             return _not_found(f"{type_slug_}/{slug}")
         return _entity_page(info)
+
+    @router.get("/document/{doc_id_}", response_class=HTMLResponse)
+    def document(doc_id_: str) -> HTMLResponse:
+        return _document_page(reader, doc_id_)
 
     @router.get("/timeline", response_class=HTMLResponse)
     def timeline(request: Request) -> HTMLResponse:

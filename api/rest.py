@@ -290,7 +290,8 @@ class Reader:
         docs = sorted(set(docs), key=doc_id)
         desc = self.describe("describe_documents", docs)
         return [DocumentRef(id=doc_id(d), headline=first(desc[d].get(SCHEMA + "headline")),
-                            published=first(desc[d].get(SCHEMA + "datePublished")))
+                            published=first(desc[d].get(SCHEMA + "datePublished")),
+                            publisher=first(desc[d].get(SCHEMA + "publisher")))
                 for d in docs if d in desc]
 
     # resolving filters -------------------------------------------------------------------
@@ -354,12 +355,35 @@ class Reader:
             bindings.update(q=wanted.casefold(), qf=search_form(wanted))
         count = self.select("entities_count", flags=flags, blocks=blocks, **bindings)
         total = int(count[0]["n"] or 0) if count else 0
+        extra = self.aliased(wanted, type_) if wanted is not None else []
+        total += len(extra)
         if not limit or offset >= total:
             return [], total
-        rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit, offset=offset, **bindings)
-        ids = list(dict.fromkeys(r["x"] for r in rows if r["x"]))
+        ids = extra[offset:offset + limit]
+        if len(ids) < limit:
+            rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit - len(ids),
+                               offset=max(0, offset - len(extra)), **bindings)
+            ids = list(dict.fromkeys(ids + [r["x"] for r in rows if r["x"]]))
         desc = self.describe("describe_entities", ids)
         return [summary(x, desc[x].get(RDF_TYPE, ()), desc[x]) for x in ids if x in desc], total
+
+    def aliased(self, q: str, type_: str | None) -> list[str]:
+        """Stored entities the gazetteer names ``q`` (api/aliases.py) whose stored names do not
+        contain it (those the label search finds already)."""
+        from api.aliases import keys_named
+
+        candidates = [CKGR_NS + k for k in keys_named(q) if SAFE_IRI.match(CKGR_NS + k)] if len(q) > 2 else []
+        if not candidates:
+            return []
+        types = self.types_block(type_) if type_ else values("t", [CKG_NS + t for t in ENTITY_TYPES])
+        found = {r["x"] for r in self.select("entity_ids", blocks={"x": values("x", candidates), "t": types})
+                 if r["x"]}
+        desc = self.describe("describe_entities", sorted(found))
+        qf = search_form(q)
+        def names(x: str) -> set[str]:
+            return desc.get(x, {}).get(RDFS_LABEL, set()) | desc.get(x, {}).get(SKOS_ALT, set())
+
+        return [x for x in sorted(found) if not any(qf in search_form(n) for n in names(x))]
 
     def entity(self, subject: str) -> EntityDetail | None:
         desc = self.describe("describe_entities", [subject]).get(subject)
@@ -609,7 +633,8 @@ class Reader:
                 partners=[EntityRef(id=key_of(r["a"]), label=r["la"]), EntityRef(id=key_of(r["b"]), label=r["lb"])],
                 status=local_or_none(r["state"]), since=r["since"], until=r["until"],
                 evidence=c["evidence"], documents=[docs[i] for i in sorted(map(doc_id, c["documents"])) if i in docs],
-                dates=c["dates"], claims=c["claims"], nodes=[key_of(r["n"])]))
+                dates=c["dates"], claims=c["claims"], nodes=[key_of(r["n"])],
+                confidence=c.get("confidence")))
         return out, total
 
     def claims(self, nodes: list[str]) -> dict[str, dict]:
@@ -631,6 +656,8 @@ class Reader:
                     entry["evidence"].append(r["evidence"])
                 if r["doc"]:
                     entry["documents"].add(r["doc"])
+                if r.get("conf"):
+                    entry["confidence"] = max(entry.get("confidence") or 0.0, float(r["conf"]))
                 entry["latest"].append(r)
         for entry in out.values():
             entry["evidence"].sort()

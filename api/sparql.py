@@ -38,7 +38,8 @@ Safety
   timeout only between rows.
 * SELECT results are cut at ``settings.max_rows`` rows, and CONSTRUCT/DESCRIBE
   results at as many triples; a cut answer is a ``200`` with the header
-  ``X-KG-Truncated: true``.
+  ``X-KG-Truncated: true`` (and, in SPARQL JSON results, ``"truncated": true`` and
+  ``"maxRows"`` in the body).
 * Updates need ``Authorization: Bearer <KG_API_TOKEN>`` (compared in constant
   time). Without a configured token updates are off (403); a wrong or missing
   token gives 401 with ``WWW-Authenticate: Bearer``. A successful update
@@ -484,6 +485,9 @@ def materialise(result: Any, accept: str | None, max_rows: int,
         if cancelled():
             return Cancelled()
         body = solutions_bytes("\n".join(lines) + "\n", offer.fmt)
+        if truncated and offer.fmt == ox.QueryResultsFormat.JSON:
+            # said in the body as well as the header: {"truncated": true, "maxRows": N, "head": ...}
+            body = b'{"truncated":true,"maxRows":%d,' % max_rows + body.lstrip()[1:]
         return Answer(body, offer.content_type, truncated)
     except (OSError, ValueError, TypeError, SyntaxError) as exc:
         return ProtocolError(500, f"the query failed while reading results: {exc}")

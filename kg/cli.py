@@ -155,6 +155,8 @@ def ingest(
             err.print(f"kg: warning: {item.origin or item.id} has {len(item.text)} characters; only the "
                       f"first {settings.max_chars} are read (KG_MAX_CHARS)", markup=False)
     if not any(isinstance(item, Article) for item in items):
+        if len(items) == 1:  # one line: what was wrong with the one path
+            raise UsageError(f"no article to ingest (nothing was stored): {items[0]}")
         for item in items:
             err.print(f"kg: skipped {item}", markup=False)
         raise UsageError("no article to ingest" + (" (nothing was stored)" if items else ""))

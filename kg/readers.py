@@ -33,11 +33,21 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputError]:
     """Files under ``paths`` (folders recursively, sorted), or an error for a missing path."""
     for path in paths:
         if path.is_dir():
+            unsupported: dict[str, int] = {}
+            readable = 0
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in child.relative_to(path).parts
-                ):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in SUFFIXES:
+                    readable += 1
                     yield child
+                else:
+                    kind = child.suffix.lower() or "(no suffix)"
+                    unsupported[kind] = unsupported.get(kind, 0) + 1
+            if unsupported and not readable:  # a folder of .pdf/.docx: say why nothing is read
+                kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(unsupported.items()))
+                yield InputError(str(path), f"{sum(unsupported.values())} file(s) of a type not read ({kinds}); "
+                                            f"only {', '.join(sorted(SUFFIXES))} are read")
         elif path.is_file():
             yield path
         else:

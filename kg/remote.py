@@ -51,7 +51,7 @@ from rdflib.compare import isomorphic
 from kg.errors import StoreError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.sparqltext import TOKENS
-from kg.store import QueryResult, Store, _restore, _term_text, export_format, ntriples
+from kg.store import QueryResult, Store, _restore, _term_text, export_format, ntriples, write_rdf
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -524,7 +524,7 @@ class RemoteStore(Store):
         else:  # merged on the server: each triple once
             statements = self._construct(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-        ox.serialize((_restore(s) for s in statements), output, rdf_format, prefixes=prefixes)
+        write_rdf((_restore(s) for s in statements), output, rdf_format, prefixes)
 
     # ------------------------------------------------------------------ writes
     def _update(self, update: str, what: str = "update") -> None:

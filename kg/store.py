@@ -9,11 +9,12 @@ failure never leaves half a document behind.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -39,6 +40,18 @@ def export_format(fmt: str) -> tuple[ox.RdfFormat, bool, dict[str, str] | None]:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return rdf_format, with_graphs, prefixes
+
+
+def write_rdf(statements: Any, output: IO[bytes], rdf_format: ox.RdfFormat,
+              prefixes: dict[str, str] | None) -> None:
+    """``ox.serialize``, and for JSON-LD the project's ``@context`` (its prefixes) around the
+    serialised graphs, which pyoxigraph writes with full IRIs and no context."""
+    if rdf_format != ox.RdfFormat.JSON_LD:
+        ox.serialize(statements, output, rdf_format, prefixes=prefixes)
+        return
+    output.write(b'{"@context": ' + json.dumps(PREFIXES, sort_keys=True).encode() + b',\n"@graph": ')
+    ox.serialize(statements, output, rdf_format)
+    output.write(b"}\n")
 
 
 def ntriples(graph: Graph) -> str:
@@ -268,7 +281,7 @@ class EmbeddedStore(Store):
         rdf_format, with_graphs, prefixes = export_format(fmt)
         if with_graphs and graph is None:
             quads = self.ox.quads_for_pattern(None, None, None)
-            ox.serialize((_restore(q) for q in quads), output, rdf_format, prefixes=prefixes)
+            write_rdf((_restore(q) for q in quads), output, rdf_format, prefixes)
             return
         if graph is not None:
             triples = (q.triple for q in self.quads(graph))
@@ -277,10 +290,10 @@ class EmbeddedStore(Store):
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
         if with_graphs:
             name = ox.NamedNode(graph)  # type: ignore[arg-type]
-            ox.serialize((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),
-                         output, rdf_format, prefixes=prefixes)
+            write_rdf((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),
+                      output, rdf_format, prefixes)
         else:
-            ox.serialize((_restore(t) for t in triples), output, rdf_format, prefixes=prefixes)
+            write_rdf((_restore(t) for t in triples), output, rdf_format, prefixes)
 
     def flush(self) -> None:
         self.ox.flush()

@@ -119,3 +119,14 @@ def test_help_of_every_command_works():
         assert "Usage" in result.stdout.decode()
     assert "--server" in run_kg("ingest", "--help").stdout.decode()
     assert "--debug" in run_kg("--help").stdout.decode()
+
+
+def test_a_folder_of_unsupported_types_names_them(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("report.pdf", "brief.docx", "notes.docx"):
+        (folder / name).write_bytes(b"%PDF-1.4 not an article")
+    store = tmp_path / "store"
+    line = one_line_error(run_kg("ingest", str(folder), "--store", str(store)))
+    assert ".pdf" in line and ".docx" in line and "stored 0" not in line, line
+    assert not store.exists()

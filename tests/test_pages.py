@@ -91,8 +91,10 @@ class Page:
 def screenshot_and_check(page: Page, name: str) -> None:
     """Save a full-page screenshot under tests/output/; the page asked no other host and
     logged no script error."""
-    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "view").mkdir(parents=True, exist_ok=True)
     page.page.screenshot(path=str(OUTPUT / name), full_page=True)
+    # what a reader sees first (the window), for the README's pictures (docs/img/)
+    page.page.screenshot(path=str(OUTPUT / "view" / name), full_page=False)
     assert not page.foreign, f"the page asked other hosts: {page.foreign}"
     assert not page.errors, page.errors
 
@@ -273,8 +275,11 @@ def test_entity_page_draws_the_network(page: Page, base_url: str) -> None:
     p.wait_for_selector("#cy canvas")
     p.wait_for_function("window.ckgCy && window.ckgCy.nodes().length > 5")
     expect(p.locator("h1")).to_contain_text("Niger")
-    expect(p.locator("tr.partner", has_text="Russia")).to_contain_text("Active")
-    expect(p.locator("tr.partner", has_text="France")).to_contain_text("Ended")
+    def partner(name: str) -> Any:  # the row of the partner (its evidence may name others)
+        return p.locator("tr.partner", has=p.locator("td:first-child a", has_text=name)).locator(".status")
+
+    expect(partner("Russia")).to_have_text("Active")
+    expect(partner("France")).to_have_text("Ended")
     edges = p.evaluate("window.ckgCy.edges('[kind = \"partnership\"]').map("
                        "e => [e.target().data('label'), e.style('line-color')])")
     assert ["Russia", "rgb(46,125,50)"] in edges and ["France", "rgb(198,40,40)"] in edges
@@ -290,3 +295,136 @@ def test_api_docs_render_offline(page: Page, base_url: str) -> None:
     expect(p.locator(".swagger-ui .info")).to_contain_text("ConflictKG")
     expect(p.locator(".swagger-ui")).to_contain_text("/partnerships")
     assert not page.foreign, f"the docs asked other hosts: {page.foreign}"
+
+
+# ---------------------------------------------------------------- confidence, sources, provenance
+CONFIDENCE = re.compile(r'<span class="confidence" data-confidence="(\d\.\d\d)" title="([^"]+)">')
+
+
+def test_every_fact_shows_its_confidence_and_how_it_was_found(base_url: str) -> None:
+    text = httpx.get(base_url + "/entity/state/niger").text
+    for table in ("events", "relations", "partners"):
+        body = re.search(rf'<table class="{table}">.*?<tbody>(.*?)</tbody>', text, re.S).group(1)
+        rows = re.findall(r"<tr[ >].*?</tr>", body, re.S)
+        assert len(rows) > 2, table
+        for row in rows:
+            found = CONFIDENCE.findall(row)
+            assert found, (table, row[:300])
+            assert all(0 < float(c) <= 1 and len(how) > 20 for c, how in found), (table, found)
+            # the sentence it was found in, or (a relation no one sentence states) its source
+            assert "<q>" in row or (table == "relations" and 'class="source"' in row), (table, row[:300])
+    facts = re.search(r'<table class="facts">(.*?)</table>', text, re.S).group(1)
+    assert CONFIDENCE.search(facts), "the entity's own confidence"
+    timeline = httpx.get(base_url + "/timeline", params={"limit": 500}).text
+    rows = re.findall(r'<tr class="event".*?</tr>', timeline, re.S)
+    assert rows and all(CONFIDENCE.search(r) for r in rows)
+    items = httpx.get(base_url + "/partnerships", params={"limit": 500}).json()["items"]
+    assert items and all(p["confidence"] is not None and 0 < p["confidence"] <= 1 for p in items)
+
+
+def test_sources_are_headline_publisher_and_date_linking_to_the_document_page(base_url: str) -> None:
+    for path in ("/entity/state/niger", "/timeline"):
+        text = httpx.get(base_url + path).text
+        sources = re.findall(r'<span class="source"><a class="source" href="(/document/[a-z0-9-]+)">([^<]+)</a>'
+                             r' <span class="muted">\(([^)]*)\)</span>', text)
+        assert len(sources) > 3, path
+        assert not re.search(r'class="sources"[^>]*>dev-\d+', text), "no bare ids as sources"
+        for href, headline, meta in sources[:3]:
+            assert re.search(r"\d{4}-\d\d-\d\d$", meta), meta  # publisher, date
+            doc = httpx.get(base_url + href)
+            assert doc.status_code == 200 and html_unescape(headline) in html_unescape(doc.text), href
+    assert httpx.get(base_url + "/document/no-such-doc").status_code == 404
+    assert httpx.get(base_url + "/document/..%2Fx").status_code == 404
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(text)
+
+
+def test_timeline_at_tillaberi_keeps_only_what_is_inside(base_url: str) -> None:
+    """Each event of the timeline filtered by place=Tillaberi is at Tillaberi or at a place within
+    it, as the graph says (ckg:within, asked over /sparql)."""
+    text = httpx.get(base_url + "/timeline", params={"place": "Tillaberi", "limit": 500}).text
+    rows = re.findall(r'<tr class="event".*?</tr>', text, re.S)
+    assert rows
+    tillaberi = "https://w3id.org/conflict-kg/id/region/tillaberi"
+    for row in rows:
+        place = re.search(r'<td><a href="/entity/([a-z-]+/[a-z0-9-]+)">', row.split('class="date"')[1])
+        assert place, row[:300]
+        iri = "https://w3id.org/conflict-kg/id/" + place.group(1)
+        ask = httpx.post(base_url + "/sparql", data={"query": f"ASK {{ <{iri}> ckg:within* <{tillaberi}> }}"},
+                         headers={"Accept": "application/sparql-results+json"}).json()
+        assert ask["boolean"], iri
+    every = re.findall(r'<tr class="event"', httpx.get(base_url + "/timeline", params={"limit": 500}).text)
+    assert len(rows) < len(every)
+
+
+def test_source_link_opens_its_document_page(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/timeline?place=Tillaberi")
+    screenshot_and_check(page, "timeline.png")
+    first = p.locator("a.source").first
+    headline = first.inner_text()
+    first.click()
+    p.wait_for_url(re.compile(r"/document/[a-z0-9-]+$"))
+    expect(p.locator("h1")).to_have_text(headline)
+    expect(p.locator("table.facts")).to_contain_text("publisher")
+    screenshot_and_check(page, "document.png")
+
+
+def test_query_results_open_the_apps_entity_pages(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/")
+    p.wait_for_selector(".yasgui .yasqe .CodeMirror")
+    panel = p.locator(".tabPanel.active")
+    panel.locator(".yasqe_queryButton").click()
+    table = panel.locator(".yasr table.dataTable tbody")
+    expect(table).to_contain_text("Russia", timeout=20_000)
+    russia = table.locator('a[data-iri="https://w3id.org/conflict-kg/id/state/russia"]')
+    expect(russia).to_have_attribute("href", "/entity/state/russia")
+    assert table.locator('a[href^="https://w3id.org/conflict-kg/id/"]').count() == 0
+    screenshot_and_check(page, "home.png")
+    russia.click()
+    p.wait_for_url(base_url + "/entity/state/russia")
+    expect(p.locator("h1")).to_contain_text("Russia")
+
+
+def test_neighbourhood_has_a_legend_and_no_overlapping_labels(page: Page, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.goto(base_url + "/entity/state/niger")
+    p.wait_for_function("window.ckgCy && document.getElementById('cy').dataset.overlaps")
+    # every type drawn has a legend entry of the node's own colour
+    drawn = p.evaluate("""() => { const out = {}; window.ckgCy.nodes(':visible').forEach(n => {
+        out[n.data('type') || ''] = n.style('background-color'); }); return out; }""")
+    legend = p.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#cy-legend .legend-type')]
+        .map(e => [e.dataset.type, getComputedStyle(e.querySelector('.swatch')).backgroundColor]))""")
+    assert len(drawn) >= 3
+    for t, colour in drawn.items():
+        assert legend[t].replace(" ", "") == colour.replace(" ", ""), (t, legend.get(t), colour)
+
+    def boxes() -> list[dict]:
+        return p.evaluate("""() => window.ckgCy.nodes(':visible').map(n =>
+            n.boundingBox({includeLabels: true, includeOverlays: false}))""")
+
+    def overlapping(bs: list[dict]) -> list[tuple[int, int]]:
+        return [(i, j) for i, a in enumerate(bs) for j, b in enumerate(bs[i + 1:], i + 1)
+                if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]]
+
+    total = p.evaluate("window.ckgCy.nodes().length")
+    shown = len(boxes())
+    assert shown <= 13 and not overlapping(boxes())
+    # readable: labels drawn at 8 px or more on the screen
+    assert p.evaluate("window.ckgCy.zoom() * 11") >= 8
+    if total > shown:
+        more = p.locator("#cy-more")
+        expect(more).to_be_visible()
+        screenshot_and_check(page, "entity-neighbourhood.png")
+        more.click()
+        assert len(boxes()) > shown and not overlapping(boxes())

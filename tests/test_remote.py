@@ -192,6 +192,11 @@ def test_export_validate_and_serve_on_the_remote_store(remote_dev, tmp_path):
         assert r.status_code == 200, r.text
         partners = {p["label"] for item in r.json()["items"] for p in item["partners"]}
         assert {"Niger", "Russia", "Mali"} <= partners
+        # the pages' provenance queries (relations' statements) work over the protocol too
+        r = httpx.get(f"{base}/entity/state/niger")
+        assert r.status_code == 200 and 'data-confidence="' in r.text and 'href="/document/' in r.text
+        r = httpx.get(f"{base}/export", params={"format": "jsonld"})
+        assert r.status_code == 200 and r.json()["@context"]["ckg"] == "https://w3id.org/conflict-kg/ontology#"
     finally:
         stop_server(serve)
 

@@ -209,6 +209,12 @@ def test_entity_search(server):
     kinds = {t for e in places for t in e["types"]}
     assert {"Settlement", "Region", "State"} <= kinds
     assert ok(server, "/entities", q="zzzz-nothing")["total"] == 0
+    # a spelling the gazetteer knows though no article used it (q=Tchiani: Abdourahamane Tiani)
+    for q in ("Tchiani", "general tchiani", "Tiani"):
+        found = ok(server, "/entities", q=q)
+        assert [e["id"] for e in found["items"]] == ["person/abdourahamane-tiani"] and found["total"] == 1, q
+    assert ok(server, "/entities", q="Tchiani", type="State")["total"] == 0
+    assert ok(server, "/entities", q="Tchiani", offset=1)["items"] == []
     assert get(server, "/entities", type="Dragon").status_code == 422
     niger = next(e for e in ok(server, "/entities", q="niger", type="State")["items"] if e["id"] == "state/niger")
     assert niger == {"id": "state/niger", "iri": "https://w3id.org/conflict-kg/id/state/niger",
@@ -399,8 +405,13 @@ def test_export_formats(server, fmt, media):
     assert len(r.content) > 10_000
     if fmt == "nquads":
         assert len([line for line in r.text.splitlines() if line.strip()]) == quads(server)
-    if fmt == "jsonld":
-        assert json.loads(r.content)
+    if fmt == "jsonld":  # with the project's @context (its prefixes), every quad kept
+        import pyoxigraph as ox
+
+        body = json.loads(r.content)
+        assert body["@context"]["ckg"] == "https://w3id.org/conflict-kg/ontology#"
+        assert body["@context"]["ckgr"] == "https://w3id.org/conflict-kg/id/"
+        assert len(list(ox.parse(r.content, format=ox.RdfFormat.JSON_LD))) == quads(server)
     if fmt == "turtle":
         assert "@prefix ckg:" in r.text or "PREFIX ckg:" in r.text
 

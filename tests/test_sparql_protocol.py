@@ -200,9 +200,10 @@ def test_rows_are_capped(server: str) -> None:
     assert r.status_code == 200
     assert r.headers.get("x-kg-truncated") == "true"
     assert len(r.json()["results"]["bindings"]) == MAX_ROWS
+    assert r.json()["truncated"] is True and r.json()["maxRows"] == MAX_ROWS  # said in the body too
     r = httpx.get(f"{server}/sparql", params={"query": f"SELECT * FROM <{BULK}> {{ ?s ?p ?o }} LIMIT 10"})
     assert r.status_code == 200 and "x-kg-truncated" not in r.headers
-    assert len(r.json()["results"]["bindings"]) == 10
+    assert len(r.json()["results"]["bindings"]) == 10 and "truncated" not in r.json()
 
 
 @pytest.mark.parametrize(("method", "kwargs"), [

@@ -27,5 +27,27 @@
               response: undefined },
     });
   });
+  // result IRIs of our own entities and documents open the app's pages, not w3id.org
+  var ID = "https://w3id.org/conflict-kg/id/";
+  var typeSlugs = JSON.parse(document.getElementById("entity-types").textContent);
+  function ownPage(href) {
+    if (!href || href.indexOf(ID) !== 0) { return null; }
+    var m = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(href.slice(ID.length));
+    if (!m) { return null; }
+    if (m[1] === "document") { return "/document/" + m[2]; }
+    return typeSlugs.indexOf(m[1]) >= 0 ? "/entity/" + m[1] + "/" + m[2] : null;
+  }
+  function rewrite(root) {
+    root.querySelectorAll('a[href^="' + ID + '"]').forEach(function (a) {
+      var own = ownPage(a.getAttribute("href"));
+      if (own) {
+        a.setAttribute("data-iri", a.getAttribute("href"));
+        a.setAttribute("href", own);
+        a.removeAttribute("target");
+      }
+    });
+  }
+  var root = document.getElementById("yasgui");
+  new MutationObserver(function () { rewrite(root); }).observe(root, { childList: true, subtree: true });
   window.ckgYasgui = yasgui;
 })();
