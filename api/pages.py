@@ -41,13 +41,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.models import CasualtyOut, EventOut
 from api.rest import DATE, DOC_NS, MAX_LIMIT, OWL_SAME, RDF_TYPE, RDFS_LABEL, SKOS_ALT, Reader
+from kg import resources
 from kg.ids import type_slug
 from kg.namespaces import CKG, CKGR, ENTITY_TYPES, EVENT_TYPES
 from kg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC_DIR = Path(__file__).resolve().with_name("static")
-NODE_MODULES = ROOT / "node_modules"
+STATIC_DIR = resources.static_dir()
+NODE_MODULES = resources.web_dir()
 
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"

@@ -21,7 +21,6 @@ terms (``VALUES`` of pyoxigraph-built terms), never as raw user text.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Literal, Optional
 
 import pyoxigraph as ox
@@ -30,12 +29,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.pages import esc, page, static_file
 from api.queries import text as query_text
+from kg import resources
 from kg.namespaces import CKG, CKGR, EVENT_TYPES
 from kg.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-STATIC_DIR = Path(__file__).resolve().with_name("static")
-NODE_MODULES = ROOT / "node_modules"
+STATIC_DIR = resources.static_dir()
+NODE_MODULES = resources.web_dir()
 JS = "text/javascript; charset=utf-8"
 JSON = "application/json"
 

@@ -30,3 +30,13 @@ class ValidationFailed(KGError):
     """Data does not conform to the shapes: exit status 1."""
 
     exit_code = 1
+
+
+class InternalError(KGError):
+    """A defect of ConflictKG or of its installation, not of the user's input: exit status 3."""
+
+    exit_code = 3
+
+
+class ResourceMissing(InternalError):
+    """A file the package needs (ontology, shapes, queries, web libraries) is not installed: exit status 3."""

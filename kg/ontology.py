@@ -1,8 +1,8 @@
 """The ConflictKG ontology: where it is, and how to load it.
 
 The canonical file is ``ontology/conflict-kg.ttl`` at the top of the
-repository (the project is installed editable, so it is found relative to
-this module). ``ontology/vendor/`` holds pinned excerpts of the external
+repository; :mod:`kg.resources` finds it there in a checkout and in the
+package's bundled copy in an installed wheel. ``ontology/vendor/`` holds pinned excerpts of the external
 vocabularies the ontology aligns to; nothing is fetched at run time and the
 ontology has no ``owl:imports``.
 
@@ -12,7 +12,6 @@ In a store the ontology lives in its own named graph,
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,28 +19,16 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from kg import resources
 from kg.namespaces import CKG, ONTOLOGY_GRAPH
 
 #: the ontology's IRI (the owl:Ontology node)
 ONTOLOGY_IRI = "https://w3id.org/conflict-kg/ontology"
 #: ``KG_ONTOLOGY_DIR`` overrides where ``conflict-kg.ttl`` and ``vendor/`` are looked for
-_ENV_DIR = "KG_ONTOLOGY_DIR"
+_ENV_DIR = resources.ONTOLOGY_ENV
 
-
-def _ontology_dir() -> Path:
-    """``$KG_ONTOLOGY_DIR`` if set, else ``ontology/`` next to the package (repository or
-    editable install), else a copy at ``kg/data/ontology/`` inside the package."""
-    if os.environ.get(_ENV_DIR):
-        return Path(os.environ[_ENV_DIR])
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "ontology", here / "data" / "ontology"):
-        if (candidate / "conflict-kg.ttl").is_file():
-            return candidate
-    return here.parent / "ontology"  # reported as missing on first use
-
-
-#: folder holding the ontology and its vendored excerpts
-ONTOLOGY_DIR: Path = _ontology_dir()
+#: folder holding the ontology and its vendored excerpts (found by :mod:`kg.resources`)
+ONTOLOGY_DIR: Path = resources.ontology_dir()
 #: the ontology file, Turtle
 ONTOLOGY_PATH: Path = ONTOLOGY_DIR / "conflict-kg.ttl"
 #: pinned excerpts of the vocabularies aligned to (schema.org, SEM, PROV-O, SKOS, Wikidata, ...)
@@ -49,10 +36,8 @@ VENDOR_DIR: Path = ONTOLOGY_DIR / "vendor"
 
 
 def _check_present() -> None:
-    if not ONTOLOGY_PATH.is_file():
-        raise FileNotFoundError(
-            f"ontology not found at {ONTOLOGY_PATH}; set ${_ENV_DIR} to the folder holding conflict-kg.ttl"
-        )
+    """A missing ontology is an installation defect: ResourceMissing, exit status 3."""
+    resources.require(ONTOLOGY_PATH, f"set ${_ENV_DIR} to the folder holding conflict-kg.ttl")
 
 
 @lru_cache(maxsize=1)

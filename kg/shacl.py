@@ -24,7 +24,6 @@ part to quarantine (kg.namespaces.QUARANTINE_GRAPH).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,26 +35,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
+from kg import resources
+from kg.errors import ResourceMissing
 from kg.namespaces import CKG
 
 #: ``KG_SHAPES_DIR`` overrides where the shapes are looked for
-_ENV_DIR = "KG_SHAPES_DIR"
+_ENV_DIR = resources.SHAPES_ENV
 #: the shapes of the derived graph; every other ``*.ttl`` of the folder is a document shape file
 DERIVED_SHAPES_FILE = "derived-shapes.ttl"
 
 
-def _shapes_dir() -> Path:
-    if os.environ.get(_ENV_DIR):
-        return Path(os.environ[_ENV_DIR])
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "shapes", here / "data" / "shapes"):
-        if (candidate / DERIVED_SHAPES_FILE).is_file():
-            return candidate
-    return here.parent / "shapes"
-
-
 #: folder holding the shape files
-SHAPES_DIR: Path = _shapes_dir()
+SHAPES_DIR: Path = resources.shapes_dir()
 
 # One lock for every call into pySHACL with the shared shapes graphs.
 _LOCK = threading.Lock()
@@ -74,7 +65,7 @@ def _parse(paths: Iterable[Path]) -> Graph:
         graph.parse(path, format="turtle")
         found = True
     if not found:
-        raise FileNotFoundError(f"no shapes found in {SHAPES_DIR}; set ${_ENV_DIR} to the folder holding them")
+        raise ResourceMissing(f"no shapes found in {SHAPES_DIR}; set ${_ENV_DIR} to the folder holding them")
     return graph
 
 

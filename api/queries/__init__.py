@@ -23,9 +23,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from kg import resources
+
+HERE = resources.queries_dir()
 
 #: an IRI that can be written as <…> in SPARQL (the IRIREF production)
 SAFE_IRI = re.compile(r'^https?://[^<>"{}|^`\\\x00-\x20]+$')

@@ -24,7 +24,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.jsonl"
+from kg import resources
+
+GAZETTEER_PATH = resources.data_dir() / "gazetteer.jsonl"
 #: every other geonames town, matched only where the syntax names a place (scripts/build_gazetteer.py)
 PLACES_PATH = GAZETTEER_PATH.parent / "places.tsv.gz"
 SPANS_KEY = "ckg_gaz"

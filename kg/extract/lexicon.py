@@ -84,9 +84,10 @@ JUNTA_STATES = {"state/mali", "state/burkina-faso", "state/niger", "state/guinea
 
 # --- lists kept as data ----------------------------------------------------------
 import json as _json  # noqa: E402
-from pathlib import Path as _Path  # noqa: E402
 
-LEXICON_DIR = _Path(__file__).resolve().parent.parent / "data" / "lexicon"
+from kg import resources as _resources  # noqa: E402
+
+LEXICON_DIR = _resources.data_dir() / "lexicon"
 
 
 def load_lexicon(name: str) -> dict:

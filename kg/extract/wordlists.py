@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 
-WORDLISTS_PATH = Path(__file__).resolve().parent.parent / "data" / "wordlists.json"
+from kg import resources
+
+WORDLISTS_PATH = resources.data_dir() / "wordlists.json"
 
 
 @functools.lru_cache(maxsize=1)
