@@ -698,11 +698,15 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
     by_iri = {r.iri: r for r in placed}
     rows: list[dict[str, str | None]] = []
     for chunk in _chunks(figures):
-        values = " ".join(f"({_iri(t)} {_iri(p)} {_iri(k)} {_iri(c_)} {n} {_iri(w)})" for t, p, k, c_, n, w in chunk)
+        # the figure bound as a term (in both integer datatypes a store may hold it in), never
+        # compared in a FILTER: a FILTER made the engine read every report of the place and type
+        values = " ".join(f"({_iri(t)} {_iri(p)} {_iri(k)} {_iri(c_)} \"{n}\"^^<{_XSD}{dt}> {_iri(w)})"
+                          for t, p, k, c_, n, w in chunk for dt in ("nonNegativeInteger", "integer"))
         rows += store.select(
-            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?n ?w) {{ {values} }} GRAPH ?g {{ {event} ; "
-            f"<{CKG.casualties}> ?f . ?f <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat ; "
-            f"<{CKG['count']}> ?m . OPTIONAL {{ ?r <{CKG.date}> ?d }} }} FILTER(?m = ?n) }}")
+            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?m ?w) {{ {values} }} GRAPH ?g {{ "
+            f"?f <{CKG['count']}> ?m ; <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat . "
+            f"?r <{CKG.casualties}> ?f ; <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . "
+            f"OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
     for row in rows:
         r = by_iri.get(row["w"] or "")
         if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
