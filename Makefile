@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso
+.PHONY: install run test serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel
 
 install: $(STAMP) web
 
@@ -32,6 +32,11 @@ $(STAMP): pyproject.toml requirements.lock
 run: install
 	$(BIN)/kg ingest samples --published 2024-07-24 --store $(STORE)
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+## a wheel in dist/ that carries the ontology, shapes and the web files the pages serve (kg/resources.py)
+wheel: install
+	$(BIN)/python scripts/stage_resources.py
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
 
 ## the whole test suite
 test: install chromium virtuoso
