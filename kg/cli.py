@@ -123,6 +123,17 @@ def _progress(quiet: bool) -> Progress:
                     TextColumn("{task.description}"), console=err, disable=quiet, transient=False)
 
 
+def _check_resources() -> None:
+    """The ontology and shapes are there, before anything is read, stored or served: a missing one
+    is an installation defect (:class:`kg.resources.ResourceMissing`, one line, exit 3)."""
+    from kg import resources
+    from kg.ontology import ONTOLOGY_PATH
+    from kg.shacl import SHAPES_DIR
+
+    resources.require(ONTOLOGY_PATH, f"set ${resources.ONTOLOGY_ENV} to the folder holding conflict-kg.ttl")
+    resources.require(SHAPES_DIR, f"set ${resources.SHAPES_ENV} to the folder holding the shapes")
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .json .jsonl), read recursively.")],
@@ -148,6 +159,7 @@ def ingest(
     """
     from kg.readers import read_paths
 
+    _check_resources()
     settings = get_settings()
     items = list(read_paths(paths, published))
     for item in items:
@@ -544,6 +556,7 @@ def serve(
     host, port = host or settings.host, port if port is not None else settings.port
     if not 0 < port < 65536:
         raise UsageError(f"--port {port} is not a port (1-65535)")
+    _check_resources()  # an installation without them cannot gate a POST /documents
     location = store or settings.store
     if not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
         err.print(f"kg: no store at {location}: serving a new, empty one (add articles with "

@@ -130,3 +130,17 @@ def test_a_folder_of_unsupported_types_names_them(tmp_path):
     line = one_line_error(run_kg("ingest", str(folder), "--store", str(store)))
     assert ".pdf" in line and ".docx" in line and "stored 0" not in line, line
     assert not store.exists()
+
+
+@pytest.mark.parametrize(("args", "env", "says"), [
+    (("serve", "--port", "1"), {"KG_ONTOLOGY_DIR": "/nonexistent-ontology"}, "conflict-kg.ttl is missing"),
+    (("serve", "--port", "1"), {"KG_SHAPES_DIR": "/nonexistent-shapes"}, "/nonexistent-shapes is missing"),
+    (("ingest", str(SEED)), {"KG_ONTOLOGY_DIR": "/nonexistent-ontology"}, "conflict-kg.ttl is missing"),
+], ids=["serve-ontology", "serve-shapes", "ingest-ontology"])
+def test_a_missing_resource_is_an_internal_error_exit_3(args, env, says, tmp_path):
+    """An installation without its ontology or shapes is our defect, not the user's: one line, exit 3,
+    checked before anything is served or stored."""
+    store = tmp_path / "store"
+    line = one_line_error(run_kg(*args, "--store", str(store), env=env, timeout=120), code=3)
+    assert says in line
+    assert not store.exists()
