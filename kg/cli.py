@@ -161,7 +161,8 @@ def ingest(
 
     _check_resources()
     settings = get_settings()
-    items = list(read_paths(paths, published))
+    items = list(read_paths(paths, published,
+                            on_unread=lambda note: err.print(f"kg: note: {note}", markup=False)))
     for item in items:
         if not isinstance(item, KGError) and len(item.text) > settings.max_chars:
             err.print(f"kg: warning: {item.origin or item.id} has {len(item.text)} characters; only the "

@@ -132,6 +132,28 @@ def test_a_folder_of_unsupported_types_names_them(tmp_path):
     assert not store.exists()
 
 
+def test_a_mixed_folder_names_the_files_it_does_not_read(tmp_path):
+    """Articles beside a .pdf and a .docx: the articles are stored, and one line names the files
+    not read, their count and their types (never skipped silently)."""
+    folder = tmp_path / "inbox"
+    (folder / "old").mkdir(parents=True)
+    (folder / "tera.txt").write_text("Clashes near Tera\nGunmen attacked an army post near Tera, Niger, on "
+                                     "Thursday, killing four soldiers, the defence ministry said.\n", "utf-8")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (folder / "old" / "brief.docx").write_bytes(b"PK\x03\x04 not an article")
+    store = tmp_path / "store"
+    result = run_kg("ingest", str(folder), "--published", "2025-01-10", "--store", str(store), "-q")
+    err = result.stderr.decode()
+    assert result.returncode == 0 and "Traceback" not in err, err
+    notes = [line for line in err.splitlines() if "not read" in line]
+    assert len(notes) == 1, err
+    note = notes[0]
+    assert note.startswith(f"kg: note: {folder}: ") and "2 file(s) of a type not read" in note, note
+    for says in ("1 .pdf", "1 .docx", "report.pdf", "old/brief.docx", ".txt"):
+        assert says in note, (says, note)
+    assert "stored 1 document(s)" in err
+
+
 @pytest.mark.parametrize(("args", "env", "says"), [
     (("serve", "--port", "1"), {"KG_ONTOLOGY_DIR": "/nonexistent-ontology"}, "conflict-kg.ttl is missing"),
     (("serve", "--port", "1"), {"KG_SHAPES_DIR": "/nonexistent-shapes"}, "/nonexistent-shapes is missing"),
