@@ -93,7 +93,7 @@ def screenshot_and_check(page: Page, name: str) -> None:
     logged no script error."""
     (OUTPUT / "view").mkdir(parents=True, exist_ok=True)
     page.page.screenshot(path=str(OUTPUT / name), full_page=True)
-    # what a reader sees first (the window), for the README's pictures (docs/img/)
+    # what a reader sees first (the window); the README's pictures come from scripts/screenshots.py
     page.page.screenshot(path=str(OUTPUT / "view" / name), full_page=False)
     assert not page.foreign, f"the page asked other hosts: {page.foreign}"
     assert not page.errors, page.errors
@@ -387,7 +387,12 @@ def test_query_results_open_the_apps_entity_pages(page: Page, base_url: str) -> 
     expect(table).to_contain_text("Russia", timeout=20_000)
     russia = table.locator('a[data-iri="https://w3id.org/conflict-kg/id/state/russia"]')
     expect(russia).to_have_attribute("href", "/entity/state/russia")
+    # the link reads as a short prefixed name, the full IRI is its tooltip
+    expect(russia).to_have_text("ckgr:state/russia")
+    expect(russia).to_have_attribute("title", "https://w3id.org/conflict-kg/id/state/russia")
     assert table.locator('a[href^="https://w3id.org/conflict-kg/id/"]').count() == 0
+    texts = table.locator("a").all_inner_texts()
+    assert texts and not [t for t in texts if "w3id.org/conflict-kg/id/" in t], texts
     screenshot_and_check(page, "home.png")
     russia.click()
     p.wait_for_url(base_url + "/entity/state/russia")
