@@ -114,6 +114,13 @@ def test_map_sizes_by_killed_and_colours_by_type(page: Page, base_url: str) -> N
         colours.setdefault(points[e]["type"], set()).add(fill)
     assert len(colours) >= 3 and all(len(c) == 1 for c in colours.values()), colours
     assert len({next(iter(c)) for c in colours.values()}) == len(colours), "one colour per type"
+    # the legend gives each type drawn in the colour of its dots
+    legend = page.page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.legend li')]
+        .map(li => [li.textContent.trim(), getComputedStyle(li.querySelector('.swatch')).backgroundColor]))""")
+    for kind, fill in colours.items():
+        hex_ = next(iter(fill)).lstrip("#")
+        rgb = "rgb({}, {}, {})".format(*(int(hex_[i:i + 2], 16) for i in (0, 2, 4)))
+        assert legend.get(kind) == rgb, (kind, legend.get(kind), rgb)
 
 
 def test_map_filter_form_in_the_browser(page: Page, base_url: str) -> None:  # noqa: F811
