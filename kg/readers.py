@@ -142,9 +142,8 @@ def article_from_obj(obj: object, origin: str) -> Article:
         raise InputError(origin, "field 'text' is missing or empty")
     if "published" in fields:
         fields["published"] = check_date(fields["published"], origin)
-    if "url" in fields:
-        if not _HTTP_URL.match(fields["url"]):
-            raise InputError(origin, f"field 'url' must be an http(s) URL, got {fields['url'][:80]!r}")
+    if "url" in fields and not _HTTP_URL.match(fields["url"]):
+        raise InputError(origin, f"field 'url' must be an http(s) URL, got {fields['url'][:80]!r}")
     return Article(**fields, origin=origin)
 
 

@@ -4,6 +4,8 @@ a real `kg serve`, driven in Debian's Chromium through Playwright. No request ma
 
 from __future__ import annotations
 
+import itertools
+
 import httpx
 import pytest
 
@@ -107,7 +109,7 @@ def test_map_sizes_by_killed_and_colours_by_type(page: Page, base_url: str) -> N
         [c.dataset.event, parseFloat(c.getAttribute('r')), c.getAttribute('fill')])""")
     assert {e for e, _, _ in drawn} == set(points)
     by_killed = sorted((points[e]["killed"], r) for e, r, _ in drawn)
-    assert all(r1 <= r2 for (k1, r1), (k2, r2) in zip(by_killed, by_killed[1:]) if k1 < k2), by_killed
+    assert all(r1 <= r2 for (k1, r1), (k2, r2) in itertools.pairwise(by_killed) if k1 < k2), by_killed
     assert by_killed[0][1] < by_killed[-1][1], "the deadliest event is drawn larger than a bloodless one"
     colours: dict[str, set[str]] = {}
     for e, _, fill in drawn:
