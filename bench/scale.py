@@ -193,6 +193,9 @@ class Generator:
                 s, o = m(r["s"]), m(r["o"])
                 if r["s"] in mapping and r["p"] == "locatedIn":
                     o = self.by_key[s].get("region") or self.by_key[s]["country"]
+                elif r["o"] in mapping and r["p"] == "locatedIn":
+                    continue  # a place kept (a base, a region) stays where it is: never moved into the swapped one
+
                 if s != o:
                     relations.append({**r, "s": s, "o": o})
             known = {e["key"] for e in data["entities"]}
@@ -258,17 +261,22 @@ def build_store(size: int, extractions: list, seed: int, validate: bool, rebuild
     from kg.derive import Touched, refresh, touched_of_ntriples
 
     batch: dict[str, str | None] = {}
+    documents: list[str] = []
     for i in range(size):
         article, extraction = generator.make(i)
         if bulk:
-            batch.update(bulk_graphs(article, extraction, validate))
+            graphs = bulk_graphs(article, extraction, validate)
+            batch.update(graphs)
+            documents.append(next(iter(graphs.values())) or "")  # the document graph (first)
             if len(batch) >= 2 * BATCH or i == size - 1:
                 store.replace_graphs(batch)
                 touched = Touched()
                 for text in batch.values():
                     touched |= touched_of_ntriples(text)
-                refresh(store, touched)  # the corpus nodes the batch touches, from every stored claim
-                batch = {}
+                # the corpus nodes the batch touches; its documents are all new, so their entity
+                # mentions merge into the stored descriptions, as ingest does one article at a time
+                refresh(store, touched, added="\n".join(documents))
+                batch, documents = {}, []
         else:
             store_document(store, article, extraction, validate=validate)
         if time.perf_counter() - last > 30:

@@ -567,9 +567,6 @@ class _Places:
     def agree(self, a: str, b: str) -> bool:
         return a == b or b in self.up.get(a, ()) or b in self.down.get(a, ())
 
-    def around(self, place: str) -> set[str]:
-        return {place} | self.up.get(place, set()) | self.down.get(place, set())
-
 
 def _same_figures(a: Report, b: Report) -> int:
     """How many figures two reports give alike (same kind, victim category and number)."""
@@ -645,72 +642,105 @@ def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
     return out
 
 
-def _window(rep: Report) -> tuple[str, str] | None:
-    """The dates (same precision, as text) a report's event can be dated by in another report."""
-    if not rep.date:
-        return None
-    day = _day(rep.date)
+def _literal(text: str) -> ox.Literal:
+    """A date of any precision as a term (xsd:gYear, xsd:gYearMonth or xsd:date)."""
+    datatype = {4: "gYear", 7: "gYearMonth"}.get(len(text), "date")
+    return ox.Literal(text, datatype=ox.NamedNode(_XSD + datatype))
+
+
+def _days(first: Date, last: Date) -> list[str]:
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def _same_terms(rep: Report) -> list[ox.Literal]:
+    """The dates of the report's own precision another report of its event can be dated by:
+    its date, or each day of an attack's window of :data:`ATTACK_DAYS` days."""
+    text = rep.date
+    if not text or len(text) not in (4, 7, 10):
+        return []
+    day = _day(text)
     if day is not None and rep.type == str(CKG.Attack):
-        return ((day - timedelta(days=ATTACK_DAYS)).isoformat(), (day + timedelta(days=ATTACK_DAYS)).isoformat())
-    return (rep.date, rep.date)
+        return [_literal(d) for d in _days(day - timedelta(days=ATTACK_DAYS), day + timedelta(days=ATTACK_DAYS))]
+    return [_literal(text)]
 
 
-def _window_dates(rep: Report) -> list[str]:
-    """The dates of :func:`_window` as SPARQL terms of the report's precision: each day of an
-    attack's window (xsd:date), else the report's own date with its datatype."""
-    window = _window(rep)
-    if window is None:
-        return []
-    lo, hi = window
-    datatype = {4: "gYear", 7: "gYearMonth"}.get(len(lo), "date")
-    if datatype != "date" or lo == hi:
-        return [str(ox.Literal(lo, datatype=ox.NamedNode(_XSD + datatype)))]
-    first, last = _day(lo), _day(hi)
-    if first is None or last is None:
-        return []
-    return [str(ox.Literal((first + timedelta(days=i)).isoformat(), datatype=ox.NamedNode(_XSD + "date")))
-            for i in range((last - first).days + 1)]
+def _match_key(*parts: str) -> ox.Literal:
+    from kg.ids import stable_hash
+
+    return ox.Literal(stable_hash(*parts, length=20))
+
+
+def _figure_keys(rep: Report, places: _Places, written: bool) -> set[ox.Literal]:
+    """The ``ckg:matchKey`` values of a report (``written``), or those it looks up: how two
+    reports of one event that the dates do not pin (one undated, or of another precision: a month
+    and a day) are found, by one figure alike (kind, victim category, number), one literal
+    lookup each, never by a figure alone. A report writes, for its place ("at") and each place
+    its place is in ("in"), and for each figure, its own date ("own", or "undated") and the dates
+    its date is in ("cover": its month and year, and "any"). A report looks up, at its place,
+    inside it and at the places it is in: the coarser dates its date is in and "undated" as
+    "own", and its own date (a month, a year) as "cover" (the days and months within it); an
+    undated one "any"."""
+    if not rep.place:
+        return set()
+    date = rep.date if rep.date and len(rep.date) in (4, 7, 10) else None
+    coarser = [date[:n] for n in (4, 7) if date and n < len(date)]
+    out: set[ox.Literal] = set()
+    ups = places.up.get(rep.place, set())
+    for (kind, category), (count, _, _) in rep.figures.items():
+        figure = (rep.type, kind, category, str(count))
+        if written:
+            for role, place in [("at", rep.place), *(("in", u) for u in ups)]:
+                out.add(_match_key(role, place, "own", date or "undated", *figure))
+                out |= {_match_key(role, place, "cover", d, *figure) for d in [*coarser, "any"]}
+            continue
+        wanted = [("own", d) for d in [*coarser, "undated"]]
+        wanted += [("cover", date)] if date and len(date) < 10 else []
+        wanted = wanted if date else [("cover", "any")]
+        for role, place in [("at", rep.place), ("in", rep.place), *(("at", u) for u in ups)]:
+            out |= {_match_key(role, place, kind_, d, *figure) for kind_, d in wanted}
+    return out
 
 
 def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str]:
     """Reports (of any article) that may be of one event with one of ``reports`` (the pairs
     :func:`compatible` can accept, perpetrators aside): same type and places agreeing, and either
-    dates of one precision agreeing, or (one undated, or coarser) a figure in common."""
-    placed = [r for r in reports if r.place]
-    places.load(r.place for r in placed)  # type: ignore[misc]
+    dates of one precision agreeing, or (one undated, or of another precision) a figure in common.
+
+    No lookup reads a place's history or every report with a figure: dates of one precision are
+    bound as terms, with the type and either the report's place, a place it is in (a handful),
+    or the report's place as a container the store joins through ``ckg:within`` (the places
+    inside a country are never listed: their number grows with the corpus); the rest goes by
+    :func:`_figure_keys`, one literal each, then the figures are compared here."""
+    placed = {r.iri: (r, r.place) for r in reports if r.place}
+    places.load(p for _, p in placed.values())
+    within = f"<{c('within').value}>"
     found: set[str] = set()
-    dated, figures = set(), set()
-    for r in placed:
-        dates = _window_dates(r)
-        for p in places.around(r.place):  # type: ignore[arg-type]
-            dated |= {(r.type, p, d) for d in dates}
-            for (kind, category), (count, _, _) in r.figures.items():
-                figures.add((r.type, p, kind, category, count, r.iri))
-    event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
-    # every admissible date bound as a term: the reports are looked up by date, so the cost is
-    # that of the reports of those days, not of every report ever placed there
-    for chunk in _chunks(dated):
-        values = " ".join(f"({_iri(t)} {_iri(p)} {d})" for t, p, d in chunk)
-        query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?d) {{ {values} }} GRAPH ?g {{ ?r <{CKG.date}> ?d ; "
-                 f"<{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl }} }}")
-        found |= {row["r"] for row in store.select(query) if row["r"]}
-    # a figure in common: then the dates must still agree (checked here)
-    by_iri = {r.iri: r for r in placed}
-    rows: list[dict[str, str | None]] = []
-    for chunk in _chunks(figures):
-        # the figure bound as a term (in both integer datatypes a store may hold it in), never
-        # compared in a FILTER: a FILTER made the engine read every report of the place and type
-        values = " ".join(f"({_iri(t)} {_iri(p)} {_iri(k)} {_iri(c_)} \"{n}\"^^<{_XSD}{dt}> {_iri(w)})"
-                          for t, p, k, c_, n, w in chunk for dt in ("nonNegativeInteger", "integer"))
-        rows += store.select(
-            f"SELECT DISTINCT ?r ?d ?w WHERE {{ VALUES (?t ?pl ?kind ?cat ?m ?w) {{ {values} }} GRAPH ?g {{ "
-            f"?f <{CKG['count']}> ?m ; <{CKG.casualtyType}> ?kind ; <{CKG.victimCategory}> ?cat . "
-            f"?r <{CKG.casualties}> ?f ; <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . "
-            f"OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
-    for row in rows:
-        r = by_iri.get(row["w"] or "")
-        if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
-            found.add(row["r"])
+    # (inside, type, place, date): inside, the report's place holds the reports' places
+    dated = {(inside, _iri(r.type), _iri(p), str(d)) for r, place in placed.values() for d in _same_terms(r)
+             for p, inside in [(place, False), (place, True), *((u, False) for u in places.up.get(place, ()))]}
+    for inside in (False, True):
+        at, tie = ("?at", f"GRAPH <{PLACES_GRAPH}> {{ ?at {within} ?pl }}") if inside else ("?pl", "")
+        for chunk in _chunks(x[1:] for x in dated if x[0] is inside):
+            values = " ".join(f"({t} {p} {d})" for t, p, d in chunk)
+            query = (f"SELECT DISTINCT ?r WHERE {{ VALUES (?t ?pl ?d) {{ {values} }} GRAPH ?g {{ ?r <{CKG.date}> ?d ; "
+                     f"<{CKG.eventType}> ?t ; <{CKG.occurredAt}> {at} }} {tie} }}")
+            found |= {hit for row in store.select(query) if (hit := row["r"])}
+    # dates of other precisions, or none: a figure alike, found by the reports' match keys
+    keys: dict[str, set[str]] = defaultdict(set)
+    for r, _ in placed.values():
+        for k in _figure_keys(r, places, written=False):
+            keys[k.value].add(r.iri)
+    check: set[tuple[str, str]] = set()  # (a report found, the report it must share a figure with)
+    for chunk in _chunks(keys):
+        values = " ".join(str(ox.Literal(k)) for k in chunk)
+        for row in store.select(f"SELECT ?r ?k WHERE {{ VALUES ?k {{ {values} }} "
+                                f"GRAPH <{EVENTS_GRAPH}> {{ ?r {c('matchKey')} ?k }} }}"):
+            if (hit := row["r"]) is not None:
+                check |= {(hit, w) for w in keys.get(row["k"] or "", ())}
+    fetched = _fetch_reports(store, {hit for hit, _ in check if hit not in found})
+    for hit, w in check:
+        if hit in fetched and _same_figures(placed[w][0], fetched[hit]):
+            found.add(hit)
     return found
 
 
@@ -813,38 +843,76 @@ def _reports_at(store: Store, places: set[str]) -> set[str]:
     return out
 
 
-def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-    """Re-cluster the reports connected to ``reports`` (added, replaced or removed), and to the
-    reports at ``places`` (whose containment changed), and rewrite the events they form."""
+#: rounds of :func:`refresh_events` widening the reports it re-clusters, at most
+ROUNDS = 16
+
+
+def _members(clusters: Iterable[Iterable[str]]) -> dict[str, frozenset[str]]:
+    """{report: the reports of its event}"""
+    out: dict[str, frozenset[str]] = {}
+    for members in clusters:
+        group = frozenset(members)
+        out.update(dict.fromkeys(group, group))
+    return out
+
+
+def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+    """Re-cluster the reports around ``reports`` (added, replaced or removed), and around the
+    reports at ``places`` (whose containment changed), and rewrite the events they form. Returns
+    how many reports were re-clustered.
+
+    The reports re-clustered start as ``reports`` and every report of an event one of them is in;
+    then, round by round, the candidates (:func:`_candidates`) of every report whose event came
+    out other than it was stored join, with the reports of their events, until no event changes
+    further out. A change spreads only as far as it changes events: a report added to a region
+    with years of reports re-clusters the reports of a few days, not the region's history."""
     reports = set(reports) | (_reports_at(store, set(places)) if places else set())
     if not reports:
-        return
+        return 0
     state: dict[str, set[str]] = {}
+    size = [0]
 
     def desired() -> list[Triple]:
         places = _Places(store)
         linked = _linked_events(store, reports)
-        known: dict[str, Report] = {}
-        frontier = set(reports) | {r for members in linked.values() for r in members}
-        seen: set[str] = set()
-        while frontier:
-            seen |= frontier
-            found = _fetch_reports(store, frontier)
-            known.update(found)
-            more = _candidates(store, list(found.values()), places)
-            for members in _linked_events(store, more).values():
-                more |= members
-            frontier = more - seen
+        seen = set(reports).union(*linked.values())
+        known = _fetch_reports(store, seen)
+        searched: set[str] = set()
+        todo = set(seen)
+        for _ in range(ROUNDS):
+            more = _candidates(store, [known[r] for r in sorted(todo - searched) if r in known], places)
+            searched |= todo
+            new = _linked_events(store, more - seen)
+            linked.update(new)
+            more = (more | set().union(*new.values())) - seen
+            seen |= more
+            known.update(_fetch_reports(store, more))
+            places.load(r.place for r in known.values() if r.place)
+            clusters = cluster(known, places)
+            before = _members(linked.values())
+            after = _members([m.iri for m in members] for members in clusters)
+            todo = {r for r in known if before.get(r) != after.get(r)} - searched
+            if not todo:
+                break
         linked.update(_linked_events(store, known))
         state["events"] = set(linked)
-        places.load(r.place for r in known.values() if r.place)
-        out: list[Triple] = []
-        for members in cluster(known, places):
+        size[0] = len(known)
+        # the keys of a report change with it or with its place's containment only: written for
+        # ``reports`` (which hold the reports at places whose containment changed)
+        match = c("matchKey")
+        out: list[Triple] = [(ox.NamedNode(r.iri), match, k) for r in known.values() if r.iri in reports
+                             for k in sorted(_figure_keys(r, places, written=True), key=str)]
+        for members in clusters:
             out += event_description(members, places)
         state["events"] |= {str(t[0].value) for t in out if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
         return out
 
-    _settle(store, EVENTS_GRAPH, desired, lambda: _event_triples(store, state.get("events", set())))
+    def stored() -> list[Triple]:
+        keys = [t for t in _subject_triples(store, EVENTS_GRAPH, reports) if t[1].value == str(CKG.matchKey)]
+        return keys + _event_triples(store, state.get("events", set()))
+
+    _settle(store, EVENTS_GRAPH, desired, stored)
+    return size[0]
 
 
 # ------------------------------------------------------------------ together

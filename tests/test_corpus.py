@@ -8,10 +8,11 @@ Mechanism tests use extractions and short articles written here; the dev-corpus 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
-from kg.derive import derive
+from kg.derive import derive, refresh_events
 from kg.ids import entity_key, iri
 from kg.ingest import delete_documents, ingest, store_document
 from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
@@ -184,6 +185,40 @@ def test_an_undated_report_joins_the_attack_it_agrees_with():
     # without a figure in common, an undated report is an event of its own
     store_document(store, article("u4", None), extraction([attack(TILLABERI, None, 40, "40 soldiers died.")]))
     assert rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a ckg:Attack }") == [{"n": "3"}]
+
+
+def test_a_month_and_a_day_with_a_figure_alike_are_one_attack_in_either_order():
+    docs = [(article("m1"), extraction([attack(TERA, "2024-07-23", 15, "15 soldiers died in Tera.")])),
+            (article("m2"), extraction([attack(TILLABERI, "2024-07", 15, "In July 15 soldiers died.")])),
+            (article("m3"), extraction([attack(TILLABERI, "2024-07", 9, "In July 9 soldiers died.")]))]
+    stored = []
+    for order in ([0, 1, 2], [2, 1, 0]):
+        store = EmbeddedStore(None)
+        for i in order:
+            store_document(store, *docs[i])
+        found = rows(store, """SELECT ?n (COUNT(DISTINCT ?d) AS ?docs) WHERE { ?e a ckg:Attack ; ckg:mentionedIn ?d ;
+            ckg:casualties/ckg:count ?n } GROUP BY ?n ORDER BY ?n""")
+        assert [(r["n"], r["docs"]) for r in found] == [("9", "1"), ("15", "2")]
+        stored.append(all_quads(store))
+    assert stored[0] == stored[1]
+
+
+def test_a_new_report_re_clusters_its_neighbours_not_the_places_history():
+    """Attacks at one town every two days (each within three days of the next): one more at the
+    end re-clusters the same few reports after 8 as after 20, and the events equal a rebuild."""
+    sizes = []
+    for n in (8, 20):
+        store = EmbeddedStore(None)
+        for i in range(n + 1):
+            day = (date(2024, 1, 1) + timedelta(days=2 * i)).isoformat()
+            store_document(store, article(f"ch{i:02d}"), extraction([attack(TERA, day, 10 + i, f"{10 + i} died.")]))
+        doc = iri("document/" + f"ch{n:02d}")
+        last = rows(store, f"SELECT ?r WHERE {{ GRAPH <{doc}> {{ ?r a ckg:EventReport }} }}")[0]["r"]
+        sizes.append(refresh_events(store, {last}))
+        incremental = corpus_quads(store)
+        derive(store)
+        assert corpus_quads(store) == incremental
+    assert sizes[0] == sizes[1] and sizes[0] <= 6, sizes
 
 
 def test_two_attacks_told_in_articles_written_here():
