@@ -50,6 +50,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import queries
 from api.models import (
     ArticleIn,
     CasualtyOut,
@@ -72,10 +73,9 @@ from api.models import (
     QuarantinedTriple,
     RelationOut,
 )
+from api.queries import SAFE_IRI, ref, values
 from kg.config import Settings
 from kg.errors import InputError
-from api import queries
-from api.queries import SAFE_IRI, ref, values
 from kg.ids import document_key, fold, iri, slugify, text_hash, type_slug
 from kg.model import Article, Extraction
 from kg.namespaces import (

@@ -83,7 +83,8 @@ def _unpack(article: Article, result: tuple[Any, ...]) -> tuple[Article, Extract
     if error:
         return article, None, error, None
     clean, kept_apart, triples, quarantined, problems = gated
-    return article, extraction_from_data(data), None, Gated(clean, kept_apart, Stored(triples, quarantined, list(problems)))
+    stored = Stored(triples, quarantined, list(problems))
+    return article, extraction_from_data(data), None, Gated(clean, kept_apart, stored)
 
 
 class ClusterExtractor:

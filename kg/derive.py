@@ -38,8 +38,16 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.namespaces import (CKG, CKGR, ENTITIES_GRAPH, EVENTS_GRAPH, PARTNERSHIPS_GRAPH, PLACES_GRAPH,
-                           RELATIONS_GRAPH, SCHEMA)
+from kg.namespaces import (
+    CKG,
+    CKGR,
+    ENTITIES_GRAPH,
+    EVENTS_GRAPH,
+    PARTNERSHIPS_GRAPH,
+    PLACES_GRAPH,
+    RELATIONS_GRAPH,
+    SCHEMA,
+)
 from kg.store import Store
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -383,7 +391,7 @@ def _walk(store: Store, starts: Iterable[str], down: bool) -> dict[str, set[str]
         nxt: dict[str, set[str]] = defaultdict(set)
         for chunk in _chunks(sorted(frontier)):
             values = " ".join(_iri(n) for n in chunk)
-            pattern = "?o <%s> ?n" % located_in if down else "?n <%s> ?o" % located_in
+            pattern = f"?o <{located_in}> ?n" if down else f"?n <{located_in}> ?o"
             for row in store.select(f"SELECT DISTINCT ?n ?o WHERE {{ VALUES ?n {{ {values} }} "
                                     f"GRAPH <{RELATIONS_GRAPH}> {{ {pattern} }} }}"):
                 if not row["n"] or not row["o"]:
@@ -403,7 +411,7 @@ def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]
     starts = {s for s, p, _ in located if p == str(CKG.locatedIn)}
     if not starts:
         return set()
-    within, located_in = c("within"), str(CKG.locatedIn)
+    within = c("within")
 
     def affected() -> set[str]:
         nodes = set(starts)
@@ -686,7 +694,6 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
             dated |= {(r.type, p, d) for d in dates}
             for (kind, category), (count, _, _) in r.figures.items():
                 figures.add((r.type, p, kind, category, count, r.iri))
-    event = f"?r <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl"
     # every admissible date bound as a term: the reports are looked up by date, so the cost is
     # that of the reports of those days, not of every report ever placed there
     for chunk in _chunks(dated):
@@ -720,7 +727,8 @@ def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
     for chunk in _chunks(reports):
         values = " ".join(_iri(r) for r in chunk)
         events |= {row["e"] for row in store.select(
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {values} }} GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}")}
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {values} }} "
+            f"GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}")}
     out: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(events):
         values = " ".join(_iri(e) for e in chunk)
@@ -768,7 +776,8 @@ def event_description(members: list[Report], places: _Places) -> list[Triple]:
         when = min(dated, key=lambda d: (-len(d.value), d.value))
         out.append((e, c("date"), when))
     for role in _ROLES:
-        out += [(e, c(role), ox.NamedNode(a)) for a in sorted(set().union(*(r.roles.get(role, set()) for r in members)))]
+        out += [(e, c(role), ox.NamedNode(a))
+                for a in sorted(set().union(*(r.roles.get(role, set()) for r in members)))]
     out += [(e, c("mentionedIn"), ox.NamedNode(d)) for d in sorted({r.doc for r in members})]
     out += [(e, c("evidence"), ox.Literal(t)) for t in sorted(set().union(*(r.evidence for r in members)))]
     out.append((e, c("confidence"), _confidence(max(r.confidence for r in members))))
@@ -841,7 +850,8 @@ def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset
         out: list[Triple] = []
         for members in cluster(known, places):
             out += event_description(members, places)
-        state["events"] |= {str(t[0].value) for t in out if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
+        state["events"] |= {str(t[0].value) for t in out
+                            if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
         return out
 
     _settle(store, EVENTS_GRAPH, desired, lambda: _event_triples(store, state.get("events", set())))

@@ -124,9 +124,10 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -262,7 +263,7 @@ class Score:
         return self.tp_pred + self.fp
 
     @classmethod
-    def of(cls, tp: int, fp: int, fn: int, tp_pred: int | None = None) -> "Score":
+    def of(cls, tp: int, fp: int, fn: int, tp_pred: int | None = None) -> Score:
         tp_pred = tp if tp_pred is None else tp_pred
         n_gold, n_pred = tp + fn, tp_pred + fp
         p = tp_pred / n_pred if n_pred else (1.0 if n_gold == 0 else 0.0)
@@ -409,11 +410,7 @@ class _Stored:
                 continue
             if p == "type" and gs == {EVENTS_GRAPH}:
                 continue  # events are scored per article, on its own reports (ckg:eventType)
-            if p == "eventType":
-                local = _local(o) if isinstance(o, str) else None
-                if local:
-                    raw_types[s].add(local)
-            elif p == "type":
+            if p == "eventType" or p == "type":
                 local = _local(o) if isinstance(o, str) else None
                 if local:
                     raw_types[s].add(local)
@@ -666,7 +663,7 @@ def evaluate(store: ox.Store, gold: list[dict]) -> EvalReport:
     st = _Stored(store)
     gd = _Gold(gold)
     rep = EvalReport(documents=len(gold))
-    doc_id_of = dict(zip(gd.doc_iris, gd.doc_ids))
+    doc_id_of = dict(zip(gd.doc_iris, gd.doc_ids, strict=True))
 
     def doc_of(node: str) -> str | None:
         docs = st.iris(node, "mentionedIn")

@@ -16,8 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from kg import geo
 from kg.ids import document_key, iri, stable_hash, text_hash
 from kg.model import Article, Event, Extraction
-from kg.namespaces import (CKG, CKGR, ENTITY_TYPES, EVENT_TYPES, PREFIXES, RELATION_PROPERTIES, SCHEMA,
-                            WD)
+from kg.namespaces import CKG, CKGR, ENTITY_TYPES, EVENT_TYPES, PREFIXES, RELATION_PROPERTIES, SCHEMA, WD
 
 
 def date_literal(value: str) -> Literal:

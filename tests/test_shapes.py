@@ -20,10 +20,16 @@ from rdflib.namespace import RDF, SH
 from kg.ids import entity_key, iri
 from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
 from kg.namespaces import CKG, RELATION_PROPERTIES
-from kg.rdfmap import document_graph
 from kg.ontology import load_ontology
+from kg.rdfmap import document_graph
 from kg.shacl import (
-    SHAPES_DIR, Report, _results, load_derived_shapes, load_shapes, split_violations, validate_graph,
+    SHAPES_DIR,
+    Report,
+    _results,
+    load_derived_shapes,
+    load_shapes,
+    split_violations,
+    validate_graph,
 )
 
 DATA = Path(__file__).resolve().parent / "data" / "shapes"
@@ -184,7 +190,7 @@ def test_validation_is_thread_safe(invalid_reports: dict[str, Report]):
     paths = (VALID + INVALID) * 2
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(pool.map(_check, paths))
-    for path, report in zip(paths, reports):
+    for path, report in zip(paths, reports, strict=True):
         if path.parent.name == "valid":
             assert report.conforms, path.name
         else:

@@ -166,9 +166,7 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if a > 12 >= b:
             found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, b, a)))
-        elif b > 12 >= a:
-            found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, a, b)))
-        elif a == b:
+        elif b > 12 >= a or a == b:
             found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, a, b)))
         # else ambiguous day/month order: skip
     for m in _P_DMY.finditer(t):

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
+from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
-from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.ids import entity_key, fold
 from kg.model import Entity
 
@@ -789,7 +789,7 @@ class DocEntities:
                     self._mention(t.i, t.i + length, key, "MilitaryJunta", "coref")
                     last["MilitaryJunta"] = key
             elif det and lower in {"army", "military"} and t.tag_ == "NN" and \
-                    not any(c.dep_ in {"compound", "amod"} and not c.lower_ in {"national"}
+                    not any(c.dep_ in {"compound", "amod"} and c.lower_ not in {"national"}
                             for c in t.lefts):
                 if doc[t.i - 1].lower_ in {"his", "her"}:
                     state = self._led_state(last.get("Person"))  # "His army": the leader's state

@@ -235,7 +235,7 @@ def _forces_move(verb: Token) -> bool:
         return any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in lx.FORCE_NOUNS
                    for c in verb.children)
     for c in verb.children:
-        if c.dep_ == "dobj" and c.ent_type_ == "ORG" and not c.lemma_.lower() in lx.FORCE_NOUNS:
+        if c.dep_ == "dobj" and c.ent_type_ == "ORG" and c.lemma_.lower() not in lx.FORCE_NOUNS:
             return False
         if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_ == "PERSON":
             return False
@@ -977,7 +977,7 @@ def _happened(noun: Token) -> bool:
 
 
 ANOTHER_WORDS = {"another", "separate", "second", "third", "earlier", "previous", "similar", "new",
-                 "other", "separately", "earlier", "also", "latest"}
+                 "other", "separately", "also", "latest"}
 
 
 def _habitual(trigger: Token) -> bool:
@@ -1138,7 +1138,8 @@ class EventReader:
         for d in self.drafts:
             ev = d.event
             prev = next((k for k in reversed(kept) if k.event.type == "Attack"), None)
-            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > self.config.merge_window \
+            if ev.type != "Attack" or prev is None or d.fresh \
+                    or d.sent_index - prev.sent_index > self.config.merge_window \
                     or not _same_time(prev.event.date, ev.date) or \
                     (ev.place is not None and self._other_side(prev.event, ev)):
                 kept.append(d)
@@ -1417,7 +1418,8 @@ class EventReader:
             # 'X was overthrown in a coup'): one coup a sentence
             ousted = [c for v in t.sent if v.pos_ == "VERB" and v.lemma_.lower() in OUST_VERBS
                       and not negated(v) for c in v.children if c.dep_ in {"nsubjpass", "dobj"}]
-            ousted += [c for c in t.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
+            ousted += [c for c in t.children
+                       if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
             # "the ousted president X", "deposed leader X": the participle names who was removed
             ousted += [v.head for v in t.sent if v.lemma_.lower() in OUST_VERBS and v.dep_ in {"amod", "acl"}
                        and v.head.i > v.i]
@@ -1520,9 +1522,7 @@ class EventReader:
                 return False  # a state moving its own troops at home: not a foreign deployment
             if all(self.ents.insurgent(p) for p in ev.participants):
                 return False  # rebels pulling out of a town: a move in the fighting
-        if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
-            return False
-        return True
+        return ev.type != "Attack" or bool(ev.casualties or ev.place or ev.perpetrators or ev.targets)
 
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event

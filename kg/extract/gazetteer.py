@@ -360,7 +360,7 @@ def _tokenized_patterns(lang: str, path: str | None) -> tuple[dict[str, tuple[st
             out.append((text, tuple(text.split(" "))))
         else:
             hard.append(text)
-    for text, doc in zip(hard, tokenizer.pipe(hard, batch_size=1000)):
+    for text, doc in zip(hard, tokenizer.pipe(hard, batch_size=1000), strict=True):
         out.append((text, tuple(t.text for t in doc)))
     return forms, tuple(out)
 

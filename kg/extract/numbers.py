@@ -518,11 +518,11 @@ def find_quantities(text: str) -> list[QuantityMatch]:
                     break
             # percentages and fractions are not counts: "15%", "two-thirds"
             nxt_i = end_tok + 1 if (end_tok < n and _is_hyphen(toks[end_tok])) else end_tok
-            if nxt_i < n and toks[nxt_i].low in _FRACTIONS:
-                quantity = None
-            elif end_tok < n and (toks[end_tok].text == "%" or toks[end_tok].low in (
-                    "percent", "pc", "pct") or (toks[end_tok].low == "per" and end_tok + 1 < n
-                                                and toks[end_tok + 1].low == "cent")):
+            fraction = nxt_i < n and toks[nxt_i].low in _FRACTIONS
+            percent = end_tok < n and (toks[end_tok].text == "%" or toks[end_tok].low in (
+                "percent", "pc", "pct") or (toks[end_tok].low == "per" and end_tok + 1 < n
+                                            and toks[end_tok + 1].low == "cent"))
+            if fraction or percent:
                 quantity = None
             else:
                 quantity = Quantity(value, minimum, maximum, approximate, upper)

@@ -21,7 +21,7 @@ def _load() -> dict[str, dict]:
         return {k: v for k, v in json.load(f).items() if not k.startswith("_")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def words(name: str) -> frozenset[str]:
     """The list ``name`` (KeyError for an unknown list)."""
     return frozenset(w.lower() for w in _load()[name]["words"])
