@@ -640,7 +640,8 @@ def _timeline(reader: Reader, params: Any) -> HTMLResponse:
     places = reader.places_within(reader.resolve(place, "Place")) if place else None
     actors = reader.resolve(actor, "Actor") if actor else None
     if places == set() or actors == set():
-        ids, total = [], 0
+        ids: list[str] = []
+        total = 0
     else:
         ids, total = reader.event_page(type_name, places, actors, start, end, limit, offset,
                                        latest=order == "latest")

@@ -447,7 +447,7 @@ def outcome_answer(outcome: tuple[Any, ...]) -> Answer:
 
 
 def materialise(result: Any, accept: str | None, max_rows: int,
-                cancelled: Callable[[], bool]) -> Answer | Exception:
+                cancelled: Callable[[], bool]) -> Answer | ProtocolError | Cancelled:
     """The whole answer as bytes (or the error to raise), checking ``cancelled`` between rows."""
     try:
         if isinstance(result, ox.QueryBoolean):
@@ -459,7 +459,8 @@ def materialise(result: Any, accept: str | None, max_rows: int,
             offer = negotiate(accept, GRAPH_OFFERS)
             if offer is None:
                 return not_acceptable(GRAPH_OFFERS)
-            triples, truncated = [], False
+            triples: list[ox.Triple] = []
+            truncated = False
             for triple in result:
                 if cancelled():
                     return Cancelled()
@@ -528,7 +529,8 @@ class Workers:
                 future.set_result(value)
 
         def target() -> None:
-            value, error = None, None
+            value = None
+            error: ProtocolError | Cancelled | None = None
             try:
                 if cancel.is_set():
                     raise Cancelled()
@@ -853,13 +855,13 @@ def sparql_router(store: Any, settings: Settings) -> APIRouter:
         triples = [ox.Triple(service, rdf_type, ox.NamedNode(sd + "Service")),
                    s("endpoint", endpoint),
                    s("supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
-                   s("feature", ox.NamedNode(sd + "UnionDefaultGraph")),
-                   s("feature", ox.NamedNode(sd + "BasicFederatedQuery")) if allow_remote else None]
+                   s("feature", ox.NamedNode(sd + "UnionDefaultGraph"))]
+        if allow_remote:
+            triples.append(s("feature", ox.NamedNode(sd + "BasicFederatedQuery")))
         if token is not None:
             triples.append(s("supportedLanguage", ox.NamedNode(sd + "SPARQL11Update")))
         for iri in dict.fromkeys(FORMAT_IRIS.values()):
             triples.append(s("resultFormat", ox.NamedNode(iri)))
-        triples = [t for t in triples if t is not None]
         prefixes = {"sd": sd, "formats": "http://www.w3.org/ns/formats/"}
         use_prefixes = prefixes if offer.fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         body = ox.serialize(triples, format=offer.fmt, prefixes=use_prefixes) or b""

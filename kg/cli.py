@@ -91,7 +91,7 @@ def _locked_message(location: str) -> str:
 
 
 def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,
-          read_only: bool = False, must_exist: bool = False):  # type: ignore[no-untyped-def]
+          read_only: bool = False, must_exist: bool = False):
     from kg.errors import StoreError
     from kg.store import open_store
 
@@ -197,12 +197,13 @@ def ingest(
         nonlocal task
         task = progress.add_task("loading the model ..." if total else "", total=total)
 
-    def on_done(article) -> None:  # type: ignore[no-untyped-def]
+    def on_done(article) -> None:
         nonlocal done
         done += 1
-        progress.update(task, advance=1, description=(article.title or article.origin)[:50])
+        if task is not None:
+            progress.update(task, advance=1, description=(article.title or article.origin)[:50])
 
-    def on_quarantine(article, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+    def on_quarantine(article, problems: list[str]) -> None:
         for problem in problems:
             err.print(f"kg: quarantined from {article.origin or article.id}: {problem}", markup=False)
 
@@ -231,7 +232,7 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _ingest_via_server(server: str, items: list, quiet: bool) -> None:  # type: ignore[type-arg]
+def _ingest_via_server(server: str, items: list, quiet: bool) -> None:
     """POST each article to a running server's /documents."""
     import httpx
 
@@ -325,7 +326,7 @@ def query(
         _print_result(result, fmt.value)
 
 
-def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def _print_result(result, fmt: str) -> None:
     """Print a :class:`kg.store.QueryResult`."""
     if result.kind == "ask":
         if fmt == "json":
@@ -405,9 +406,12 @@ def validate(
             nonlocal task
             task = progress.add_task("", total=total)
 
+        def on_graph(name: str) -> None:
+            if task is not None:
+                progress.update(task, advance=1)
+
         with progress:
-            report = validate_store(kg_store, on_graph=lambda g: progress.update(task, advance=1),
-                                    on_start=on_start)
+            report = validate_store(kg_store, on_graph=on_graph, on_start=on_start)
     if fmt == ReportFormat.turtle:
         sys.stdout.write(report.report_graph().serialize(format="turtle"))
     else:

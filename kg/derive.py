@@ -48,7 +48,7 @@ from kg.namespaces import (
     RELATIONS_GRAPH,
     SCHEMA,
 )
-from kg.store import Store
+from kg.store import Row, Store
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -254,7 +254,7 @@ def _claims(store: Store, link: str, keys: Iterable[str]) -> dict[str, dict[str,
         query = (f"SELECT ?k ?n ?p ?o WHERE {{ VALUES ?k {{ {values} }} "
                  f"GRAPH ?g {{ ?n <{link}> ?k ; ?p ?o }} }}")
         for row in _rows(store, query):
-            out[row["k"].value][row["n"].value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+            out[row["k"].value][row["n"].value][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
     return out
 
 
@@ -277,8 +277,8 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     for node in sorted(mentions):
         m = mentions[node]
         types |= {t.value for t in m.get(str(CKG.statedType), [])}
-        for label in m.get(str(CKG.statedLabel), []):
-            labels[label.value] += 1
+        for stated in m.get(str(CKG.statedLabel), []):
+            labels[stated.value] += 1
         names |= {a.value for a in m.get(str(CKG.statedAltLabel), [])}
         same |= {s.value for s in m.get(str(CKG.statedSameAs), []) if isinstance(s, ox.NamedNode)}
         best = max(best, max((_decimal(v) for v in m.get(str(CKG.confidence), [])), default=Decimal(0)))
@@ -483,7 +483,7 @@ def partnership_description(key: str, row: dict[str, str | None]) -> list[Triple
     p = ox.NamedNode(key)
     status = ox.NamedNode((row.get("latest") or f"|||{_A}").rsplit("|", 1)[-1])
     out: list[Triple] = [(p, RDF_TYPE, c("Partnership"))]
-    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({row["first"], row["second"]} - {None})]  # type: ignore[arg-type]
+    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({x for x in (row["first"], row["second"]) if x})]
     out.append((p, c("status"), status))
     since = _date_of([row.get("since1"), row.get("since2")], min)
     if since is not None:
@@ -570,7 +570,7 @@ class _Places:
             query = (f"SELECT ?p ?x ?k WHERE {{ VALUES ?p {{ {values} }} GRAPH <{PLACES_GRAPH}> {{ "
                      f"{{ ?p {within} ?x BIND(1 AS ?k) }} UNION {{ ?x {within} ?p BIND(0 AS ?k) }} }} }}")
             for row in self.store.select(query):
-                (self.up if row["k"] == "1" else self.down)[row["p"]].add(row["x"])  # type: ignore[index]
+                (self.up if row["k"] == "1" else self.down)[row["p"]].add(row["x"])
 
     def agree(self, a: str, b: str) -> bool:
         return a == b or b in self.up.get(a, ()) or b in self.down.get(a, ())
@@ -617,9 +617,9 @@ def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
         for row in _rows(store, query):
             r, f = row["r"].value, row["f"]  # type: ignore[union-attr]
             if f is None:
-                data[r][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+                data[r][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
             else:
-                figures[r][f.value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+                figures[r][f.value][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
     out: dict[str, Report] = {}
     for r, d in data.items():
         types, docs = d.get(str(CKG.eventType), []), d.get(str(CKG.mentionedIn), [])
@@ -703,7 +703,7 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
         found |= {row["r"] for row in store.select(query) if row["r"]}
     # a figure in common: then the dates must still agree (checked here)
     by_iri = {r.iri: r for r in placed}
-    rows: list[dict[str, str | None]] = []
+    rows: list[Row] = []
     for chunk in _chunks(figures):
         # the figure bound as a term (in both integer datatypes a store may hold it in), never
         # compared in a FILTER: a FILTER made the engine read every report of the place and type
@@ -715,8 +715,8 @@ def _candidates(store: Store, reports: list[Report], places: _Places) -> set[str
             f"?r <{CKG.casualties}> ?f ; <{CKG.eventType}> ?t ; <{CKG.occurredAt}> ?pl . "
             f"OPTIONAL {{ ?r <{CKG.date}> ?d }} }} }}")
     for row in rows:
-        r = by_iri.get(row["w"] or "")
-        if r is not None and row["r"] and dates_agree(r.date, row["d"], r.type == str(CKG.Attack)):
+        told = by_iri.get(row["w"] or "")
+        if told is not None and row["r"] and dates_agree(told.date, row["d"], told.type == str(CKG.Attack)):
             found.add(row["r"])
     return found
 
@@ -734,7 +734,7 @@ def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
         values = " ".join(_iri(e) for e in chunk)
         for row in store.select(f"SELECT ?e ?r WHERE {{ VALUES ?e {{ {values} }} "
                                 f"GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}"):
-            out[row["e"]].add(row["r"])  # type: ignore[index]
+            out[row["e"]].add(row["r"])
     return out
 
 
@@ -848,8 +848,8 @@ def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset
         state["events"] = set(linked)
         places.load(r.place for r in known.values() if r.place)
         out: list[Triple] = []
-        for members in cluster(known, places):
-            out += event_description(members, places)
+        for group in cluster(known, places):
+            out += event_description(group, places)
         state["events"] |= {str(t[0].value) for t in out
                             if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
         return out

@@ -340,6 +340,13 @@ class _Lit:
     datatype: str | None = None
 
 
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The rows of a SELECT over ``store``."""
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)  # a SELECT gives solutions
+    return result
+
+
 def _term(t: Any) -> Any:
     if t is None:
         return None
@@ -388,7 +395,7 @@ class _Stored:
         query = (f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {values} }} "
                  "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         graphs: dict[tuple, set[str]] = defaultdict(set)
-        for row in store.query(query):
+        for row in _solutions(store, query):
             g = _term(row["g"])
             graphs[(_term(row["s"]), _PREDICATES[_term(row["p"])], _term(row["o"]))].add(
                 _DEFAULT if g is None else g)
@@ -626,7 +633,8 @@ def _stored_event(st: _Stored, node: str) -> _StoredEvent:
                         st.literals(node, "date"), figures, minimum, roles)
 
 
-def _gold_figures(ev: dict) -> list[tuple[str, int, str]]:
+def _gold_figures(ev: dict) -> list[tuple[str | None, int | None, str]]:
+    """(casualty type, count, victim category) of a gold event's figures, typed as the stored ones."""
     return [(c["type"], int(c["count"]), c.get("category") or "Unspecified")
             for c in ev.get("casualties") or []]
 
@@ -1155,9 +1163,10 @@ def above_confidence(store: ox.Store, threshold: float) -> ox.Store:
     query = f"""SELECT ?n WHERE {{ {{ SELECT ?n (MAX(?c) AS ?best) WHERE {{
                   GRAPH ?g {{ ?n <{CKG}confidence> ?c }} }} GROUP BY ?n }}
                 FILTER(?best < {float(threshold)!r}) }}"""
-    low = {row["n"] for row in store.query(query)}
+    low = {row["n"] for row in _solutions(store, query)}
     quads = list(store.quads_for_pattern(None, None, None))
-    facts = {q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in _FACT_CLASSES}
+    facts = {q.subject for q in quads if q.predicate.value == _RDF_TYPE
+             and isinstance(q.object, ox.NamedNode) and q.object.value in _FACT_CLASSES}
     low -= {q.object for q in quads if q.subject in facts and q.subject not in low}
     dropped: set[tuple] = set()  # relation triples whose statement is below the threshold
     parts: dict[Any, dict[str, Any]] = defaultdict(dict)

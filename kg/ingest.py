@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -26,6 +27,10 @@ from kg.model import Article, Extraction
 from kg.namespaces import CKG, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
 from kg.rdfmap import document_graph, stored_graph
 from kg.store import Store, ntriples
+
+if TYPE_CHECKING:  # imported where used: a cluster is only started when asked for
+    from kg.cluster import ClusterExtractor
+    from kg.extract.pipeline import Extractor
 
 
 @dataclass
@@ -219,13 +224,15 @@ def ingest(
     on_start(len(pending))
     if pending:
         parallel = cluster is not None or (workers > 1 and len(pending) > 1)
+        cluster_extractor: ClusterExtractor | None = None
         if parallel:
             # one parallel path: a Dask cluster (a scheduler's address, or a local cluster of
             # `workers` processes) extracts, maps and gates; this process writes (kg/cluster.py)
             from kg.cluster import ClusterExtractor, cluster_timeout
 
-            extractor = ClusterExtractor(cluster, workers=max(workers, 2), max_chars=max_chars,
-                                         connect_timeout=cluster_timeout())
+            cluster_extractor = ClusterExtractor(cluster, workers=max(workers, 2), max_chars=max_chars,
+                                                 connect_timeout=cluster_timeout())
+            extractor: ClusterExtractor | Extractor = cluster_extractor
         else:
             from kg.extract.pipeline import Extractor
 
@@ -256,7 +263,7 @@ def ingest(
                 finish(article, extraction, write_document(store, article, gated))
 
         try:
-            results = (extractor.extract_many(pending, validate=validate) if parallel
+            results = (cluster_extractor.extract_many(pending, validate=validate) if cluster_extractor is not None
                        else extractor.extract_many(pending))
             for article, extraction, failure, ready in results:
                 settle(block=False)
@@ -276,8 +283,8 @@ def ingest(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-            if parallel:
-                extractor.close()
+            if cluster_extractor is not None:
+                cluster_extractor.close()
     # always, even with nothing new: a run that stopped after its last document but before
     # this point left the ontology behind (the corpus graphs are kept current per document)
     ensure_ontology(store)

@@ -10,7 +10,7 @@ failure never leaves half a document behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,13 +65,19 @@ def _term_text(term: object) -> str | None:
     return getattr(term, "value", str(term))
 
 
+#: a SELECT row: variable -> the bound value as text, or None when the row leaves it unbound.
+#: The values are typed Any because which variables a query always binds (outside OPTIONAL) is
+#: known to the query, not to the type checker; a row's reader knows, and checks the optional ones.
+Row = dict[str, Any]
+
+
 @dataclass
 class QueryResult:
     """The answer to a query: rows (SELECT), a boolean (ASK) or Turtle bytes (CONSTRUCT/DESCRIBE)."""
 
     kind: str  # select | ask | graph
     variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, str | None]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     terms: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(default_factory=list)
     boolean: bool = False
     turtle: bytes = b""
@@ -112,7 +118,7 @@ class Store:
     concurrent_writers: bool = False
 
     # --- reads -----------------------------------------------------------
-    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+    def select(self, query: str, **bindings: str) -> list[Row]:
         """Rows of a SELECT over the union of all graphs, as plain strings."""
         raise NotImplementedError
 
@@ -186,7 +192,7 @@ def _integer_ranges() -> dict[ox.NamedNode, ox.NamedNode]:
     return {ox.NamedNode(p): ox.NamedNode(t) for p, t in integer_ranges().items()}
 
 
-def _restore(statement):  # type: ignore[no-untyped-def]
+def _restore(statement):
     """A statement with its integer object given back the type its property is declared with.
 
     Oxigraph stores every type derived from xsd:integer as xsd:integer: ``ckg:count`` 15 would
@@ -226,7 +232,7 @@ class EmbeddedStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
-    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+    def select(self, query: str, **bindings: str) -> list[Row]:
         subs = {ox.Variable(k): ox.NamedNode(v) if v.startswith(("http://", "https://"))
                 else ox.Literal(v) for k, v in bindings.items()}
         solutions = self._query(query, subs or None)
@@ -253,7 +259,7 @@ class EmbeddedStore(Store):
         rows = [{n: _term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
-    def _query(self, query: str, substitutions: dict | None = None):  # type: ignore[no-untyped-def]
+    def _query(self, query: str, substitutions: dict | None = None):
         """The pyoxigraph result of any query over the union of all graphs; bad SPARQL is a
         usage error."""
         try:
@@ -283,11 +289,14 @@ class EmbeddedStore(Store):
             quads = self.ox.quads_for_pattern(None, None, None)
             write_rdf((_restore(q) for q in quads), output, rdf_format, prefixes)
             return
+        triples: Iterable[ox.Triple]
         if graph is not None:
             triples = (q.triple for q in self.quads(graph))
         else:
-            triples = self.ox.query(
+            construct = self.ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+            assert isinstance(construct, ox.QueryTriples)  # a CONSTRUCT gives triples
+            triples = construct
         if with_graphs:
             name = ox.NamedNode(graph)  # type: ignore[arg-type]
             write_rdf((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),

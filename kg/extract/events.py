@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from spacy.matcher import DependencyMatcher
@@ -32,12 +33,12 @@ MODALS = lx.MODALS
 DENIAL = lx.DENIAL_VERBS
 HYPOTHETICAL = lx.INTENT_VERBS
 #: how a trigger's type follows from its lemma and part of speech
-TRIGGERS: list[tuple[str, set[str], set[str]]] = [
+TRIGGERS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("Coup", lx.COUP_NOUNS, lx.COUP_VERBS),
     ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
     ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
     ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
-    ("Agreement", set(), lx.AGREEMENT_VERBS),
+    ("Agreement", frozenset(), lx.AGREEMENT_VERBS),
 ]
 
 
@@ -1031,7 +1032,7 @@ def _same_time(a: str | None, b: str | None) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> list[str]:
+def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> Sequence[str]:
     """'coups in 2020 and 2021': the trigger's date and the dates joined to it, when there are
     several; else []."""
     first = _date_for(trigger, dates, published)
@@ -1244,7 +1245,7 @@ class EventReader:
             date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1,
                              reported=type_ == "Attack")
             if type_ == "Coup":
-                for value in _joined_dates(trig.token, dates, self.published) or [date]:
+                for value in _joined_dates(trig.token, dates, self.published) or (date,):
                     self._event(index, sent, type_, trig, [], value)
                 continue
             self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
@@ -1276,9 +1277,9 @@ class EventReader:
                       _governs(verb, sent.doc[m.start:m.end].root)) and
                       not _in_relative(sent.doc[m.start:m.end].root, trig.token)]
             if not places:
-                places = [Mention(m.start, m.end, ents.state_of(m.key), "State", "coref")
+                places = [Mention(m.start, m.end, state, "State", "coref")
                           for m in ents.in_span(sent)
-                          if m.type == "MilitaryJunta" and ents.state_of(m.key)][:1]
+                          if m.type == "MilitaryJunta" and (state := ents.state_of(m.key))][:1]
         # a place attached to the trigger first, then the most specific, then the first named
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
                                            PLACE_RANK[m.type], -m.start), default=None)
