@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel
+.PHONY: install run test test-fast lint serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel
 
 install: $(STAMP) web
 
@@ -38,9 +38,18 @@ wheel: install
 	$(BIN)/python scripts/stage_resources.py
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
 
-## the whole test suite
-test: install chromium virtuoso
+## the whole test suite, after the linter and the type checker
+test: install chromium virtuoso lint
 	$(BIN)/python -m pytest -q
+
+## the fast tier: mechanisms and units, no model, no server, no subprocess (tests/conftest.py marks the rest slow)
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## ruff (rules in pyproject.toml) on the code and tests, mypy on the packages: both must be clean
+lint: install
+	$(BIN)/ruff check kg api tests bench
+	$(BIN)/mypy kg api
 
 ## Debian's Virtuoso (virtuoso-opensource 7.2), the second SPARQL server of the remote-store tests
 virtuoso:

@@ -163,6 +163,7 @@ def test_results_carry_focus_path_value_and_shape(invalid_reports: dict[str, Rep
     assert (None, RDF.type, SH.ValidationReport) in report.graph
 
 
+@pytest.mark.slow  # pySHACL with the whole ontology over every fixture: seconds, not a unit
 def test_the_class_hierarchy_is_all_the_ontology_the_shapes_need(invalid_reports: dict[str, Report]):
     """validate_graph mixes in only the class hierarchy; the whole ontology gives the same results."""
     ontology = load_ontology()
@@ -186,6 +187,7 @@ def test_validation_changes_neither_data_nor_shapes():
     assert len(load_shapes()) == shapes_size
 
 
+@pytest.mark.slow  # every fixture validated twice on four threads: seconds, not a unit
 def test_validation_is_thread_safe(invalid_reports: dict[str, Report]):
     paths = (VALID + INVALID) * 2
     with ThreadPoolExecutor(max_workers=4) as pool:
