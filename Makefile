@@ -42,9 +42,10 @@ wheel: install
 test: install chromium virtuoso lint
 	$(BIN)/python -m pytest -q
 
-## the fast tier: mechanisms and units, no model, no server, no subprocess (tests/conftest.py marks the rest slow)
+## the fast tier: mechanisms and units, no model, no server, no subprocess (tests/conftest.py marks the rest
+## slow and does not import their modules); no third-party pytest plugin is needed there, so none is loaded
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -q -m "not slow"
 
 ## ruff (rules in pyproject.toml) on the code and tests, mypy on the packages: both must be clean
 lint: install

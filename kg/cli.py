@@ -92,8 +92,8 @@ def _locked_message(location: str) -> str:
 
 def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,
           read_only: bool = False, must_exist: bool = False):
+    from kg.backends import open_store
     from kg.errors import StoreError
-    from kg.store import open_store
 
     location = store or get_settings().store
     if must_exist and not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():

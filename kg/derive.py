@@ -176,7 +176,7 @@ def _key(triple: Triple) -> tuple:
     return tuple(_canon(t) for t in triple)
 
 
-def _change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> str:
+def change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> str:
     """One update: delete then insert triples in ``graph``. Typed literals (other than strings)
     are made by STRDT in the WHERE clause, as :func:`kg.remote.replace_text` does (engines that
     merge typed constants by value)."""
@@ -218,7 +218,7 @@ def _settle(store: Store, graph: str, desired: Callable[[], Iterable[Triple]],
         changed |= {t[0].value for t in deletes + inserts}
         if attempt:
             time.sleep(random.uniform(0.02, 0.3))
-        store.update(_change_text(graph, deletes, inserts))
+        store.update(change_text(graph, deletes, inserts))
         if not store.concurrent_writers:
             return changed
     raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run the command again")

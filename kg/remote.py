@@ -51,7 +51,7 @@ from rdflib.compare import isomorphic
 from kg.errors import StoreError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.sparqltext import TOKENS
-from kg.store import QueryResult, Row, Store, _restore, _term_text, export_format, ntriples, write_rdf
+from kg.store import QueryResult, Row, Store, export_format, ntriples, restore_datatype, term_text, write_rdf
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -367,7 +367,7 @@ class RemoteStore(Store):
     def select(self, query: str, **bindings: str) -> list[Row]:
         result = self._select_json(bind_values(query, bindings))
         names = result.get("head", {}).get("vars", [])
-        return [{n: _term_text(_term(row[n])) if n in row else None for n in names}
+        return [{n: term_text(_term(row[n])) if n in row else None for n in names}
                 for row in result.get("results", {}).get("bindings", [])]
 
     def ask(self, query: str) -> bool:
@@ -396,7 +396,7 @@ class RemoteStore(Store):
         names = result.get("head", {}).get("vars", [])
         terms = [{n: _term(row[n]) if n in row else None for n in names}
                  for row in result.get("results", {}).get("bindings", [])]
-        rows = [{n: _term_text(t[n]) for n in names} for t in terms]
+        rows = [{n: term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
     def forward_query(self, query: str, dataset: dict[str, list[str]] | None, accept: str | None,
@@ -525,7 +525,7 @@ class RemoteStore(Store):
         else:  # merged on the server: each triple once
             statements = self._construct(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-        write_rdf((_restore(s) for s in statements), output, rdf_format, prefixes)
+        write_rdf((restore_datatype(s) for s in statements), output, rdf_format, prefixes)
 
     # ------------------------------------------------------------------ writes
     def _update(self, update: str, what: str = "update") -> None:

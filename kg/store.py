@@ -59,7 +59,8 @@ def ntriples(graph: Graph) -> str:
     return data if isinstance(data, str) else data.decode("utf-8")
 
 
-def _term_text(term: object) -> str | None:
+def term_text(term: object) -> str | None:
+    """A result term as the text a row gives it (an IRI, a literal's lexical form), None if unbound."""
     if term is None:
         return None
     return getattr(term, "value", str(term))
@@ -192,7 +193,7 @@ def _integer_ranges() -> dict[ox.NamedNode, ox.NamedNode]:
     return {ox.NamedNode(p): ox.NamedNode(t) for p, t in integer_ranges().items()}
 
 
-def _restore(statement):
+def restore_datatype(statement):
     """A statement with its integer object given back the type its property is declared with.
 
     Oxigraph stores every type derived from xsd:integer as xsd:integer: ``ckg:count`` 15 would
@@ -237,7 +238,7 @@ class EmbeddedStore(Store):
                 else ox.Literal(v) for k, v in bindings.items()}
         solutions = self._query(query, subs or None)
         names = [v.value for v in solutions.variables]
-        return [{n: _term_text(row[n]) for n in names} for row in solutions]
+        return [{n: term_text(row[n]) for n in names} for row in solutions]
 
     def ask(self, query: str) -> bool:
         return bool(self._query(query))
@@ -256,7 +257,7 @@ class EmbeddedStore(Store):
                                                             prefixes=PREFIXES) or b"")
         names = [v.value for v in result.variables]
         terms = [{n: row[n] for n in names} for row in result]
-        rows = [{n: _term_text(t[n]) for n in names} for t in terms]
+        rows = [{n: term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
     def _query(self, query: str, substitutions: dict | None = None):
@@ -287,7 +288,7 @@ class EmbeddedStore(Store):
         rdf_format, with_graphs, prefixes = export_format(fmt)
         if with_graphs and graph is None:
             quads = self.ox.quads_for_pattern(None, None, None)
-            write_rdf((_restore(q) for q in quads), output, rdf_format, prefixes)
+            write_rdf((restore_datatype(q) for q in quads), output, rdf_format, prefixes)
             return
         triples: Iterable[ox.Triple]
         if graph is not None:
@@ -299,35 +300,13 @@ class EmbeddedStore(Store):
             triples = construct
         if with_graphs:
             name = ox.NamedNode(graph)  # type: ignore[arg-type]
-            write_rdf((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),
-                      output, rdf_format, prefixes)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            write_rdf((restore_datatype(q) for q in quads), output, rdf_format, prefixes)
         else:
-            write_rdf((_restore(t) for t in triples), output, rdf_format, prefixes)
+            write_rdf((restore_datatype(t) for t in triples), output, rdf_format, prefixes)
 
     def flush(self) -> None:
         self.ox.flush()
 
     def close(self) -> None:
         del self.ox
-
-
-def open_store(location: str | None = None, *, read_only: bool = False, **remote: str | None) -> Store:
-    """The store at ``location``: a folder (embedded) or an http(s):// endpoint."""
-    from kg.config import get_settings
-
-    settings = get_settings()
-    location = location or settings.store
-    if location.startswith(("http://", "https://")):
-        from kg.remote import RemoteStore
-
-        def secret(value: object) -> str | None:
-            return value.get_secret_value() or None if value is not None else None  # type: ignore[attr-defined]
-
-        return RemoteStore(location, remote.get("update_url") or settings.update_url,
-                           remote.get("graph_store_url") or settings.graph_store_url,
-                           user=settings.remote_user, password=secret(settings.remote_password),
-                           token=secret(settings.remote_token), timeout=settings.remote_timeout,
-                           retries=settings.remote_retries)
-    return EmbeddedStore(location, read_only=read_only)
-
-

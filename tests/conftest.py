@@ -117,6 +117,13 @@ def _is_slow(item: pytest.Item) -> bool:
     return False
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the fast tier the slow modules are not even imported (their imports cost seconds)."""
+    if config.getoption("markexpr", "") == "not slow" and collection_path.stem in SLOW_MODULES:
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _is_slow(item):

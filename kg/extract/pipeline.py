@@ -26,7 +26,7 @@ from kg.extract.relations import idle_forces, read_partnerships, read_relations
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
 
 if TYPE_CHECKING:
-    from kg.ingest import Gated
+    from kg.gate import Gated
 
 def load_model() -> Language:
     """The bare English model (no download: it is a pip package). Every pipe is kept: the
