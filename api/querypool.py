@@ -161,7 +161,7 @@ class QueryPool:
         self._ctx = mp.get_context("forkserver")
         # the fork server (one clean process, started once) has these imported: a replacement
         # worker starts in milliseconds, not the second a fresh interpreter takes
-        self._ctx.set_forkserver_preload(["pyoxigraph", "api.answers", "api.querypool"])
+        self._ctx.set_forkserver_preload(["pyoxigraph", "api.sparql", "api.querypool"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
