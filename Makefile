@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test test-fast lint serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel
+.PHONY: install run test test-fast lint serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel screenshots
 
 install: $(STAMP) web
 
@@ -37,6 +37,10 @@ run: install
 wheel: install
 	$(BIN)/python scripts/stage_resources.py
 	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps -w dist .
+
+## the README's pictures (docs/img/*.png), from samples/ and docs/img/articles/ only, in Chromium
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py
 
 ## the whole test suite, after the linter and the type checker
 test: install chromium virtuoso lint

@@ -1016,7 +1016,8 @@ def rest_router(store: Store, settings: Settings) -> APIRouter:
                             credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> IngestResult:
         token = settings.api_token.get_secret_value() if settings.api_token else ""
         if not token:
-            raise HTTPException(403, "writes are disabled")
+            raise HTTPException(403, "writes are disabled on this server: no KG_API_TOKEN is configured "
+                                     "(start kg serve with KG_API_TOKEN set to enable POST /documents)")
         given = credentials.credentials if credentials else ""
         if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
             raise HTTPException(401, "this needs the header 'Authorization: Bearer <token>'",

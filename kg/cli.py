@@ -169,7 +169,8 @@ def ingest(
 
     _check_resources()
     settings = get_settings()
-    items = list(read_paths(paths, published))
+    items = list(read_paths(paths, published,
+                            on_unread=lambda note: err.print(f"kg: note: {note}", markup=False)))
     for item in items:
         if not isinstance(item, KGError) and len(item.text) > settings.max_chars:
             err.print(f"kg: warning: {item.origin or item.id} has {len(item.text)} characters; only the "
@@ -569,11 +570,7 @@ def serve(
         raise UsageError(f"--port {port} is not a port (1-65535)")
     _check_resources()  # an installation without them cannot gate a POST /documents
     location = store or settings.store
-    if not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
-        err.print(f"kg: no store at {location}: serving a new, empty one (add articles with "
-                  f"'kg ingest --server URL FILES' or POST /documents)", markup=False)
-    kg_store = _open(store, update_url, graph_store_url)
-    # bind before saying we serve: a port in use is one line, not a traceback after "serving"
+    # bind before saying we serve or creating a store: a port in use is one line, nothing else
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -581,8 +578,15 @@ def serve(
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        kg_store.close()
         raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    if not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
+        err.print(f"kg: no store at {location}: serving a new, empty one (add articles with "
+                  f"'kg ingest --server URL FILES' or POST /documents)", markup=False)
+    try:
+        kg_store = _open(store, update_url, graph_store_url)
+    except BaseException:
+        sock.close()
+        raise
     url = f"http://{host}:{port}"
     info = Path(kg_store.location) / SERVE_INFO if not kg_store.location.startswith(("http", ":")) else None
     if info is not None:

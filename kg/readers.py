@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError, UsageError
@@ -29,11 +29,29 @@ def check_date(value: str, origin: str) -> str:
         raise InputError(origin, f"'published' is not an ISO date: {value!r}") from None
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputError]:
-    """Files under ``paths`` (folders recursively, sorted), or an error for a missing path."""
+def unread_files_message(folder: Path, unread: list[Path]) -> str:
+    """One line naming the files of a folder that are of a type not read: how many, of which
+    types, the first few names, and what is read."""
+    kinds: dict[str, int] = {}
+    for child in unread:
+        kind = child.suffix.lower() or "(no suffix)"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    names = [str(child.relative_to(folder)) for child in unread]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"{len(unread)} file(s) of a type not read ({counts}: {shown}); "
+            f"only {', '.join(sorted(SUFFIXES))} are read")
+
+
+def expand_paths(paths: Iterable[Path],
+                 on_unread: Callable[[str], None] | None = None) -> Iterator[Path | InputError]:
+    """Files under ``paths`` (folders recursively, sorted), or an error for a missing path.
+
+    A folder's files of types not read are named: an error when the folder holds nothing
+    readable, otherwise one message to ``on_unread`` (the readable files are read)."""
     for path in paths:
         if path.is_dir():
-            unsupported: dict[str, int] = {}
+            unread: list[Path] = []
             readable = 0
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
@@ -42,12 +60,11 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path | InputError]:
                     readable += 1
                     yield child
                 else:
-                    kind = child.suffix.lower() or "(no suffix)"
-                    unsupported[kind] = unsupported.get(kind, 0) + 1
-            if unsupported and not readable:  # a folder of .pdf/.docx: say why nothing is read
-                kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(unsupported.items()))
-                yield InputError(str(path), f"{sum(unsupported.values())} file(s) of a type not read ({kinds}); "
-                                            f"only {', '.join(sorted(SUFFIXES))} are read")
+                    unread.append(child)
+            if unread and not readable:  # a folder of .pdf/.docx: say why nothing is read
+                yield InputError(str(path), unread_files_message(path, unread))
+            elif unread and on_unread is not None:
+                on_unread(f"{path}: {unread_files_message(path, unread)}")
         elif path.is_file():
             yield path
         else:
@@ -125,9 +142,8 @@ def article_from_obj(obj: object, origin: str) -> Article:
         raise InputError(origin, "field 'text' is missing or empty")
     if "published" in fields:
         fields["published"] = check_date(fields["published"], origin)
-    if "url" in fields:
-        if not _HTTP_URL.match(fields["url"]):
-            raise InputError(origin, f"field 'url' must be an http(s) URL, got {fields['url'][:80]!r}")
+    if "url" in fields and not _HTTP_URL.match(fields["url"]):
+        raise InputError(origin, f"field 'url' must be an http(s) URL, got {fields['url'][:80]!r}")
     return Article(**fields, origin=origin)
 
 
@@ -168,14 +184,16 @@ def read_file(path: Path, published: str | None = None) -> Iterator[Article | In
             yield err
 
 
-def read_paths(paths: Iterable[Path], published: str | None = None) -> Iterator[Article | InputError]:
-    """Every article under ``paths``, in a stable order, with errors in line."""
+def read_paths(paths: Iterable[Path], published: str | None = None,
+               on_unread: Callable[[str], None] | None = None) -> Iterator[Article | InputError]:
+    """Every article under ``paths``, in a stable order, with errors in line; ``on_unread`` is
+    told of a folder's files of types not read beside the ones read (see :func:`expand_paths`)."""
     if published is not None:
         try:
             published = dt.date.fromisoformat(published).isoformat()
         except ValueError:
             raise UsageError(f"--published must be YYYY-MM-DD, got {published!r}") from None
-    for item in expand_paths(paths):
+    for item in expand_paths(paths, on_unread):
         if isinstance(item, InputError):
             yield item
         else:

@@ -93,7 +93,7 @@ def screenshot_and_check(page: Page, name: str) -> None:
     logged no script error."""
     (OUTPUT / "view").mkdir(parents=True, exist_ok=True)
     page.page.screenshot(path=str(OUTPUT / name), full_page=True)
-    # what a reader sees first (the window), for the README's pictures (docs/img/)
+    # what a reader sees first (the window); the README's pictures come from scripts/screenshots.py
     page.page.screenshot(path=str(OUTPUT / "view" / name), full_page=False)
     assert not page.foreign, f"the page asked other hosts: {page.foreign}"
     assert not page.errors, page.errors
@@ -295,6 +295,9 @@ def test_api_docs_render_offline(page: Page, base_url: str) -> None:
     expect(p.locator(".swagger-ui .info")).to_contain_text("ConflictKG")
     expect(p.locator(".swagger-ui")).to_contain_text("/partnerships")
     assert not page.foreign, f"the docs asked other hosts: {page.foreign}"
+    (OUTPUT / "view").mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(OUTPUT / "api-docs.png"), full_page=True)
+    p.screenshot(path=str(OUTPUT / "view" / "api-docs.png"), full_page=False)
 
 
 # ---------------------------------------------------------------- confidence, sources, provenance
@@ -360,6 +363,29 @@ def test_timeline_at_tillaberi_keeps_only_what_is_inside(base_url: str) -> None:
     assert len(rows) < len(every)
 
 
+def test_timeline_at_tillaberi_in_the_browser(page: Page, base_url: str) -> None:
+    """In Chromium: the timeline's form set to place=Tillaberi shows only events at Tillaberi or at
+    places inside it (ckg:within, asked over /sparql), fewer than the whole timeline."""
+    p = page.page
+    p.goto(base_url + "/timeline?limit=500")
+    everywhere = p.locator("tr.event").count()
+    p.fill("form.filter input[name=place]", "Tillaberi")
+    p.locator("form.filter").evaluate("f => f.requestSubmit()")
+    p.wait_for_url(re.compile(r"/timeline\?.*place=Tillaberi"))
+    places = p.locator("tr.event").evaluate_all("""rows => rows.map(r => {
+        const a = r.querySelectorAll('td')[2].querySelector('a[href^="/entity/"]');  // date, type, place
+        return a && a.getAttribute('href'); })""")
+    assert places and None not in places, places
+    assert len(places) < everywhere
+    tillaberi = "https://w3id.org/conflict-kg/id/region/tillaberi"
+    for href in set(places):
+        iri = "https://w3id.org/conflict-kg/id/" + href.removeprefix("/entity/")
+        ask = httpx.post(base_url + "/sparql", data={"query": f"ASK {{ <{iri}> ckg:within* <{tillaberi}> }}"},
+                         headers={"Accept": "application/sparql-results+json"}).json()
+        assert ask["boolean"], iri
+    screenshot_and_check(page, "timeline-tillaberi.png")
+
+
 def test_source_link_opens_its_document_page(page: Page, base_url: str) -> None:
     from playwright.sync_api import expect
 
@@ -387,7 +413,12 @@ def test_query_results_open_the_apps_entity_pages(page: Page, base_url: str) -> 
     expect(table).to_contain_text("Russia", timeout=20_000)
     russia = table.locator('a[data-iri="https://w3id.org/conflict-kg/id/state/russia"]')
     expect(russia).to_have_attribute("href", "/entity/state/russia")
+    # the link reads as a short prefixed name, the full IRI is its tooltip
+    expect(russia).to_have_text("ckgr:state/russia")
+    expect(russia).to_have_attribute("title", "https://w3id.org/conflict-kg/id/state/russia")
     assert table.locator('a[href^="https://w3id.org/conflict-kg/id/"]').count() == 0
+    texts = table.locator("a").all_inner_texts()
+    assert texts and not [t for t in texts if "w3id.org/conflict-kg/id/" in t], texts
     screenshot_and_check(page, "home.png")
     russia.click()
     p.wait_for_url(base_url + "/entity/state/russia")

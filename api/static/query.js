@@ -27,7 +27,8 @@
               response: undefined },
     });
   });
-  // result IRIs of our own entities and documents open the app's pages, not w3id.org
+  // result IRIs of our own entities and documents open the app's pages, not w3id.org, and read
+  // as short prefixed names (ckgr:state/niger); the full IRI is the link's tooltip
   var ID = "https://w3id.org/conflict-kg/id/";
   var typeSlugs = JSON.parse(document.getElementById("entity-types").textContent);
   function ownPage(href) {
@@ -41,9 +42,12 @@
     root.querySelectorAll('a[href^="' + ID + '"]').forEach(function (a) {
       var own = ownPage(a.getAttribute("href"));
       if (own) {
-        a.setAttribute("data-iri", a.getAttribute("href"));
+        var iri = a.getAttribute("href");
+        a.setAttribute("data-iri", iri);
         a.setAttribute("href", own);
+        a.setAttribute("title", iri);
         a.removeAttribute("target");
+        if (a.textContent.trim() === iri) { a.textContent = "ckgr:" + iri.slice(ID.length); }
       }
     });
   }
