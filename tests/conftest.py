@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -134,18 +135,35 @@ class FastTierViolation(RuntimeError):
     pass
 
 
-@pytest.fixture(autouse=True)
-def _fast_tier_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test outside the slow tier may neither load a spaCy model from disk nor start a process."""
-    if request.node.get_closest_marker("slow") is not None:
-        return
+def _refuse(who: str, what: str):  # type: ignore[no-untyped-def]
+    def call(*args: object, **kwargs: object) -> None:
+        raise FastTierViolation(f"{who} {what} but is not marked slow "
+                                "(tests/conftest.py: SLOW_MODULES, SLOW_FIXTURES)")
+    return call
+
+
+def _guard(patch, who: str) -> None:  # type: ignore[no-untyped-def]
     import spacy.util
 
-    def refuse(what: str):  # type: ignore[no-untyped-def]
-        def call(*args: object, **kwargs: object) -> None:
-            raise FastTierViolation(f"{request.node.nodeid} {what} but is not marked slow "
-                                    "(tests/conftest.py: SLOW_MODULES, SLOW_FIXTURES)")
-        return call
+    patch(spacy.util, "load_model_from_path", _refuse(who, "loads a spaCy model"))
+    patch(subprocess, "Popen", _refuse(who, "starts a process"))
 
-    monkeypatch.setattr(spacy.util, "load_model_from_path", refuse("loads a spaCy model"))
-    monkeypatch.setattr(subprocess, "Popen", refuse("starts a process"))
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_tier_session_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the fast tier (-m "not slow") nothing may load the model or start a process, fixtures of
+    any scope included."""
+    if request.config.getoption("markexpr", "") != "not slow":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        _guard(mp.setattr, "a test or fixture of the fast tier")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test outside the slow tier may neither load a spaCy model from disk nor start a process
+    (in a full run too)."""
+    if request.node.get_closest_marker("slow") is None:
+        _guard(monkeypatch.setattr, request.node.nodeid)
