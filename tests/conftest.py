@@ -95,7 +95,7 @@ SLOW_MODULES = {
 #: server or run the CLI
 SLOW_FIXTURES = {
     "conftest": {"dev_store", "dev_eval", "oxigraph_server", "virtuoso"},
-    "test_dates": {"nlp"},
+    "test_dates": {"nlp", "extractor"},  # extractor: the model through kg.extract.pipeline.Extractor
     "test_numbers": {"nlp"},
     "test_extract": {"extractor"},
     "test_places": {"read"},
