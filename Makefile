@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= ./kg-store
 
-.PHONY: install run test serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel screenshots
+.PHONY: install run test test-fast lint serve clean lock bench bench-tools bench-http bench-scale web chromium virtuoso test-virtuoso wheel screenshots
 
 install: $(STAMP) web
 
@@ -42,9 +42,19 @@ wheel: install
 screenshots: install chromium
 	$(BIN)/python scripts/screenshots.py
 
-## the whole test suite
-test: install chromium virtuoso
+## the whole test suite, after the linter and the type checker
+test: install chromium virtuoso lint
 	$(BIN)/python -m pytest -q
+
+## the fast tier: mechanisms and units, no model, no server, no subprocess (tests/conftest.py marks the rest
+## slow and does not import their modules); no third-party pytest plugin is needed there, so none is loaded
+test-fast: install
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -q -m "not slow"
+
+## ruff (rules in pyproject.toml) on the code and tests, mypy on the packages: both must be clean
+lint: install
+	$(BIN)/ruff check kg api tests bench
+	$(BIN)/mypy kg api
 
 ## Debian's Virtuoso (virtuoso-opensource 7.2), the second SPARQL server of the remote-store tests
 virtuoso:

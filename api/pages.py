@@ -314,8 +314,8 @@ SELECT ?x ?s ?p ?o (MAX(?c) AS ?conf) (SAMPLE(?ev) AS ?evidence) (SAMPLE(?doc) A
   GRAPH ?g { ?st #SIDE# ?x ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
              OPTIONAL { ?st ckg:confidence ?c } OPTIONAL { ?st ckg:evidence ?ev }
              OPTIONAL { ?st ckg:mentionedIn ?doc } }
-  FILTER(!STRSTARTS(STR(?g), "%s"))
-} GROUP BY ?x ?s ?p ?o""" % QUARANTINE
+  FILTER(!STRSTARTS(STR(?g), "#QUARANTINE#"))
+} GROUP BY ?x ?s ?p ?o""".replace("#QUARANTINE#", QUARANTINE)
 
 
 def _relation_provenance(reader: Reader, iri: str) -> dict[tuple[str, str, str], dict[str, Any]]:
@@ -640,7 +640,8 @@ def _timeline(reader: Reader, params: Any) -> HTMLResponse:
     places = reader.places_within(reader.resolve(place, "Place")) if place else None
     actors = reader.resolve(actor, "Actor") if actor else None
     if places == set() or actors == set():
-        ids, total = [], 0
+        ids: list[str] = []
+        total = 0
     else:
         ids, total = reader.event_page(type_name, places, actors, start, end, limit, offset,
                                        latest=order == "latest")

@@ -85,6 +85,22 @@ def _limit_address_space(memory_mb: float) -> None:
         pass
 
 
+def open_read_only(location: str, attempts: int = 5) -> Any:
+    """The store at ``location`` opened read-only. The server may be compacting it: RocksDB then
+    deletes the table files a manifest read a moment ago names, and the open fails with a
+    ``RuntimeError`` ("Corruption: ... No such file"); the next try reads the new manifest."""
+    import pyoxigraph as ox
+
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(location)
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def worker_main(conn: Connection, location: str, max_rows: int, parent: int,
                 memory_mb: float = 0) -> None:
     """The loop of one worker process: receive a job, answer its outcome, until EOF."""
@@ -92,14 +108,13 @@ def worker_main(conn: Connection, location: str, max_rows: int, parent: int,
 
     # the parent is the fork server, which exits when the server does
     die_with_parent()
-    import pyoxigraph as ox
 
-    from api.sparql import evaluate_local
+    from api.answers import evaluate_local
 
     seen = store_fingerprint(location)
     try:
-        store = ox.Store.read_only(location)
-    except OSError:
+        store = open_read_only(location)
+    except (OSError, RuntimeError):
         store = None
     _limit_address_space(memory_mb)
     conn.send("ready")
@@ -115,10 +130,10 @@ def worker_main(conn: Connection, location: str, max_rows: int, parent: int,
         try:
             if store is None or fingerprint != seen:
                 store = None
-                store = ox.Store.read_only(location)
+                store = open_read_only(location)
                 seen = fingerprint
             outcome = evaluate_local(store, query, dataset, union, accept, base, max_rows)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             outcome = ("error", 500, f"the store could not be read: {exc}", {})
         try:
             conn.send(outcome)

@@ -42,14 +42,15 @@ import queue
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api import queries
 from api.models import (
     ArticleIn,
     CasualtyOut,
@@ -72,10 +73,9 @@ from api.models import (
     QuarantinedTriple,
     RelationOut,
 )
+from api.queries import SAFE_IRI, ref, values
 from kg.config import Settings
 from kg.errors import InputError
-from api import queries
-from api.queries import SAFE_IRI, ref, values
 from kg.ids import document_key, fold, iri, slugify, text_hash, type_slug
 from kg.model import Article, Extraction
 from kg.namespaces import (
@@ -89,9 +89,13 @@ from kg.namespaces import (
 )
 from kg.rdfmap import event_key
 from kg.readers import article_from_obj, load_json
-from kg.store import EXPORT_FORMATS, Store
+from kg.store import EXPORT_FORMATS, Row, Store
+
+if TYPE_CHECKING:  # the model is loaded on the first write (Writer.extractor)
+    from kg.extract.pipeline import Extractor
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CKG_NS = str(CKG)
 CKGR_NS = str(CKGR)
@@ -186,7 +190,7 @@ def date_within(date: str | None, start: str | None, end: str | None) -> bool:
     return True
 
 
-def chunks(items: list[str], size: int = 200) -> Iterator[list[str]]:
+def chunks(items: list[T], size: int = 200) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -237,10 +241,10 @@ class Reader:
         self._supers: dict[str, set[str]] | None = None
 
     def select(self, name: str, *, flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
-               limit: int | None = None, offset: int | None = None,
-               **bindings: str | None) -> list[dict[str, str | None]]:
-        """Rows of query ``name`` with ``bindings`` bound (``None`` values are left unbound)."""
-        bound = {k: v for k, v in bindings.items() if v is not None}
+               limit: int | None = None, offset: int | None = None, bind: Mapping[str, str | None] | None = None,
+               **bindings: str | None) -> list[Row]:
+        """Rows of query ``name`` with ``bind`` and ``bindings`` bound (``None`` values are left unbound)."""
+        bound = {k: v for k, v in {**(bind or {}), **bindings}.items() if v is not None}
         query = queries.build(name, flags=flags, blocks=blocks, bound=bound, limit=limit, offset=offset)
         return self.store.select(query, **bound)
 
@@ -325,7 +329,7 @@ class Reader:
         found = self.entity_ids([f"{CKGR_NS}{type_slug(t)}/{slug}" for t in self.subtypes(base)], base)
         spellings = [value, " ".join(w[:1].upper() + w[1:] for w in value.split()), value.upper(), bare]
         rows = self.select("entity_by_name", blocks={"t": self.types_block(base)},
-                           **{f"n{i + 1}": s for i, s in enumerate(spellings)})
+                           bind={f"n{i + 1}": s for i, s in enumerate(spellings)})
         return found | {r["x"] for r in rows if r["x"] and SAFE_IRI.match(r["x"])}
 
     def entity_ids(self, candidates: list[str], base: str) -> set[str]:
@@ -353,7 +357,7 @@ class Reader:
         if wanted is not None:
             flags.append("q")
             bindings.update(q=wanted.casefold(), qf=search_form(wanted))
-        count = self.select("entities_count", flags=flags, blocks=blocks, **bindings)
+        count = self.select("entities_count", flags=flags, blocks=blocks, bind=bindings)
         total = int(count[0]["n"] or 0) if count else 0
         extra = self.aliased(wanted, type_) if wanted is not None else []
         total += len(extra)
@@ -362,7 +366,7 @@ class Reader:
         ids = extra[offset:offset + limit]
         if len(ids) < limit:
             rows = self.select("entities_page", flags=flags, blocks=blocks, limit=limit - len(ids),
-                               offset=max(0, offset - len(extra)), **bindings)
+                               offset=max(0, offset - len(extra)), bind=bindings)
             ids = list(dict.fromkeys(ids + [r["x"] for r in rows if r["x"]]))
         desc = self.describe("describe_entities", ids)
         return [summary(x, desc[x].get(RDF_TYPE, ()), desc[x]) for x in ids if x in desc], total
@@ -430,7 +434,7 @@ class Reader:
             return [], 0
         supers = self.class_supers()
         desc = self.describe("describe_event_refs", [r["e"] for r in rows])
-        labels = self.labels(first(d.get(OCCURRED_AT)) for d in desc.values())
+        labels = self.labels(place for d in desc.values() if (place := first(d.get(OCCURRED_AT))))
         out = []
         for r in rows:
             d = desc.get(r["e"])
@@ -446,7 +450,7 @@ class Reader:
 
     def walk_back(self, name: str, limit: int, take: Callable[[list[dict]], None], *, coarse: bool,
                   var: str = "d", flags: Iterable[str] = (), blocks: dict[str, str] | None = None,
-                  **bindings: str | None) -> bool:
+                  bind: Mapping[str, str | None] | None = None, **bindings: str | None) -> bool:
         """Walk back in time from next month, a window of months at a time, running query ``name``
         (its dates given by :func:`api.queries.date_window` as ``?var``) until ``limit`` distinct
         items were taken: so the latest items are found by lookup of dates, at a cost set by
@@ -457,7 +461,8 @@ class Reader:
         for _ in range(WALK_STEPS):
             first = last - size + 1
             window = queries.date_window(var, first, last, coarse=coarse)
-            rows = self.select(name, flags=flags, blocks={**(blocks or {}), "dates": window}, **bindings)
+            rows = self.select(name, flags=flags, blocks={**(blocks or {}), "dates": window},
+                               bind={**(bind or {}), **bindings})
             keys = {r.get("e") or r.get("doc") for r in rows}
             take(rows)
             seen += len(keys)
@@ -518,7 +523,7 @@ class Reader:
             bindings["to"] = end
 
         def count(which: list[str]) -> int:
-            rows = self.select("events_count", flags=which, blocks=blocks, **bindings)
+            rows = self.select("events_count", flags=which, blocks=blocks, bind=bindings)
             return int(rows[0]["n"] or 0) if rows else 0
 
         n_dated = count(dated)
@@ -528,11 +533,11 @@ class Reader:
         if limit and offset < n_dated and latest:
             ids = self.latest_events(dated, blocks, bindings, limit, offset, n_dated)
         elif limit and offset < n_dated:
-            rows = self.select("events_page", flags=dated, blocks=blocks, limit=limit, offset=offset, **bindings)
+            rows = self.select("events_page", flags=dated, blocks=blocks, limit=limit, offset=offset, bind=bindings)
             ids = list(dict.fromkeys(r["e"] for r in rows if r["e"]))
         if n_undated and len(ids) < limit and offset + len(ids) < total:
             rows = self.select("events_page", flags=[*(flags or ["all"]), "undated"], blocks=blocks,
-                               limit=limit - len(ids), offset=max(0, offset - n_dated), **bindings)
+                               limit=limit - len(ids), offset=max(0, offset - n_dated), bind=bindings)
             ids += [r["e"] for r in rows if r["e"] and r["e"] not in ids]
         return ids, total
 
@@ -547,11 +552,11 @@ class Reader:
 
         wanted = offset + limit
         if n_dated > WALK_ABOVE and self.walk_back("events_window", wanted, take, coarse=True,
-                                                   flags=flags, blocks=blocks, **bindings):
+                                                   flags=flags, blocks=blocks, bind=bindings):
             order = latest_first([{"e": e, "d": d} for e, d in sorted(found.items())], "d")
             return [r["e"] for r in order[offset:wanted]]
         rows = self.select("events_page_latest", flags=flags, blocks=blocks, limit=limit, offset=offset,
-                           **bindings)
+                           bind=bindings)
         return list(dict.fromkeys(r["e"] for r in rows if r["e"]))
 
     def events(self, ids: list[str]) -> list[EventOut]:
@@ -617,12 +622,12 @@ class Reader:
         if status:
             flags.append("status")
         bindings = {"status": CKG_NS + status if status else None}
-        count = self.select("partnerships_count", flags=flags, blocks=blocks, **bindings)
+        count = self.select("partnerships_count", flags=flags, blocks=blocks, bind=bindings)
         total = int(count[0]["count"] or 0) if count else 0
         if not limit or offset >= total:
             return [], total
         rows = self.select("partnerships_page", flags=flags, blocks=blocks, limit=limit, offset=offset,
-                           **bindings)
+                           bind=bindings)
         rows = list({r["n"]: r for r in rows if r["n"]}.values())
         claims = self.claims([r["n"] for r in rows])
         docs = {d.id: d for d in self.doc_refs({doc for c in claims.values() for doc in c["documents"]})}
@@ -880,10 +885,10 @@ class Writer:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._extractor = None
+        self._extractor: Extractor | None = None
         self._lock = threading.Lock()
 
-    def extractor(self):  # type: ignore[no-untyped-def]
+    def extractor(self) -> Extractor:
         if self._extractor is None:
             from kg.extract.pipeline import Extractor
 
@@ -911,7 +916,7 @@ class Writer:
 
 # --- the router ---------------------------------------------------------------------------
 
-NOT_FOUND = {404: {"description": "no such resource"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such resource"}}
 
 
 def rest_router(store: Store, settings: Settings) -> APIRouter:

@@ -21,7 +21,7 @@ terms (``VALUES`` of pyoxigraph-built terms), never as raw user text.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query
@@ -263,21 +263,21 @@ def workbench_router(store: Store) -> APIRouter:
         return Query(None, pattern=DATE.pattern, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
 
     @router.get("/workbench/points.json", tags=["workbench"], summary="Events as map points")
-    def points_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
-                    type: Optional[EventType] = None,  # noqa: A002, UP007
-                    from_: Optional[str] = From(), to: Optional[str] = To(),  # noqa: UP007
+    def points_json(place: str | None = Key(), actor: str | None = Key(),  # noqa: UP007
+                    type: EventType | None = None,  # noqa: A002, UP007
+                    from_: str | None = From(), to: str | None = To(),  # noqa: UP007
                     limit: int = Query(MAX_POINTS, ge=1, le=MAX_POINTS)) -> dict[str, Any]:
         return points(store, filters(place, actor, type, from_, to), limit)
 
     @router.get("/workbench/casualties.json", tags=["workbench"], summary="Casualties by month and category")
-    def casualties_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
-                        from_: Optional[str] = From(), to: Optional[str] = To(),  # noqa: UP007
+    def casualties_json(place: str | None = Key(), actor: str | None = Key(),  # noqa: UP007
+                        from_: str | None = From(), to: str | None = To(),  # noqa: UP007
                         casualty: CasualtyType = "Killed") -> dict[str, Any]:
         return casualties(store, filters(place, actor, None, from_, to), casualty)
 
     @router.get("/workbench/event-counts.json", tags=["workbench"], summary="Events by type and month")
-    def event_counts_json(place: Optional[str] = Key(), actor: Optional[str] = Key(),  # noqa: UP007
-                          from_: Optional[str] = From(), to: Optional[str] = To()) -> dict[str, Any]:  # noqa: UP007
+    def event_counts_json(place: str | None = Key(), actor: str | None = Key(),  # noqa: UP007
+                          from_: str | None = From(), to: str | None = To()) -> dict[str, Any]:  # noqa: UP007
         return event_counts(store, filters(place, actor, None, from_, to))
 
     @router.get("/workbench/vendor/{name}", include_in_schema=False)

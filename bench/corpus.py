@@ -179,7 +179,7 @@ def name_mapping(places: Places, pattern: re.Pattern[str], paragraphs: list[Para
     mentioned = sorted({places.state_names.get(n) or places.demonyms.get(n) for n in found} - {None})
     free = [k for k in places.states if k not in mentioned]
     targets = rng.sample(free, len(mentioned))
-    state_map = dict(zip(mentioned, targets))
+    state_map = dict(zip(mentioned, targets, strict=True))
     town_map: dict[str, str] = {}
     used: set[str] = set()
     for name in found:

@@ -9,8 +9,8 @@ per dev article). Every copy names the same entities and claims the same partner
 case for those: their claims grow with the store); its events are moved in time (copy k: day
 dates k weeks later, months k months, years k years) and its figures raised by k, so they are
 other events, as in a real feed. ``--same-events`` keeps them as they are: then every event is
-told by every copy and its cluster grows with the store. Then, in the empty store and in the big one, the same probe articles (dev articles under
-new ids) are stored one at a time and timed:
+told by every copy and its cluster grows with the store. Then, in the empty store and in the big
+one, the same probe articles (dev articles under new ids) are stored one at a time and timed:
 
 * ``store``: :func:`kg.ingest.store_document` (mapping, SHACL gate, write, corpus graphs), the
   part that can grow with the store;

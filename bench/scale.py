@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             stop_server(proc)
     print(table(results, sizes))
     OUT.mkdir(parents=True, exist_ok=True)
-    record = OUT / f"scale-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
+    record = OUT / f"scale-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     record.write_text(json.dumps({"code": code_version(), "sizes": sizes, "connections": CONNECTIONS,
                                   "wrk": bool(shutil.which("wrk")), "results": results}, indent=1))
     print(f"\n(record: {record.relative_to(ROOT)})", file=sys.stderr)

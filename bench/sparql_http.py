@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             for proc in (kg_proc, ox_proc):
                 proc.terminate()
                 proc.wait(timeout=30)
-    print(f"| query | kg serve (req/s) | Oxigraph server (req/s) | ratio | rows kg / oxigraph |")
+    print("| query | kg serve (req/s) | Oxigraph server (req/s) | ratio | rows kg / oxigraph |")
     print("| --- | --- | --- | --- | --- |")
     for name, f in figures.items():
         print(f"| {name} | {f['kg_rps']:.0f} | {f['oxigraph_rps']:.0f} | {f['ratio']:.2f} | "

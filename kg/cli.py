@@ -14,14 +14,22 @@ import sys
 import tempfile
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -51,13 +59,13 @@ def _root(debug: Annotated[bool, typer.Option("--debug", help="Show the tracebac
     _DEBUG = debug
 
 
-StoreOpt = Annotated[Optional[str], typer.Option(
+StoreOpt = Annotated[str | None, typer.Option(
     "--store", "-s", help="A folder (embedded store) or an http(s):// SPARQL query endpoint; credentials only from "
          "KG_REMOTE_USER/KG_REMOTE_PASSWORD or KG_REMOTE_TOKEN. [env: KG_STORE; default: ./kg-store]",
     show_default=False)]
-UpdateUrlOpt = Annotated[Optional[str], typer.Option(
+UpdateUrlOpt = Annotated[str | None, typer.Option(
     "--update-url", help="SPARQL Update endpoint of a remote store (default: the --store URL). [env: KG_UPDATE_URL]")]
-GraphStoreUrlOpt = Annotated[Optional[str], typer.Option(
+GraphStoreUrlOpt = Annotated[str | None, typer.Option(
     "--graph-store-url", help="Graph Store Protocol endpoint of a remote store (default: the --store URL). [env: KG_GRAPH_STORE_URL]")]
 
 
@@ -83,9 +91,9 @@ def _locked_message(location: str) -> str:
 
 
 def _open(store: str | None, update_url: str | None = None, graph_store_url: str | None = None,
-          read_only: bool = False, must_exist: bool = False):  # type: ignore[no-untyped-def]
+          read_only: bool = False, must_exist: bool = False):
+    from kg.backends import open_store
     from kg.errors import StoreError
-    from kg.store import open_store
 
     location = store or get_settings().store
     if must_exist and not location.startswith(("http://", "https://")) and not (Path(location) / "CURRENT").exists():
@@ -137,15 +145,15 @@ def _check_resources() -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .json .jsonl), read recursively.")],
-    published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for plain-text articles.")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Extraction processes: above 1, a local Dask cluster of that many worker processes. [env: KG_WORKERS; default: 1]")] = None,
-    cluster: Annotated[Optional[str], typer.Option(
+    published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD for plain-text articles.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Extraction processes: above 1, a local Dask cluster of that many worker processes. [env: KG_WORKERS; default: 1]")] = None,
+    cluster: Annotated[str | None, typer.Option(
         "--cluster", help="Extract on the workers of a running Dask scheduler, e.g. tcp://HOST:8786 "
                           "(docs/scaling.md); this process writes the store.")] = None,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
-    server: Annotated[Optional[str], typer.Option(
+    server: Annotated[str | None, typer.Option(
         "--server", help="Send the articles to a running 'kg serve' at this URL (POST /documents, with "
                          "the bearer token of KG_API_TOKEN) instead of opening the store.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -190,12 +198,13 @@ def ingest(
         nonlocal task
         task = progress.add_task("loading the model ..." if total else "", total=total)
 
-    def on_done(article) -> None:  # type: ignore[no-untyped-def]
+    def on_done(article) -> None:
         nonlocal done
         done += 1
-        progress.update(task, advance=1, description=(article.title or article.origin)[:50])
+        if task is not None:
+            progress.update(task, advance=1, description=(article.title or article.origin)[:50])
 
-    def on_quarantine(article, problems: list[str]) -> None:  # type: ignore[no-untyped-def]
+    def on_quarantine(article, problems: list[str]) -> None:
         for problem in problems:
             err.print(f"kg: quarantined from {article.origin or article.id}: {problem}", markup=False)
 
@@ -224,7 +233,7 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _ingest_via_server(server: str, items: list, quiet: bool) -> None:  # type: ignore[type-arg]
+def _ingest_via_server(server: str, items: list, quiet: bool) -> None:
     """POST each article to a running server's /documents."""
     import httpx
 
@@ -292,8 +301,8 @@ class ExportFormat(str, Enum):
 
 @app.command()
 def query(
-    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query (or use --file).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    sparql: Annotated[str | None, typer.Argument(help="The SPARQL query (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
     fmt: Annotated[QueryFormat, typer.Option("--format", help="Result format (CONSTRUCT/DESCRIBE always give Turtle).")] = QueryFormat.table,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
@@ -318,7 +327,7 @@ def query(
         _print_result(result, fmt.value)
 
 
-def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def _print_result(result, fmt: str) -> None:
     """Print a :class:`kg.store.QueryResult`."""
     if result.kind == "ask":
         if fmt == "json":
@@ -349,8 +358,8 @@ def _print_result(result, fmt: str) -> None:  # type: ignore[no-untyped-def]
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
-    graph: Annotated[Optional[str], typer.Option(help="Only this named graph.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    graph: Annotated[str | None, typer.Option(help="Only this named graph.")] = None,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,
@@ -398,9 +407,12 @@ def validate(
             nonlocal task
             task = progress.add_task("", total=total)
 
+        def on_graph(name: str) -> None:
+            if task is not None:
+                progress.update(task, advance=1)
+
         with progress:
-            report = validate_store(kg_store, on_graph=lambda g: progress.update(task, advance=1),
-                                    on_start=on_start)
+            report = validate_store(kg_store, on_graph=on_graph, on_start=on_start)
     if fmt == ReportFormat.turtle:
         sys.stdout.write(report.report_graph().serialize(format="turtle"))
     else:
@@ -440,8 +452,8 @@ def delete(
 @app.command()
 def load(
     rdf_file: Annotated[Path, typer.Argument(help="Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML.")],
-    graph: Annotated[Optional[str], typer.Option(help="Named graph for the triples (default: one named after the file).")] = None,
-    rdf_format: Annotated[Optional[str], typer.Option("--format", help="Parser, when the file suffix does not tell (turtle, trig, nt, nquads, json-ld, xml).")] = None,
+    graph: Annotated[str | None, typer.Option(help="Named graph for the triples (default: one named after the file).")] = None,
+    rdf_format: Annotated[str | None, typer.Option("--format", help="Parser, when the file suffix does not tell (turtle, trig, nt, nquads, json-ld, xml).")] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Store without the SHACL gate.")] = False,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
@@ -482,15 +494,14 @@ def eval_(
     store: StoreOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every missed and spurious item.")] = False,
-    min_confidence: Annotated[Optional[float], typer.Option(
+    min_confidence: Annotated[float | None, typer.Option(
         "--min-confidence", min=0.0, max=1.0,
         help="Also show precision/recall when only facts with at least this confidence are kept "
              "(a table over several thresholds, this one marked).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Extraction processes.")] = 1,
 ) -> None:
     """Ingest a gold file's articles into a fresh store and print precision, recall and F1 per section."""
-    from kg.evaluate import (confidence_table, evaluate, load_gold, render, render_confidence,
-                             render_errors)
+    from kg.evaluate import confidence_table, evaluate, load_gold, render, render_confidence, render_errors
     from kg.ingest import ingest as run_ingest
     from kg.readers import read_paths
     from kg.store import EmbeddedStore
@@ -540,8 +551,8 @@ def eval_(
 # ------------------------------------------------------------------ serve
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Interface to bind. [env: KG_HOST; default: 127.0.0.1]")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port. [env: KG_PORT; default: 8000]")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind. [env: KG_HOST; default: 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port. [env: KG_PORT; default: 8000]")] = None,
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     graph_store_url: GraphStoreUrlOpt = None,

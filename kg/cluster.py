@@ -24,7 +24,7 @@ from kg.errors import UsageError
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
 
 if TYPE_CHECKING:
-    from kg.ingest import Gated
+    from kg.gate import Gated
 
 #: articles per task: big enough that a round trip is small beside the parsing, small enough that
 #: a lost worker costs little and progress moves
@@ -56,7 +56,7 @@ def _worker_extractor(max_chars: int) -> Any:
 
 def work_batch(batch: list[Article], max_chars: int, validate: bool) -> list[tuple[Any, ...]]:
     """What a worker does with one batch: (error, extraction data, gated data) per article."""
-    from kg.ingest import gate_graph
+    from kg.gate import gate_graph
     from kg.rdfmap import document_graph
 
     extractor = _worker_extractor(max_chars)
@@ -77,13 +77,14 @@ def work_batch(batch: list[Article], max_chars: int, validate: bool) -> list[tup
 
 
 def _unpack(article: Article, result: tuple[Any, ...]) -> tuple[Article, Extraction | None, str | None, Gated | None]:
-    from kg.ingest import Gated, Stored
+    from kg.gate import Gated, Stored
 
     error, data, gated = result
     if error:
         return article, None, error, None
     clean, kept_apart, triples, quarantined, problems = gated
-    return article, extraction_from_data(data), None, Gated(clean, kept_apart, Stored(triples, quarantined, list(problems)))
+    stored = Stored(triples, quarantined, list(problems))
+    return article, extraction_from_data(data), None, Gated(clean, kept_apart, stored)
 
 
 class ClusterExtractor:

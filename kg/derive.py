@@ -38,8 +38,16 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.namespaces import (CKG, CKGR, ENTITIES_GRAPH, EVENTS_GRAPH, PARTNERSHIPS_GRAPH, PLACES_GRAPH,
-                           RELATIONS_GRAPH, SCHEMA)
+from kg.namespaces import (
+    CKG,
+    CKGR,
+    ENTITIES_GRAPH,
+    EVENTS_GRAPH,
+    PARTNERSHIPS_GRAPH,
+    PLACES_GRAPH,
+    RELATIONS_GRAPH,
+    SCHEMA,
+)
 from kg.store import Store
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -168,7 +176,7 @@ def _key(triple: Triple) -> tuple:
     return tuple(_canon(t) for t in triple)
 
 
-def _change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> str:
+def change_text(graph: str, deletes: list[Triple], inserts: list[Triple]) -> str:
     """One update: delete then insert triples in ``graph``. Typed literals (other than strings)
     are made by STRDT in the WHERE clause, as :func:`kg.remote.replace_text` does (engines that
     merge typed constants by value)."""
@@ -210,7 +218,7 @@ def _settle(store: Store, graph: str, desired: Callable[[], Iterable[Triple]],
         changed |= {t[0].value for t in deletes + inserts}
         if attempt:
             time.sleep(random.uniform(0.02, 0.3))
-        store.update(_change_text(graph, deletes, inserts))
+        store.update(change_text(graph, deletes, inserts))
         if not store.concurrent_writers:
             return changed
     raise StoreError(f"the graph {graph} keeps changing under concurrent writers; run the command again")
@@ -246,7 +254,7 @@ def _claims(store: Store, link: str, keys: Iterable[str]) -> dict[str, dict[str,
         query = (f"SELECT ?k ?n ?p ?o WHERE {{ VALUES ?k {{ {values} }} "
                  f"GRAPH ?g {{ ?n <{link}> ?k ; ?p ?o }} }}")
         for row in _rows(store, query):
-            out[row["k"].value][row["n"].value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+            out[row["k"].value][row["n"].value][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
     return out
 
 
@@ -269,8 +277,8 @@ def entity_description(entity: str, mentions: dict[str, dict[str, list[Term]]]) 
     for node in sorted(mentions):
         m = mentions[node]
         types |= {t.value for t in m.get(str(CKG.statedType), [])}
-        for label in m.get(str(CKG.statedLabel), []):
-            labels[label.value] += 1
+        for stated in m.get(str(CKG.statedLabel), []):
+            labels[stated.value] += 1
         names |= {a.value for a in m.get(str(CKG.statedAltLabel), [])}
         same |= {s.value for s in m.get(str(CKG.statedSameAs), []) if isinstance(s, ox.NamedNode)}
         best = max(best, max((_decimal(v) for v in m.get(str(CKG.confidence), [])), default=Decimal(0)))
@@ -383,7 +391,7 @@ def _walk(store: Store, starts: Iterable[str], down: bool) -> dict[str, set[str]
         nxt: dict[str, set[str]] = defaultdict(set)
         for chunk in _chunks(sorted(frontier)):
             values = " ".join(_iri(n) for n in chunk)
-            pattern = "?o <%s> ?n" % located_in if down else "?n <%s> ?o" % located_in
+            pattern = f"?o <{located_in}> ?n" if down else f"?n <{located_in}> ?o"
             for row in store.select(f"SELECT DISTINCT ?n ?o WHERE {{ VALUES ?n {{ {values} }} "
                                     f"GRAPH <{RELATIONS_GRAPH}> {{ {pattern} }} }}"):
                 if not row["n"] or not row["o"]:
@@ -403,7 +411,7 @@ def refresh_places(store: Store, located: set[tuple[str, str, str]]) -> set[str]
     starts = {s for s, p, _ in located if p == str(CKG.locatedIn)}
     if not starts:
         return set()
-    within, located_in = c("within"), str(CKG.locatedIn)
+    within = c("within")
 
     def affected() -> set[str]:
         nodes = set(starts)
@@ -475,7 +483,7 @@ def partnership_description(key: str, row: dict[str, str | None]) -> list[Triple
     p = ox.NamedNode(key)
     status = ox.NamedNode((row.get("latest") or f"|||{_A}").rsplit("|", 1)[-1])
     out: list[Triple] = [(p, RDF_TYPE, c("Partnership"))]
-    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({row["first"], row["second"]} - {None})]  # type: ignore[arg-type]
+    out += [(p, c("partner"), ox.NamedNode(x)) for x in sorted({x for x in (row["first"], row["second"]) if x})]
     out.append((p, c("status"), status))
     since = _date_of([row.get("since1"), row.get("since2")], min)
     if since is not None:
@@ -562,7 +570,7 @@ class _Places:
             query = (f"SELECT ?p ?x ?k WHERE {{ VALUES ?p {{ {values} }} GRAPH <{PLACES_GRAPH}> {{ "
                      f"{{ ?p {within} ?x BIND(1 AS ?k) }} UNION {{ ?x {within} ?p BIND(0 AS ?k) }} }} }}")
             for row in self.store.select(query):
-                (self.up if row["k"] == "1" else self.down)[row["p"]].add(row["x"])  # type: ignore[index]
+                (self.up if row["k"] == "1" else self.down)[row["p"]].add(row["x"])
 
     def agree(self, a: str, b: str) -> bool:
         return a == b or b in self.up.get(a, ()) or b in self.down.get(a, ())
@@ -606,9 +614,9 @@ def _fetch_reports(store: Store, iris: Iterable[str]) -> dict[str, Report]:
         for row in _rows(store, query):
             r, f = row["r"].value, row["f"]  # type: ignore[union-attr]
             if f is None:
-                data[r][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+                data[r][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
             else:
-                figures[r][f.value][row["p"].value].append(row["o"])  # type: ignore[union-attr]
+                figures[r][f.value][row["p"].value].append(row["o"])  # type: ignore[union-attr, arg-type]
     out: dict[str, Report] = {}
     for r, d in data.items():
         types, docs = d.get(str(CKG.eventType), []), d.get(str(CKG.mentionedIn), [])
@@ -750,13 +758,14 @@ def _linked_events(store: Store, reports: Iterable[str]) -> dict[str, set[str]]:
     for chunk in _chunks(reports):
         values = " ".join(_iri(r) for r in chunk)
         events |= {row["e"] for row in store.select(
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {values} }} GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}")}
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {values} }} "
+            f"GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}")}
     out: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(events):
         values = " ".join(_iri(e) for e in chunk)
         for row in store.select(f"SELECT ?e ?r WHERE {{ VALUES ?e {{ {values} }} "
                                 f"GRAPH <{EVENTS_GRAPH}> {{ ?e <{CKG.report}> ?r }} }}"):
-            out[row["e"]].add(row["r"])  # type: ignore[index]
+            out[row["e"]].add(row["r"])
     return out
 
 
@@ -798,7 +807,8 @@ def event_description(members: list[Report], places: _Places) -> list[Triple]:
         when = min(dated, key=lambda d: (-len(d.value), d.value))
         out.append((e, c("date"), when))
     for role in _ROLES:
-        out += [(e, c(role), ox.NamedNode(a)) for a in sorted(set().union(*(r.roles.get(role, set()) for r in members)))]
+        out += [(e, c(role), ox.NamedNode(a))
+                for a in sorted(set().union(*(r.roles.get(role, set()) for r in members)))]
     out += [(e, c("mentionedIn"), ox.NamedNode(d)) for d in sorted({r.doc for r in members})]
     out += [(e, c("evidence"), ox.Literal(t)) for t in sorted(set().union(*(r.evidence for r in members)))]
     out.append((e, c("confidence"), _confidence(max(r.confidence for r in members))))
@@ -904,7 +914,8 @@ def refresh_events(store: Store, reports: set[str], places: set[str] = frozenset
                              for k in sorted(_figure_keys(r, places, written=True), key=str)]
         for members in clusters:
             out += event_description(members, places)
-        state["events"] |= {str(t[0].value) for t in out if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
+        state["events"] |= {str(t[0].value) for t in out
+                            if t[1] == RDF_TYPE and t[0].value.startswith(str(CKGR) + "event/")}
         return out
 
     def stored() -> list[Triple]:

@@ -124,9 +124,10 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -262,7 +263,7 @@ class Score:
         return self.tp_pred + self.fp
 
     @classmethod
-    def of(cls, tp: int, fp: int, fn: int, tp_pred: int | None = None) -> "Score":
+    def of(cls, tp: int, fp: int, fn: int, tp_pred: int | None = None) -> Score:
         tp_pred = tp if tp_pred is None else tp_pred
         n_gold, n_pred = tp + fn, tp_pred + fp
         p = tp_pred / n_pred if n_pred else (1.0 if n_gold == 0 else 0.0)
@@ -339,6 +340,13 @@ class _Lit:
     datatype: str | None = None
 
 
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The rows of a SELECT over ``store``."""
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)  # a SELECT gives solutions
+    return result
+
+
 def _term(t: Any) -> Any:
     if t is None:
         return None
@@ -387,7 +395,7 @@ class _Stored:
         query = (f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {values} }} "
                  "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         graphs: dict[tuple, set[str]] = defaultdict(set)
-        for row in store.query(query):
+        for row in _solutions(store, query):
             g = _term(row["g"])
             graphs[(_term(row["s"]), _PREDICATES[_term(row["p"])], _term(row["o"]))].add(
                 _DEFAULT if g is None else g)
@@ -409,11 +417,7 @@ class _Stored:
                 continue
             if p == "type" and gs == {EVENTS_GRAPH}:
                 continue  # events are scored per article, on its own reports (ckg:eventType)
-            if p == "eventType":
-                local = _local(o) if isinstance(o, str) else None
-                if local:
-                    raw_types[s].add(local)
-            elif p == "type":
+            if p == "eventType" or p == "type":
                 local = _local(o) if isinstance(o, str) else None
                 if local:
                     raw_types[s].add(local)
@@ -629,7 +633,8 @@ def _stored_event(st: _Stored, node: str) -> _StoredEvent:
                         st.literals(node, "date"), figures, minimum, roles)
 
 
-def _gold_figures(ev: dict) -> list[tuple[str, int, str]]:
+def _gold_figures(ev: dict) -> list[tuple[str | None, int | None, str]]:
+    """(casualty type, count, victim category) of a gold event's figures, typed as the stored ones."""
     return [(c["type"], int(c["count"]), c.get("category") or "Unspecified")
             for c in ev.get("casualties") or []]
 
@@ -666,7 +671,7 @@ def evaluate(store: ox.Store, gold: list[dict]) -> EvalReport:
     st = _Stored(store)
     gd = _Gold(gold)
     rep = EvalReport(documents=len(gold))
-    doc_id_of = dict(zip(gd.doc_iris, gd.doc_ids))
+    doc_id_of = dict(zip(gd.doc_iris, gd.doc_ids, strict=True))
 
     def doc_of(node: str) -> str | None:
         docs = st.iris(node, "mentionedIn")
@@ -1158,9 +1163,10 @@ def above_confidence(store: ox.Store, threshold: float) -> ox.Store:
     query = f"""SELECT ?n WHERE {{ {{ SELECT ?n (MAX(?c) AS ?best) WHERE {{
                   GRAPH ?g {{ ?n <{CKG}confidence> ?c }} }} GROUP BY ?n }}
                 FILTER(?best < {float(threshold)!r}) }}"""
-    low = {row["n"] for row in store.query(query)}
+    low = {row["n"] for row in _solutions(store, query)}
     quads = list(store.quads_for_pattern(None, None, None))
-    facts = {q.subject for q in quads if q.predicate.value == _RDF_TYPE and q.object.value in _FACT_CLASSES}
+    facts = {q.subject for q in quads if q.predicate.value == _RDF_TYPE
+             and isinstance(q.object, ox.NamedNode) and q.object.value in _FACT_CLASSES}
     low -= {q.object for q in quads if q.subject in facts and q.subject not in low}
     dropped: set[tuple] = set()  # relation triples whose statement is below the threshold
     parts: dict[Any, dict[str, Any]] = defaultdict(dict)

@@ -16,16 +16,20 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from kg.derive import refresh, touched_in_store, touched_of_ntriples
 from kg.errors import InputError, StoreError
+from kg.gate import Gated, Stored, gate_graph, gate_ntriples
 from kg.ids import document_key, iri, text_hash
 from kg.model import Article, Extraction
 from kg.namespaces import CKG, ONTOLOGY_GRAPH, QUARANTINE_GRAPH
-from kg.rdfmap import document_graph, stored_graph
+from kg.rdfmap import document_graph
 from kg.store import Store, ntriples
+
+if TYPE_CHECKING:  # imported where used: a cluster is only started when asked for
+    from kg.cluster import ClusterExtractor
+    from kg.extract.pipeline import Extractor
 
 
 @dataclass
@@ -51,48 +55,6 @@ def quarantine_graph(doc_key: str) -> str:
     return f"{QUARANTINE_GRAPH}/{doc_key}"
 
 
-@dataclass
-class Stored:
-    triples: int  # stored in the document's graph
-    quarantined: int  # kept apart in its quarantine graph
-    problems: list[str]  # "focus: message", one a violation
-
-
-@dataclass
-class Gated:
-    """A document graph after the SHACL gate, as N-Triples (picklable, for the gate process)."""
-
-    clean: str
-    quarantined: str | None
-    stored: Stored
-
-
-def gate_graph(graph: Graph, validate: bool = True) -> Gated:
-    """Split an article's reading (:func:`kg.rdfmap.document_graph`) into what conforms and what
-    is kept apart (with the report); what conforms is given in the stored layout
-    (:func:`kg.rdfmap.stored_graph`)."""
-    if validate:
-        from kg.shacl import split_violations, validate_graph
-
-        report = validate_graph(graph)
-        if not report.conforms:
-            clean, kept_apart = split_violations(graph, report)
-            kept_apart += report.graph
-            problems = sorted({f"{r.focus}: {r.message}" for r in report.results})
-            stored = stored_graph(clean)
-            return Gated(ntriples(stored), ntriples(kept_apart),
-                         Stored(len(stored), len(kept_apart), problems))
-    stored = stored_graph(graph)
-    return Gated(ntriples(stored), None, Stored(len(stored), 0, []))
-
-
-def gate_ntriples(data: str) -> Gated:
-    """:func:`gate_graph` on N-Triples text: what the gate process runs."""
-    graph = Graph()
-    graph.parse(data=data, format="nt")
-    return gate_graph(graph)
-
-
 def write_document(store: Store, article: Article, gated: Gated) -> Stored:
     """Replace the document's graph and its quarantine graph in one write, then recompute the
     corpus-level nodes the old and the new version touch."""
@@ -112,11 +74,11 @@ def write_document(store: Store, article: Article, gated: Gated) -> Stored:
         if node:
             import pyoxigraph as ox
 
-            from kg.derive import _change_text
+            from kg.derive import change_text
 
             triples = [(t.subject, t.predicate, t.object)
                        for t in ox.parse("\n".join(node), ox.RdfFormat.N_TRIPLES)]
-            store.update(_change_text(doc, [], triples))
+            store.update(change_text(doc, [], triples))
     except StoreError as exc:
         raise StoreError(f"{exc} (while writing {doc}; run the ingest again to finish it)") from None
     return gated.stored
@@ -219,13 +181,15 @@ def ingest(
     on_start(len(pending))
     if pending:
         parallel = cluster is not None or (workers > 1 and len(pending) > 1)
+        cluster_extractor: ClusterExtractor | None = None
         if parallel:
             # one parallel path: a Dask cluster (a scheduler's address, or a local cluster of
             # `workers` processes) extracts, maps and gates; this process writes (kg/cluster.py)
             from kg.cluster import ClusterExtractor, cluster_timeout
 
-            extractor = ClusterExtractor(cluster, workers=max(workers, 2), max_chars=max_chars,
-                                         connect_timeout=cluster_timeout())
+            cluster_extractor = ClusterExtractor(cluster, workers=max(workers, 2), max_chars=max_chars,
+                                                 connect_timeout=cluster_timeout())
+            extractor: ClusterExtractor | Extractor = cluster_extractor
         else:
             from kg.extract.pipeline import Extractor
 
@@ -256,7 +220,7 @@ def ingest(
                 finish(article, extraction, write_document(store, article, gated))
 
         try:
-            results = (extractor.extract_many(pending, validate=validate) if parallel
+            results = (cluster_extractor.extract_many(pending, validate=validate) if cluster_extractor is not None
                        else extractor.extract_many(pending))
             for article, extraction, failure, ready in results:
                 settle(block=False)
@@ -276,8 +240,8 @@ def ingest(
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-            if parallel:
-                extractor.close()
+            if cluster_extractor is not None:
+                cluster_extractor.close()
     # always, even with nothing new: a run that stopped after its last document but before
     # this point left the ontology behind (the corpus graphs are kept current per document)
     ensure_ontology(store)

@@ -83,7 +83,9 @@ def ontology_nquads(graph_name: str = ONTOLOGY_GRAPH) -> str:
 
     Blank-node labels are fixed within one process (the result is cached).
     """
-    return ox.serialize(_quads(graph_name), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    data = ox.serialize(_quads(graph_name), format=ox.RdfFormat.N_QUADS)
+    assert data is not None  # without an output, serialize returns the bytes
+    return data.decode("utf-8")
 
 
 def load_into(store: ox.Store, graph_name: str = ONTOLOGY_GRAPH) -> int:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg import geo
 from kg.ids import document_key, iri, stable_hash, text_hash
 from kg.model import Article, Event, Extraction
-from kg.namespaces import (CKG, CKGR, ENTITY_TYPES, EVENT_TYPES, PREFIXES, RELATION_PROPERTIES, SCHEMA,
-                            WD)
+from kg.namespaces import CKG, CKGR, ENTITY_TYPES, EVENT_TYPES, PREFIXES, RELATION_PROPERTIES, SCHEMA, WD
 
 
 def date_literal(value: str) -> Literal:
@@ -143,8 +143,8 @@ _ENTITY_CLASSES = frozenset(CKG[t] for t in ENTITY_TYPES + ("Actor", "Place"))
 _EVENT_CLASSES = frozenset(CKG[t] for t in EVENT_TYPES + ("Event",))
 _RELATIONS = frozenset(CKG[p] for p in RELATION_PROPERTIES)
 #: what an entity mention says about its entity: view predicate -> mention predicate
-_MENTION_PREDICATES = {RDF.type: CKG.statedType, RDFS.label: CKG.statedLabel,
-                       SKOS.altLabel: CKG.statedAltLabel, OWL.sameAs: CKG.statedSameAs}
+_MENTION_PREDICATES: dict[Node, URIRef] = {RDF.type: CKG.statedType, RDFS.label: CKG.statedLabel,
+                                            SKOS.altLabel: CKG.statedAltLabel, OWL.sameAs: CKG.statedSameAs}
 
 
 def partnership_key(a: str, b: str) -> str:
@@ -153,7 +153,7 @@ def partnership_key(a: str, b: str) -> str:
     return "partnership/" + stable_hash(a, b)
 
 
-def _key_iri(node: URIRef, kind: str) -> URIRef:
+def _key_iri(node: Node, kind: str) -> URIRef:
     """``ckgr:event/3f2a`` -> ``ckgr:report/3f2a``: the claim node keeps its view node's hash."""
     return iri(kind + "/" + str(node).rsplit("/", 1)[-1])
 

@@ -39,7 +39,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -51,7 +51,7 @@ from rdflib.compare import isomorphic
 from kg.errors import StoreError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.sparqltext import TOKENS
-from kg.store import QueryResult, Store, _restore, _term_text, export_format, ntriples, write_rdf
+from kg.store import QueryResult, Row, Store, export_format, ntriples, restore_datatype, term_text, write_rdf
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -69,7 +69,8 @@ SHARED_GRAPHS = frozenset({ONTOLOGY_GRAPH})
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def one_line(text: str, limit: int = 300) -> str:
+def one_line(text: object, limit: int = 300) -> str:
+    """``text`` (or an exception's message) on one line of at most ``limit`` characters."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -184,7 +185,7 @@ class UserAuth(httpx.Auth):
             "digest": httpx.DigestAuth(user, password), "basic": httpx.BasicAuth(user, password)}
         self._chosen: httpx.Auth | None = None
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._chosen is None:
             response = yield request
             if response.status_code != 401:
@@ -363,10 +364,10 @@ class RemoteStore(Store):
         except ValueError:
             return False
 
-    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+    def select(self, query: str, **bindings: str) -> list[Row]:
         result = self._select_json(bind_values(query, bindings))
         names = result.get("head", {}).get("vars", [])
-        return [{n: _term_text(_term(row[n])) if n in row else None for n in names}
+        return [{n: term_text(_term(row[n])) if n in row else None for n in names}
                 for row in result.get("results", {}).get("bindings", [])]
 
     def ask(self, query: str) -> bool:
@@ -395,7 +396,7 @@ class RemoteStore(Store):
         names = result.get("head", {}).get("vars", [])
         terms = [{n: _term(row[n]) if n in row else None for n in names}
                  for row in result.get("results", {}).get("bindings", [])]
-        rows = [{n: _term_text(t[n]) for n in names} for t in terms]
+        rows = [{n: term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
     def forward_query(self, query: str, dataset: dict[str, list[str]] | None, accept: str | None,
@@ -524,7 +525,7 @@ class RemoteStore(Store):
         else:  # merged on the server: each triple once
             statements = self._construct(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-        write_rdf((_restore(s) for s in statements), output, rdf_format, prefixes)
+        write_rdf((restore_datatype(s) for s in statements), output, rdf_format, prefixes)
 
     # ------------------------------------------------------------------ writes
     def _update(self, update: str, what: str = "update") -> None:

@@ -10,7 +10,7 @@ failure never leaves half a document behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +59,17 @@ def ntriples(graph: Graph) -> str:
     return data if isinstance(data, str) else data.decode("utf-8")
 
 
-def _term_text(term: object) -> str | None:
+def term_text(term: object) -> str | None:
+    """A result term as the text a row gives it (an IRI, a literal's lexical form), None if unbound."""
     if term is None:
         return None
     return getattr(term, "value", str(term))
+
+
+#: a SELECT row: variable -> the bound value as text, or None when the row leaves it unbound.
+#: The values are typed Any because which variables a query always binds (outside OPTIONAL) is
+#: known to the query, not to the type checker; a row's reader knows, and checks the optional ones.
+Row = dict[str, Any]
 
 
 @dataclass
@@ -71,7 +78,7 @@ class QueryResult:
 
     kind: str  # select | ask | graph
     variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, str | None]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     terms: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(default_factory=list)
     boolean: bool = False
     turtle: bytes = b""
@@ -112,7 +119,7 @@ class Store:
     concurrent_writers: bool = False
 
     # --- reads -----------------------------------------------------------
-    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+    def select(self, query: str, **bindings: str) -> list[Row]:
         """Rows of a SELECT over the union of all graphs, as plain strings."""
         raise NotImplementedError
 
@@ -186,7 +193,7 @@ def _integer_ranges() -> dict[ox.NamedNode, ox.NamedNode]:
     return {ox.NamedNode(p): ox.NamedNode(t) for p, t in integer_ranges().items()}
 
 
-def _restore(statement):  # type: ignore[no-untyped-def]
+def restore_datatype(statement):
     """A statement with its integer object given back the type its property is declared with.
 
     Oxigraph stores every type derived from xsd:integer as xsd:integer: ``ckg:count`` 15 would
@@ -226,12 +233,12 @@ class EmbeddedStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
 
-    def select(self, query: str, **bindings: str) -> list[dict[str, str | None]]:
+    def select(self, query: str, **bindings: str) -> list[Row]:
         subs = {ox.Variable(k): ox.NamedNode(v) if v.startswith(("http://", "https://"))
                 else ox.Literal(v) for k, v in bindings.items()}
         solutions = self._query(query, subs or None)
         names = [v.value for v in solutions.variables]
-        return [{n: _term_text(row[n]) for n in names} for row in solutions]
+        return [{n: term_text(row[n]) for n in names} for row in solutions]
 
     def ask(self, query: str) -> bool:
         return bool(self._query(query))
@@ -250,10 +257,10 @@ class EmbeddedStore(Store):
                                                             prefixes=PREFIXES) or b"")
         names = [v.value for v in result.variables]
         terms = [{n: row[n] for n in names} for row in result]
-        rows = [{n: _term_text(t[n]) for n in names} for t in terms]
+        rows = [{n: term_text(t[n]) for n in names} for t in terms]
         return QueryResult("select", names, rows, terms)
 
-    def _query(self, query: str, substitutions: dict | None = None):  # type: ignore[no-untyped-def]
+    def _query(self, query: str, substitutions: dict | None = None):
         """The pyoxigraph result of any query over the union of all graphs; bad SPARQL is a
         usage error."""
         try:
@@ -281,44 +288,25 @@ class EmbeddedStore(Store):
         rdf_format, with_graphs, prefixes = export_format(fmt)
         if with_graphs and graph is None:
             quads = self.ox.quads_for_pattern(None, None, None)
-            write_rdf((_restore(q) for q in quads), output, rdf_format, prefixes)
+            write_rdf((restore_datatype(q) for q in quads), output, rdf_format, prefixes)
             return
+        triples: Iterable[ox.Triple]
         if graph is not None:
             triples = (q.triple for q in self.quads(graph))
         else:
-            triples = self.ox.query(
+            construct = self.ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+            assert isinstance(construct, ox.QueryTriples)  # a CONSTRUCT gives triples
+            triples = construct
         if with_graphs:
             name = ox.NamedNode(graph)  # type: ignore[arg-type]
-            write_rdf((_restore(ox.Quad(t.subject, t.predicate, t.object, name)) for t in triples),
-                      output, rdf_format, prefixes)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            write_rdf((restore_datatype(q) for q in quads), output, rdf_format, prefixes)
         else:
-            write_rdf((_restore(t) for t in triples), output, rdf_format, prefixes)
+            write_rdf((restore_datatype(t) for t in triples), output, rdf_format, prefixes)
 
     def flush(self) -> None:
         self.ox.flush()
 
     def close(self) -> None:
         del self.ox
-
-
-def open_store(location: str | None = None, *, read_only: bool = False, **remote: str | None) -> Store:
-    """The store at ``location``: a folder (embedded) or an http(s):// endpoint."""
-    from kg.config import get_settings
-
-    settings = get_settings()
-    location = location or settings.store
-    if location.startswith(("http://", "https://")):
-        from kg.remote import RemoteStore
-
-        def secret(value: object) -> str | None:
-            return value.get_secret_value() or None if value is not None else None  # type: ignore[attr-defined]
-
-        return RemoteStore(location, remote.get("update_url") or settings.update_url,
-                           remote.get("graph_store_url") or settings.graph_store_url,
-                           user=settings.remote_user, password=secret(settings.remote_password),
-                           token=secret(settings.remote_token), timeout=settings.remote_timeout,
-                           retries=settings.remote_retries)
-    return EmbeddedStore(location, read_only=read_only)
-
-

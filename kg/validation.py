@@ -169,12 +169,19 @@ def iter_quads(path: Path, parser: str, target: str) -> Iterator[ox.Quad]:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def graph_of(quad: ox.Quad) -> str:
+    """The IRI of the named graph of a quad from :func:`iter_quads` (which names every graph)."""
+    name = quad.graph_name
+    assert not isinstance(name, ox.DefaultGraph)  # iter_quads moves the default graph into a named one
+    return name.value
+
+
 def core_problems(quad: ox.Quad) -> str | None:
     """The checks every loaded statement passes, however large the file: a class is an IRI,
     a document URL is http(s)."""
     if quad.predicate == _RDF_TYPE and not isinstance(quad.object, ox.NamedNode):
         return f"{quad.subject} rdf:type {quad.object}: a class must be an IRI"
-    if quad.predicate == _SCHEMA_URL and not _HTTP.match(quad.object.value):
+    if quad.predicate == _SCHEMA_URL and (isinstance(quad.object, ox.Triple) or not _HTTP.match(quad.object.value)):
         return f"{quad.subject} schema:url {quad.object}: must be an http(s) URL"
     return None
 
@@ -196,7 +203,7 @@ def read_rdf(path: Path, fmt: str | None = None, graph: str | None = None) -> di
     parser = parser_for(path, fmt)
     graphs: dict[str, Graph] = {}
     for q in iter_quads(path, parser, graph or default_graph_for(path)):
-        graphs.setdefault(q.graph_name.value, Graph()).add(
+        graphs.setdefault(graph_of(q), Graph()).add(
             (_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     return graphs
 
@@ -221,13 +228,13 @@ def load_file(store: Store | None, path: Path, fmt: str | None = None, graph: st
     names: dict[str, None] = {}
     for quad in iter_quads(path, parser, target):
         result.triples += 1
-        names.setdefault(quad.graph_name.value)
+        names.setdefault(graph_of(quad))
         if validate:
             problem = core_problems(quad)
             if problem and len(result.problems) < 100:
-                result.problems.append(f"{problem} — in {quad.graph_name.value}")
+                result.problems.append(f"{problem} — in {graph_of(quad)}")
             if small is not None:
-                small.setdefault(quad.graph_name.value, Graph()).add(
+                small.setdefault(graph_of(quad), Graph()).add(
                     (_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
                 if result.triples > FULL_GATE_TRIPLES:
                     small = None

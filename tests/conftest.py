@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,93 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
         yield server.start()
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------ tiers
+# `make test-fast` (pytest -m "not slow") runs the mechanisms and units: no spaCy model, no
+# server, no subprocess. A test is slow when its module is below, or when it uses (directly or
+# through other fixtures) one of the fixtures below; the guard after them fails a test of the
+# fast tier that loads the model or starts a process anyway, so a missing entry shows.
+
+#: modules whose tests run the CLI, a server or the model in their own bodies
+SLOW_MODULES = {
+    "test_abuse", "test_api", "test_bench", "test_cli", "test_cli_errors", "test_cluster", "test_package",
+    "test_pages", "test_quality", "test_remote", "test_rest", "test_sparql_protocol", "test_validation",
+    "test_workbench", "test_corpus",
+}
+#: fixtures (by defining module, conftest for these shared ones) that load the model, start a
+#: server or run the CLI
+SLOW_FIXTURES = {
+    "conftest": {"dev_store", "dev_eval", "oxigraph_server", "virtuoso"},
+    "test_dates": {"nlp", "extractor"},  # extractor: the model through kg.extract.pipeline.Extractor
+    "test_numbers": {"nlp"},
+    "test_extract": {"extractor"},
+    "test_places": {"read"},
+}
+
+
+def _module(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if _module(item.module.__name__) in SLOW_MODULES:  # type: ignore[attr-defined]
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name, defs in info.name2fixturedefs.items():
+        if any(name in SLOW_FIXTURES.get(_module(d.func.__module__), ()) for d in defs):
+            return True
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the fast tier the slow modules are not even imported (their imports cost seconds)."""
+    if config.getoption("markexpr", "") == "not slow" and collection_path.stem in SLOW_MODULES:
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+class FastTierViolation(RuntimeError):
+    pass
+
+
+def _refuse(who: str, what: str):  # type: ignore[no-untyped-def]
+    def call(*args: object, **kwargs: object) -> None:
+        raise FastTierViolation(f"{who} {what} but is not marked slow "
+                                "(tests/conftest.py: SLOW_MODULES, SLOW_FIXTURES)")
+    return call
+
+
+def _guard(patch, who: str) -> None:  # type: ignore[no-untyped-def]
+    import spacy.util
+
+    patch(spacy.util, "load_model_from_path", _refuse(who, "loads a spaCy model"))
+    patch(subprocess, "Popen", _refuse(who, "starts a process"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_tier_session_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the fast tier (-m "not slow") nothing may load the model or start a process, fixtures of
+    any scope included."""
+    if request.config.getoption("markexpr", "") != "not slow":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        _guard(mp.setattr, "a test or fixture of the fast tier")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test outside the slow tier may neither load a spaCy model from disk nor start a process
+    (in a full run too)."""
+    if request.node.get_closest_marker("slow") is None:
+        _guard(monkeypatch.setattr, request.node.nodeid)

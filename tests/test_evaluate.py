@@ -155,7 +155,7 @@ def build(gold: list[dict]) -> Dataset:
             for name in [e["name"], *e["aliases"]]:
                 local.setdefault(norm(name), n)
 
-        def ref(name: str) -> URIRef:
+        def ref(name: str, local: dict[str, URIRef] = local) -> URIRef:
             return local.get(norm(name)) or everywhere[norm(name)]
 
         for k, ev in enumerate(art["gold"]["events"]):

@@ -11,8 +11,8 @@ from kg.extract.gazetteer import (
     DEMONYM,
     GAZETTEER_PATH,
     SPANS_KEY,
-    Gazetteer,
     GazEntry,
+    Gazetteer,
     load_gazetteer,
 )
 from kg.ids import entity_key

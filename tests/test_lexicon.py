@@ -66,8 +66,8 @@ def test_every_data_entry_is_loaded():
 def test_every_lexicon_list_is_used():
     """Every public list of kg.extract.lexicon is read by a rule outside it."""
     others = "".join(p.read_text(encoding="utf-8") for p in EXTRACT.glob("*.py") if p.name != "lexicon.py")
-    names = [n for n, v in vars(lx).items() if n.isupper() and not n.startswith("_") and isinstance(v, (set, frozenset, dict, tuple))
-             and n != "CASUALTY_TYPES"]
+    names = [n for n, v in vars(lx).items() if n.isupper() and not n.startswith("_")
+             and isinstance(v, (set, frozenset, dict, tuple)) and n != "CASUALTY_TYPES"]
     assert len(names) > 30
     unused = [n for n in names if not re.search(rf"\b(?:lx|lexicon)\.{n}\b", others)]
     assert not unused, f"lists no rule reads: {unused}"

@@ -438,7 +438,8 @@ def test_load_into_store_named_graph_idempotent(g):
     assert store.contains_named_graph(graph)
     assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 0
     ask = f"""PREFIX ckg: <{CKG}> PREFIX rdfs: <{RDFS}>
-        ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ckg:Settlement rdfs:subClassOf+ ckg:Place . ckg:State rdfs:subClassOf ckg:Actor }} }}"""
+        ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ckg:Settlement rdfs:subClassOf+ ckg:Place .
+                                          ckg:State rdfs:subClassOf ckg:Actor }} }}"""
     assert store.query(ask)
 
 

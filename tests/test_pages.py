@@ -1,8 +1,8 @@
 """The browser pages (api/pages.py): query page, entity pages, timeline.
 
-The dev corpus is ingested into a store, served by ``kg serve`` in a subprocess, and the pages are checked with httpx and driven in Debian's Chromium
-(``/usr/bin/chromium``, installed by ``make chromium``) through Playwright. The
-browser may only talk to our server: a request to any other host fails the test.
+The dev corpus is ingested into a store, served by ``kg serve`` in a subprocess, and the pages are
+checked with httpx and driven in Debian's Chromium (``/usr/bin/chromium``, installed by ``make chromium``)
+through Playwright. The browser may only talk to our server: a request to any other host fails the test.
 Screenshots go to ``tests/output/``.
 """
 

@@ -162,7 +162,8 @@ def test_village_the_gazetteer_lacks_stays_in_the_articles_country(read, text):
 
 
 def test_an_office_is_not_a_region(read):
-    found = {e.label: e.type for e in read('"We back this mission," a State Department spokesman said.').entities.values()}
+    ents = read('"We back this mission," a State Department spokesman said.').entities
+    found = {e.label: e.type for e in ents.values()}
     assert found.get("State Department") != "Region"
 
 

@@ -19,7 +19,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -180,11 +179,13 @@ def test_export_validate_and_serve_on_the_remote_store(remote_dev, tmp_path):
 
     base, serve = start_server(remote_dev.args[1], args=remote_dev.args[2:])
     try:
-        r = httpx.post(f"{base}/sparql", data={"query": "SELECT ?l WHERE { ?s a ckg:State ; rdfs:label ?l } ORDER BY ?l"},
+        states = "SELECT ?l WHERE { ?s a ckg:State ; rdfs:label ?l } ORDER BY ?l"
+        r = httpx.post(f"{base}/sparql", data={"query": states},
                        headers={"Accept": "text/csv"})
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         assert "Niger" in r.text.splitlines()
-        r = httpx.post(f"{base}/sparql", data={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
+        service = "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
+        r = httpx.post(f"{base}/sparql", data={"query": service})
         assert r.status_code == 400
         r = httpx.get(f"{base}/sparql", params={"query": "SELECT * WHERE {"})
         assert r.status_code == 400

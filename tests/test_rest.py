@@ -455,7 +455,8 @@ def test_latest_items_by_walking_back_in_time_equal_the_full_query(dev_store, mo
             walked = []
             original = rest.Reader.walk_back
             monkeypatch.setattr(rest.Reader, "walk_back",
-                                lambda self, *a, **k: walked.append((a[0], original(self, *a, **k))) or walked[-1][1])
+                                lambda self, *a, _w=walked, _o=original, **k:
+                                _w.append((a[0], _o(self, *a, **k))) or _w[-1][1])
             assert reader.entity_events(subject, limit=5) == (events, n_events), entity
             assert reader.entity_documents(subject, limit=4) == (docs, n_docs), entity
             # the walk found them (it did not give up and fall back on the full query)

@@ -20,10 +20,16 @@ from rdflib.namespace import RDF, SH
 from kg.ids import entity_key, iri
 from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
 from kg.namespaces import CKG, RELATION_PROPERTIES
-from kg.rdfmap import document_graph
 from kg.ontology import load_ontology
+from kg.rdfmap import document_graph
 from kg.shacl import (
-    SHAPES_DIR, Report, _results, load_derived_shapes, load_shapes, split_violations, validate_graph,
+    SHAPES_DIR,
+    Report,
+    _results,
+    load_derived_shapes,
+    load_shapes,
+    split_violations,
+    validate_graph,
 )
 
 DATA = Path(__file__).resolve().parent / "data" / "shapes"
@@ -157,6 +163,7 @@ def test_results_carry_focus_path_value_and_shape(invalid_reports: dict[str, Rep
     assert (None, RDF.type, SH.ValidationReport) in report.graph
 
 
+@pytest.mark.slow  # pySHACL with the whole ontology over every fixture: seconds, not a unit
 def test_the_class_hierarchy_is_all_the_ontology_the_shapes_need(invalid_reports: dict[str, Report]):
     """validate_graph mixes in only the class hierarchy; the whole ontology gives the same results."""
     ontology = load_ontology()
@@ -180,11 +187,12 @@ def test_validation_changes_neither_data_nor_shapes():
     assert len(load_shapes()) == shapes_size
 
 
+@pytest.mark.slow  # every fixture validated twice on four threads: seconds, not a unit
 def test_validation_is_thread_safe(invalid_reports: dict[str, Report]):
     paths = (VALID + INVALID) * 2
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(pool.map(_check, paths))
-    for path, report in zip(paths, reports):
+    for path, report in zip(paths, reports, strict=True):
         if path.parent.name == "valid":
             assert report.conforms, path.name
         else:

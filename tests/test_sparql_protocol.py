@@ -411,7 +411,6 @@ def test_slow_query_times_out_cleanly_and_does_not_block(server: str) -> None:
         result["slow"] = r
         events.append(("slow", r.status_code, time.monotonic()))
 
-    start = time.monotonic()
     thread = threading.Thread(target=run_slow)
     thread.start()
     time.sleep(0.2)
@@ -426,8 +425,9 @@ def test_slow_query_times_out_cleanly_and_does_not_block(server: str) -> None:
     assert r.status_code == 503, r.text[:300]
     assert r.headers["content-type"].startswith("text/plain")
     assert int(r.headers["content-length"]) == len(r.content)
+    # the 503 naming the 1 s timeout is the proof the query was cut (no clock read in a test:
+    # speed lives in bench/)
     assert "1 s" in r.text and r.text.endswith("\n")
-    assert events[-1][2] - start < 30  # generous: the answer comes at the 1 s timeout
 
 
 def test_health_and_old_api_still_work(server: str) -> None:

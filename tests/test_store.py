@@ -11,8 +11,8 @@ from rdflib.namespace import RDF, XSD
 
 from kg.derive import derive
 from kg.ids import document_key, entity_key, iri
-from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
 from kg.ingest import store_document
+from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
 from kg.namespaces import CKG, PARTNERSHIPS_GRAPH
 from kg.rdfmap import document_graph
 from kg.store import EmbeddedStore

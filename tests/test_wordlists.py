@@ -11,7 +11,14 @@ from pathlib import Path
 import spacy
 
 from kg.extract.wordlists import (
-    PATTERNS_PATH, WORDLISTS_PATH, lists, matched_tokens, matcher, pattern_sets, patterns, words,
+    PATTERNS_PATH,
+    WORDLISTS_PATH,
+    lists,
+    matched_tokens,
+    matcher,
+    pattern_sets,
+    patterns,
+    words,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 from kg import resources
 
@@ -35,7 +35,7 @@ SAFE_DATE = re.compile(r"^\d{4}(-\d\d(-\d\d)?)?$")
 FLAG = re.compile(r"^(\s*)#\[([a-z_]+)\]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def text(name: str) -> str:
     """The text of ``api/queries/{name}.rq``."""
     return (HERE / f"{name}.rq").read_text(encoding="utf-8")

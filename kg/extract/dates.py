@@ -150,7 +150,7 @@ def _normalise(text: str, lower: bool = True) -> str:
 class _Comp:
     __slots__ = ("start", "end", "level", "kind", "data")
 
-    def __init__(self, start: int, end: int, level: int, kind: str, data: tuple):
+    def __init__(self, start: int, end: int, level: float, kind: str, data: tuple):
         self.start, self.end, self.level, self.kind, self.data = start, end, level, kind, data
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
@@ -159,6 +159,7 @@ class _Comp:
 
 def _components(t: str, orig: str | None = None) -> list[_Comp]:
     found: list[_Comp] = []
+    y: int | None  # the year of a match, None when it writes none
     for m in _P_ISO.finditer(t):
         found.append(_Comp(m.start(), m.end(), 0, "ymd",
                            (int(m.group(1)), int(m.group(2)), int(m.group(3)))))
@@ -166,9 +167,7 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if a > 12 >= b:
             found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, b, a)))
-        elif b > 12 >= a:
-            found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, a, b)))
-        elif a == b:
+        elif b > 12 >= a or a == b:
             found.append(_Comp(m.start(), m.end(), 0, "ymd", (y, a, b)))
         # else ambiguous day/month order: skip
     for m in _P_DMY.finditer(t):

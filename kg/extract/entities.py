@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
+from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
-from kg.extract.gazetteer import GazEntry, Gazetteer
 from kg.ids import entity_key, fold
 from kg.model import Entity
 
@@ -251,8 +251,8 @@ class DocEntities:
                 self._surnames.setdefault(entry.surname, key)  # "Deby" after "Mahamat Idriss Deby"
         counts = Counter(k for _, k in state_mentions)
         if not counts:  # no country named: the country of the places named ("near Djibo")
-            counts = Counter(self.gaz.country_of(m.key) for m in self.mentions
-                             if m.type in {"Settlement", "Region"} and self.gaz.country_of(m.key))
+            counts = Counter(c for m in self.mentions
+                             if m.type in {"Settlement", "Region"} and (c := self.gaz.country_of(m.key)))
         if counts:
             self.main_state = counts.most_common(1)[0][0]
         #: the article's countries, most named first: where an unknown town is looked for
@@ -432,7 +432,7 @@ class DocEntities:
         persons = self._surnames  # surname -> key
         # family names of the people named in full anywhere in the text ("Sultani Makenga"): the
         # name alone is that person even where the model calls it a place or an organisation
-        full_names = {}
+        full_names: dict[str, str] = {}
         for ent in self._ents:
             if ent.label_ == "PERSON" and len(ent) > 1 and all(t.pos_ == "PROPN" for t in ent):
                 full_names.setdefault(ent[-1].text, _clean_name(ent))
@@ -738,9 +738,9 @@ class DocEntities:
                 self._mention(acr.i, acr.i + 1, m.key, m.type, "pattern", m.actor)
         if acronyms:
             for t in doc:
-                m = acronyms.get(t.text)
-                if m is not None and not self.at(t):
-                    self._mention(t.i, t.i + 1, m.key, m.type, "pattern", m.actor)
+                named = acronyms.get(t.text)
+                if named is not None and not self.at(t):
+                    self._mention(t.i, t.i + 1, named.key, named.type, "pattern", named.actor)
 
     def _title_before(self, ent: Span) -> str | None:
         doc = self.doc
@@ -789,7 +789,7 @@ class DocEntities:
                     self._mention(t.i, t.i + length, key, "MilitaryJunta", "coref")
                     last["MilitaryJunta"] = key
             elif det and lower in {"army", "military"} and t.tag_ == "NN" and \
-                    not any(c.dep_ in {"compound", "amod"} and not c.lower_ in {"national"}
+                    not any(c.dep_ in {"compound", "amod"} and c.lower_ not in {"national"}
                             for c in t.lefts):
                 if doc[t.i - 1].lower_ in {"his", "her"}:
                     state = self._led_state(last.get("Person"))  # "His army": the leader's state

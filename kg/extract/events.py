@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from spacy.matcher import DependencyMatcher
@@ -32,12 +33,12 @@ MODALS = lx.MODALS
 DENIAL = lx.DENIAL_VERBS
 HYPOTHETICAL = lx.INTENT_VERBS
 #: how a trigger's type follows from its lemma and part of speech
-TRIGGERS: list[tuple[str, set[str], set[str]]] = [
+TRIGGERS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("Coup", lx.COUP_NOUNS, lx.COUP_VERBS),
     ("Attack", lx.ATTACK_NOUNS, lx.ATTACK_VERBS),
     ("Withdrawal", lx.WITHDRAWAL_NOUNS, lx.WITHDRAWAL_VERBS),
     ("Deployment", lx.DEPLOYMENT_NOUNS, lx.DEPLOYMENT_VERBS),
-    ("Agreement", set(), lx.AGREEMENT_VERBS),
+    ("Agreement", frozenset(), lx.AGREEMENT_VERBS),
 ]
 
 
@@ -235,7 +236,7 @@ def _forces_move(verb: Token) -> bool:
         return any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in lx.FORCE_NOUNS
                    for c in verb.children)
     for c in verb.children:
-        if c.dep_ == "dobj" and c.ent_type_ == "ORG" and not c.lemma_.lower() in lx.FORCE_NOUNS:
+        if c.dep_ == "dobj" and c.ent_type_ == "ORG" and c.lemma_.lower() not in lx.FORCE_NOUNS:
             return False
         if c.dep_ in {"nsubj", "nsubjpass"} and c.ent_type_ == "PERSON":
             return False
@@ -977,7 +978,7 @@ def _happened(noun: Token) -> bool:
 
 
 ANOTHER_WORDS = {"another", "separate", "second", "third", "earlier", "previous", "similar", "new",
-                 "other", "separately", "earlier", "also", "latest"}
+                 "other", "separately", "also", "latest"}
 
 
 def _habitual(trigger: Token) -> bool:
@@ -1031,7 +1032,7 @@ def _same_time(a: str | None, b: str | None) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> list[str]:
+def _joined_dates(trigger: Token, dates: list[tuple[Span, str]], published: dt.date | None) -> Sequence[str]:
     """'coups in 2020 and 2021': the trigger's date and the dates joined to it, when there are
     several; else []."""
     first = _date_for(trigger, dates, published)
@@ -1138,7 +1139,8 @@ class EventReader:
         for d in self.drafts:
             ev = d.event
             prev = next((k for k in reversed(kept) if k.event.type == "Attack"), None)
-            if ev.type != "Attack" or prev is None or d.fresh or d.sent_index - prev.sent_index > self.config.merge_window \
+            if ev.type != "Attack" or prev is None or d.fresh \
+                    or d.sent_index - prev.sent_index > self.config.merge_window \
                     or not _same_time(prev.event.date, ev.date) or \
                     (ev.place is not None and self._other_side(prev.event, ev)):
                 kept.append(d)
@@ -1243,7 +1245,7 @@ class EventReader:
             date = _date_for(trig.token, dates, self.published, alone=len(by_type) == 1,
                              reported=type_ == "Attack")
             if type_ == "Coup":
-                for value in _joined_dates(trig.token, dates, self.published) or [date]:
+                for value in _joined_dates(trig.token, dates, self.published) or (date,):
                     self._event(index, sent, type_, trig, [], value)
                 continue
             self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
@@ -1275,9 +1277,9 @@ class EventReader:
                       _governs(verb, sent.doc[m.start:m.end].root)) and
                       not _in_relative(sent.doc[m.start:m.end].root, trig.token)]
             if not places:
-                places = [Mention(m.start, m.end, ents.state_of(m.key), "State", "coref")
+                places = [Mention(m.start, m.end, state, "State", "coref")
                           for m in ents.in_span(sent)
-                          if m.type == "MilitaryJunta" and ents.state_of(m.key)][:1]
+                          if m.type == "MilitaryJunta" and (state := ents.state_of(m.key))][:1]
         # a place attached to the trigger first, then the most specific, then the first named
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
                                            PLACE_RANK[m.type], -m.start), default=None)
@@ -1417,7 +1419,8 @@ class EventReader:
             # 'X was overthrown in a coup'): one coup a sentence
             ousted = [c for v in t.sent if v.pos_ == "VERB" and v.lemma_.lower() in OUST_VERBS
                       and not negated(v) for c in v.children if c.dep_ in {"nsubjpass", "dobj"}]
-            ousted += [c for c in t.children if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
+            ousted += [c for c in t.children
+                       if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in {"of", "against"})]
             # "the ousted president X", "deposed leader X": the participle names who was removed
             ousted += [v.head for v in t.sent if v.lemma_.lower() in OUST_VERBS and v.dep_ in {"amod", "acl"}
                        and v.head.i > v.i]
@@ -1520,9 +1523,7 @@ class EventReader:
                 return False  # a state moving its own troops at home: not a foreign deployment
             if all(self.ents.insurgent(p) for p in ev.participants):
                 return False  # rebels pulling out of a town: a move in the fighting
-        if ev.type == "Attack" and not (ev.casualties or ev.place or ev.perpetrators or ev.targets):
-            return False
-        return True
+        return ev.type != "Attack" or bool(ev.casualties or ev.place or ev.perpetrators or ev.targets)
 
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event

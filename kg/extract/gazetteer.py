@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -351,7 +352,8 @@ def _tokenized_patterns(lang: str, path: str | None) -> tuple[dict[str, tuple[st
     import spacy
 
     forms = load_gazetteer(path).surface_forms()
-    tokenizer = spacy.blank(lang).tokenizer
+    # spaCy's Tokenizer (its .rules, .pipe); Language types the attribute as any callable
+    tokenizer: Any = spacy.blank(lang).tokenizer
     special = {k for k in tokenizer.rules or {}}
     out: list[tuple[str, tuple[str, ...]]] = []
     hard: list[str] = []
@@ -360,7 +362,7 @@ def _tokenized_patterns(lang: str, path: str | None) -> tuple[dict[str, tuple[st
             out.append((text, tuple(text.split(" "))))
         else:
             hard.append(text)
-    for text, doc in zip(hard, tokenizer.pipe(hard, batch_size=1000)):
+    for text, doc in zip(hard, tokenizer.pipe(hard, batch_size=1000), strict=True):
         out.append((text, tuple(t.text for t in doc)))
     return forms, tuple(out)
 

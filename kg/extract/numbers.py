@@ -63,11 +63,10 @@ class QuantityMatch:
 # ---------------------------------------------------------------- vocabulary
 
 _UNITS = {
-    "zero": 0, "nil": 0, "none": None,  # "none" is handled as not-a-number
+    "zero": 0, "nil": 0,  # "none" is not a number word: it is not in these tables
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9,
 }
-_UNITS = {k: v for k, v in _UNITS.items() if v is not None}
 _TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
@@ -495,6 +494,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
                 upper = rng[0].value
                 approximate = kind == "approx"
             else:
+                assert num.value is not None  # not vague and no range: the number has a value
                 value = num.value
                 if kind == "min":
                     minimum = True
@@ -518,11 +518,11 @@ def find_quantities(text: str) -> list[QuantityMatch]:
                     break
             # percentages and fractions are not counts: "15%", "two-thirds"
             nxt_i = end_tok + 1 if (end_tok < n and _is_hyphen(toks[end_tok])) else end_tok
-            if nxt_i < n and toks[nxt_i].low in _FRACTIONS:
-                quantity = None
-            elif end_tok < n and (toks[end_tok].text == "%" or toks[end_tok].low in (
-                    "percent", "pc", "pct") or (toks[end_tok].low == "per" and end_tok + 1 < n
-                                                and toks[end_tok + 1].low == "cent")):
+            fraction = nxt_i < n and toks[nxt_i].low in _FRACTIONS
+            percent = end_tok < n and (toks[end_tok].text == "%" or toks[end_tok].low in (
+                "percent", "pc", "pct") or (toks[end_tok].low == "per" and end_tok + 1 < n
+                                            and toks[end_tok + 1].low == "cent"))
+            if fraction or percent:
                 quantity = None
             else:
                 quantity = Quantity(value, minimum, maximum, approximate, upper)

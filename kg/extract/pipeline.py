@@ -26,7 +26,7 @@ from kg.extract.relations import idle_forces, read_partnerships, read_relations
 from kg.model import Article, Extraction, extraction_from_data, extraction_to_data
 
 if TYPE_CHECKING:
-    from kg.ingest import Gated
+    from kg.gate import Gated
 
 def load_model() -> Language:
     """The bare English model (no download: it is a pip package). Every pipe is kept: the
@@ -198,7 +198,11 @@ def build_nlp() -> Language:
     for name in ("ckg_entities", "ckg_events", "ckg_relations"):
         # the handler on our components only: the model's own pipes (a compiled parser cannot
         # take one) keep spaCy's default, raising
-        nlp.add_pipe(name, last=True).set_error_handler(record_error)
+        component = nlp.add_pipe(name, last=True)
+        assert isinstance(component, _Component)  # our factories make _Components
+        # spaCy types a handler as NoReturn, yet one that returns (as its own ignore_error does)
+        # lets the pipe go on with the next document
+        component.set_error_handler(record_error)  # type: ignore[arg-type]
     return nlp
 
 

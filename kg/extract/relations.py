@@ -302,8 +302,8 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if ev.type == "Attack" and len(ev.perpetrators) > 1:
             # "the United States and Britain launched strikes", "M23 fighters and Rwandan troops
             # attacked": who attack together are allies
-            sides = sorted({ents.state_of(p) if ents.entities[p].type == "ArmedForces" else p
-                            for p in ev.perpetrators} - {None})
+            sides = sorted({s for p in ev.perpetrators
+                            if (s := ents.state_of(p) if ents.entities[p].type == "ArmedForces" else p)})
             for i, a in enumerate(sides):
                 for b in sides[i + 1:]:
                     state(a, b, "Active", ev.evidence, 0.7)
@@ -475,7 +475,7 @@ def _larger(other: Mention, m: Mention, ents: DocEntities) -> bool:
         and ents.entities[other.key].label != ents.entities[m.key].label
 
 
-def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:  # type: ignore[no-untyped-def]
+def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:
     doc = sent.doc
     text = sent.text.strip()
     _contributions(sent, ents, add, text)
@@ -510,8 +510,8 @@ def _states_in(tokens: Iterable[Token], ents: DocEntities) -> list[str]:
     for tok in tokens:
         m = ents.at(tok)
         key = ents.state_of(m.actor_key) if m is not None and m.type in {"State", "ArmedForces"} else None
-        if key is None and ents.demonym_state(tok):
-            key = ents._state_entity(ents.demonym_state(tok))
+        if key is None and (demonym := ents.demonym_state(tok)):
+            key = ents._state_entity(demonym)
         if key and key not in out:
             out.append(key)
     return out
@@ -528,7 +528,7 @@ def _mission(key: str, ents: DocEntities) -> bool:
     return bool({"mission", "force", "operation", "task"} & words)
 
 
-def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:
     """Members of a force or mission, told by the troops they send."""
     doc = sent.doc
     for m in ents.in_span(sent):
@@ -574,7 +574,7 @@ def _contributions(sent: Span, ents: DocEntities, add, text: str) -> None:  # ty
             add(state, "memberOf", m.key, text, 0.8)
 
 
-def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:
     doc = span.doc
     title_words: list[Token] = []
     i = span.start - 1
@@ -639,7 +639,7 @@ def _junta_of(state: str | None, ents: DocEntities) -> str | None:
     return None
 
 
-def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:  # type: ignore[no-untyped-def]
+def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:
     doc = sent.doc
     root = span.root
     # "X, an al-Qaeda affiliate", "groups affiliated with Islamic State", "Islamic State's offshoot"

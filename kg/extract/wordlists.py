@@ -21,7 +21,7 @@ def _load() -> dict[str, dict]:
         return {k: v for k, v in json.load(f).items() if not k.startswith("_")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def words(name: str) -> frozenset[str]:
     """The list ``name`` (KeyError for an unknown list)."""
     return frozenset(w.lower() for w in _load()[name]["words"])
@@ -47,7 +47,7 @@ def pattern_sets() -> dict[str, dict]:
     return _load_patterns()
 
 
-def _expand(value):  # type: ignore[no-untyped-def]
+def _expand(value):
     """Replace "@list" inside IN lists by the words of that list."""
     if isinstance(value, str) and value.startswith("@"):
         return sorted(words(value[1:]))
@@ -72,7 +72,7 @@ def patterns(name: str) -> list:
 _MATCHERS: dict[tuple[int, str], object] = {}
 
 
-def matcher(vocab, name: str):  # type: ignore[no-untyped-def]
+def matcher(vocab, name: str):
     """A spaCy Matcher or DependencyMatcher of pattern set ``name``, built once per vocab."""
     key = (id(vocab), name)
     found = _MATCHERS.get(key)
@@ -87,13 +87,13 @@ def matcher(vocab, name: str):  # type: ignore[no-untyped-def]
     return found
 
 
-def matched_tokens(doc, name: str, role: str) -> list[int]:  # type: ignore[no-untyped-def]
+def matched_tokens(doc, name: str, role: str) -> list[int]:
     """Indices of the tokens playing ``role`` (a RIGHT_ID) in the matches of dependency set
     ``name``, in text order."""
     m = matcher(doc.vocab, name)
     sets = patterns(name)
     out: set[int] = set()
-    for match_id, ids in m(doc):  # type: ignore[operator]
+    for match_id, ids in m(doc):
         pattern = sets[int(doc.vocab.strings[match_id].rsplit("#", 1)[1])]
         roles = [node["RIGHT_ID"] for node in pattern]
         if role in roles:
