@@ -444,7 +444,8 @@ _E, _A = str(CKG.Ended), str(CKG.Active)
 _PARTNERSHIP_AGGREGATE = f"""
 SELECT ?k (MAX(?stamp) AS ?latest) (MIN(STR(?a)) AS ?first) (MAX(STR(?a)) AS ?second)
        (MAX(COALESCE(?c, 0)) AS ?conf) (MIN(?from) AS ?since1) (MIN(?s0) AS ?since2) (MAX(?to) AS ?until1)
-       (MAX(?u0) AS ?until2)
+       (MAX(?u0) AS ?until2) (COUNT(DISTINCT ?n) AS ?claims) (MIN(?said1) AS ?firstSaid)
+       (MAX(?said0) AS ?lastSaid)
 WHERE {{
   VALUES ?k {{ %s }}
   GRAPH ?g {{
@@ -463,6 +464,8 @@ WHERE {{
   BIND(IF(?st = <{_E}>, ?text, "") AS ?to)
   BIND(IF(BOUND(?sv), CONCAT(STR(?sv), "|", STR(DATATYPE(?sv))), "~") AS ?s0)
   BIND(IF(BOUND(?uv), CONCAT(STR(?uv), "|", STR(DATATYPE(?uv))), "") AS ?u0)
+  BIND(IF(BOUND(?d), CONCAT(STR(?d), "|", STR(DATATYPE(?d))), "~") AS ?said1)
+  BIND(IF(BOUND(?d), CONCAT(STR(?d), "|", STR(DATATYPE(?d))), "") AS ?said0)
 }}
 GROUP BY ?k
 """
@@ -493,7 +496,31 @@ def partnership_description(key: str, row: dict[str, str | None]) -> list[Triple
         if until is not None:
             out.append((p, c("until"), until))
     out.append((p, c("confidence"), _confidence(_decimal(ox.Literal(row.get("conf") or "0")))))
+    out.append((p, c("claimCount"), ox.Literal(str(int(row.get("claims") or 0)), datatype=NON_NEGATIVE)))
+    for name, value, pick in (("firstClaimDate", row.get("firstSaid"), min),
+                              ("lastClaimDate", row.get("lastSaid"), max)):
+        said = _date_of([value], pick)
+        if said is not None:
+            out.append((p, c(name), said))
     return out
+
+
+#: the claims of a partnership's last date kept as its ``ckg:latestClaim`` links, at most
+LATEST_CLAIMS = 20
+
+
+def _latest_claims(store: Store, last: dict[str, ox.Literal]) -> list[Triple]:
+    """``ckg:latestClaim`` of each partnership: its claims dated on its last claim date (the
+    :data:`LATEST_CLAIMS` first by IRI), looked up by that date as a term."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(last):
+        values = " ".join(f"({_iri(k)} {last[k]})" for k in chunk)
+        for row in store.select(f"SELECT DISTINCT ?k ?n WHERE {{ VALUES (?k ?d) {{ {values} }} "
+                                f"GRAPH ?g {{ ?n <{CKG.claimOf}> ?k ; <{CKG.date}> ?d }} }}"):
+            if row["k"] and row["n"]:
+                found[row["k"]].add(row["n"])
+    return [(ox.NamedNode(k), c("latestClaim"), ox.NamedNode(n))
+            for k in sorted(found) for n in sorted(found[k])[:LATEST_CLAIMS]]
 
 
 def refresh_partnerships(store: Store, partnerships: set[str]) -> None:
@@ -507,7 +534,8 @@ def refresh_partnerships(store: Store, partnerships: set[str]) -> None:
             for row in sorted(rows, key=lambda r: r["k"] or ""):
                 if row["k"] and row["first"]:
                     out += partnership_description(row["k"], row)
-        return out
+        last = {t[0].value: t[2] for t in out if t[1].value == str(CKG.lastClaimDate)}
+        return out + _latest_claims(store, last)  # type: ignore[arg-type]
 
     _settle(store, PARTNERSHIPS_GRAPH, desired,
             lambda: _subject_triples(store, PARTNERSHIPS_GRAPH, partnerships))
