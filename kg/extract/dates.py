@@ -43,6 +43,9 @@ __all__ = [
     "dates_in_sentence",
     "parse_iso_date",
     "is_future_context",
+    "reference_date",
+    "modified_noun",
+    "is_current_context",
 ]
 
 Date = _dt.date
@@ -484,6 +487,35 @@ def is_future_context(span: Any) -> bool:
     return False
 
 
+_NONFINITE_DEPS = {"advcl", "xcomp", "acl", "conj", "pcomp"}
+
+
+def is_current_context(span: Any) -> bool:
+    """True when the clause governing ``span`` tells something as current news: the present
+    perfect ("has commenced the withdrawal", "have been killed"), the present progressive ("are
+    leaving", "is being carried out") or the simple present ("the withdrawal follows"); not the
+    past ("withdrew", "was retaken"), the future or a modal ("could leave")."""
+    tok = span.root if hasattr(span, "root") else span
+    if is_future_context(span):
+        return False
+    for _ in range(2):
+        verb = tok
+        for _ in range(6):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        auxes = sorted((c for c in verb.children if c.dep_ in ("aux", "auxpass")), key=lambda c: c.i)
+        if any(a.tag_ == "MD" or a.lower_ == "to" for a in auxes):
+            return False
+        finite = auxes[0] if auxes else verb
+        if finite.tag_ in ("VBZ", "VBP"):
+            return True
+        if finite.tag_ == "VBD" or auxes or verb.dep_ not in _NONFINITE_DEPS or verb.head.i == verb.i:
+            return False
+        tok = verb.head  # "..., killing 15": the tense of the clause it hangs on
+    return False
+
+
 _FB_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
 _FALLBACK_RE = re.compile(
@@ -500,6 +532,8 @@ _FALLBACK_RE = re.compile(
     + _FB_MONTH + r"\b"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?\b"
     r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast night|[Oo]vernight)\b"
+    r"|\b(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]revious|[Cc]oming)\s+(?:week|weekend|month|year)\b"
+    r"|\b(?:[Oo]ver|[Aa]t|[Dd]uring)\s+the\s+weekend\b"
     r"|\b(?:[\w-]+\s+){1,2}(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|prior)\b"
     r"|\b(?:\d{4}-\d{2}-\d{2})\b"
     r"|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|by|[Ff]rom|[Dd]uring|of)\s+(?:1[89]|20)\d{2}\b(?!s)"
@@ -544,7 +578,7 @@ def dates_in_sentence(sent: Any, published: Any = None,
     (:func:`is_future_context`).
     """
     doc = sent.doc
-    pub = _as_date(published)
+    pub = reference_date(doc, published)
     dateline = _dateline(sent.text, pub)
     if dateline is None and sent.start > 0:
         # the parser may cut "ODESA, June 7 (Reuters) -" off as a sentence of its own
@@ -608,3 +642,94 @@ def _dateline(text: str, pub: Date | None) -> tuple[int, Date] | None:
     value = resolve_date(m.group("date"), pub)
     day = parse_iso_date(value) if value and len(value) == 10 else None
     return (m.end(), day) if day is not None else None
+
+
+#: the dependencies of a date said before a noun: "the March decision", "the 2018 peace deal",
+#: "last year's election"
+_PREMODIFIER_DEPS = {"compound", "nmod", "amod", "poss", "nummod"}
+
+
+def modified_noun(span: Any) -> Any:
+    """The noun a date phrase is a modifier of ("the March decision" -> decision, "last year's
+    election" -> election), or None when the phrase stands on its own ("in March", "on Sunday")."""
+    root = span.root
+    head = root.head
+    if root.dep_ in _PREMODIFIER_DEPS and head.i != root.i and head.i >= span.end and \
+            head.pos_ in ("NOUN", "PROPN"):
+        return head
+    return None
+
+
+#: an article's opening dateline: a place (in capitals, or capitalised words) and/or a news
+#: agency, then the day: "GOMA, Feb 10 (Reuters) -", "Goma, Democratic Republic of Congo, 10
+#: February 2026 (AFP) -", "Feb 10 (Reuters) -"; a bare "Nov. 4, 2020 - ..." is a timeline entry
+#: (the reference of its own line only, see :func:`_dateline`)
+_ARTICLE_DATELINE = re.compile(
+    r"^\s*(?:(?P<place>[A-Z][\w'\u2019.-]*(?:[ -][A-Z(][\w'\u2019.()-]*){0,4}"
+    r"(?:,\s*[A-Z][\w'\u2019. -]{1,30})?),\s*)?"
+    r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
+    r"(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _FB_MONTH + r")\.?(?:,?\s+(?:19|20)\d{2})?)"
+    r"\s*(?P<agency>\([^()]{1,40}\)|/[^/]{1,30}/)?\s*(?:[-\u2013\u2014:]|$)")
+#: a line that is only a date, perhaps after "Published" or a weekday: "Tuesday, 10 February 2026"
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?:Published|Updated|Posted|Filed)(?:\s+on)?:?\s+)?"
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    r"(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _FB_MONTH + r")\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"(?:\s*(?:,|at)?\s*\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4})?)?\s*$")
+#: how far into the article its dateline may stand (a headline and a byline line may come first)
+DATELINE_LINES = 3
+
+
+def _nearest_day(phrase: str, pub: Date | None) -> Date | None:
+    """A dateline's day: with its own year as said; without one the day nearest the publication
+    date (a dateline may be a day after a publication date kept in another time zone)."""
+    value = resolve_date(phrase, None)
+    if value and len(value) == 10:
+        return parse_iso_date(value)
+    m = _P_MDY.match(phrase.lower()) or _P_DMY.match(phrase.lower())
+    if m is None or pub is None:
+        return None
+    month, day = (_MONTHS[m.group(1)], int(m.group(2))) if m.re is _P_MDY else \
+        (_MONTHS[m.group(2)], int(m.group(1)))
+    days = []
+    for y in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            days.append(Date(y, month, day))
+        except ValueError:
+            continue
+    return min(days, key=lambda d: abs((d - pub).days), default=None)
+
+
+def article_dateline(text: str, published: Any = None) -> Date | None:
+    """The day of an article's opening dateline ("GOMA, Feb 10 (Reuters) - ...") or date line
+    ("Tuesday, 10 February 2026") in its first lines, or None."""
+    pub = _as_date(published)
+    lines = [line for line in text[:2000].splitlines() if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        m = _ARTICLE_DATELINE.match(line)
+        if m is not None and (m.group("place") or m.group("agency")) and \
+                (m.group("agency") or m.group("place").upper() == m.group("place")
+                 or m.end() < len(line.rstrip())):
+            day = _nearest_day(m.group("date"), pub)
+            if day is not None:
+                return day
+        m = _DATE_LINE.match(line)
+        if m is not None:
+            day = _nearest_day(m.group("date"), pub)
+            if day is not None:
+                return day
+    return None
+
+
+def reference_date(doc: Any, published: Any = None) -> Date | None:
+    """The day an article's relative phrases ("on Sunday", "two days ago", "last week") count
+    from: its opening dateline's day when it has one (the day the story was filed, for every
+    sentence of it), else the publication date."""
+    pub = _as_date(published)
+    cache = doc.user_data.setdefault("ckg_reference_date", {}) if hasattr(doc, "user_data") else {}
+    if pub not in cache:
+        cache[pub] = article_dateline(doc.text, pub) or pub
+    return cache[pub]

@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
-from kg.extract.dates import dates_in_sentence, resolve_date
+from kg.extract.dates import (dates_in_sentence, is_current_context, modified_noun, reference_date,
+                              resolve_date)
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
@@ -59,6 +60,7 @@ class _Draft:
     tentative: bool = False  # dropped unless a later sentence refers back to it
     fresh: bool = False  # told as another event: 'a separate attack', 'another raid'
     own_figures: bool = False  # figures told in its own sentence (not added by later ones)
+    current: bool = False  # told with no date, as current news ('has commenced', 'are leaving')
 
 
 def negated(token: Token) -> bool:
@@ -883,6 +885,8 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" or reported else set()
     ranked = []
     for span, value in dates:
+        if _date_of_other_noun(span, trigger):
+            continue  # "the withdrawal follows the March decision": the decision's date
         date_verb = _clause_verb(span.root)
         if reported and span.root.head.i != trigger.i and _statement_date(span, date_verb, trigger):
             continue  # "two sources said on Sunday that nine soldiers were killed": when it was said
@@ -890,8 +894,8 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
             ranked.append((0, span, value))
         elif date_verb.i in ancestors:
             ranked.append((1, span, value))
-    if not ranked and alone and len(dates) == 1 and not (reported and _statement_date(
-            dates[0][0], _clause_verb(dates[0][0].root), trigger)):
+    if not ranked and alone and len(dates) == 1 and not _date_of_other_noun(dates[0][0], trigger) \
+            and not (reported and _statement_date(dates[0][0], _clause_verb(dates[0][0].root), trigger)):
         ranked.append((2, *dates[0]))
     if not ranked:
         return None
@@ -899,6 +903,20 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     if _future(trigger):
         return resolve_date(span.text, published, future=True) or value
     return value
+
+
+#: doc.user_data key: indexes of the events whose date is the story's year, not one the text gives
+REFERENCE_DATED = "ckg_reference_dated"
+
+_EVENT_NOUNS = frozenset().union(*(nouns for _, nouns, _ in TRIGGERS))
+
+
+def _date_of_other_noun(span: Span, trigger: Token) -> bool:
+    """A date said before a noun that is neither the trigger nor another word for an event ('the
+    March decision', 'the 2018 peace deal', 'last year's election') dates that noun."""
+    noun = modified_noun(span)
+    return noun is not None and noun.i != trigger.i and noun.lemma_.lower() not in _EVENT_NOUNS and \
+        noun.lower_ not in _EVENT_NOUNS
 
 
 def _statement_date(span: Span, date_verb: Token, trigger: Token) -> bool:
@@ -1084,10 +1102,11 @@ class EventReader:
         self.doc = doc
         self.claims = {ids[0] for _, ids in _dependency_matcher(doc.vocab, "claim_responsibility")(doc)}
         self.ents = ents
-        self.published = published
+        self.published = reference_date(doc, published)  # the dateline's day, else publication
         self.drafts: list[_Draft] = []
         self.last_place: dict[str, str] = {}
         self.hit: dict[int, set[str]] = {}  # id(event) -> armed groups whose fighters were victims
+        self.reference_dated: set[int] = set()  # id(event) of events dated by the story's year
 
     def read(self) -> list[Event]:
         last_category: str | None = None
@@ -1097,7 +1116,11 @@ class EventReader:
         self._merge_unplaced()
         events = [self._finish(d) for d in self.drafts if self._keep(d)]
         # an attack with nowhere to put it, not even the article's country, is not kept
-        return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
+        events = [ev for ev in events if ev.place is not None or ev.type != "Attack"]
+        # which events are dated by the story's year, not by the text (partnerships take no
+        # since/until from them): indexes into the list, kept as plain data on the doc
+        self.doc.user_data[REFERENCE_DATED] = [i for i, ev in enumerate(events) if id(ev) in self.reference_dated]
+        return events
 
     # ------------------------------------------------------------------
     def _merge_retold(self) -> None:
@@ -1360,7 +1383,8 @@ class EventReader:
                    confidence=VERB_CONF if trig.token.pos_ == "VERB" else NOUN_CONF)
         self._merge_roles(ev, roles)
         self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative,
-                                  fresh=_told_as_another(trig.token), own_figures=bool(casualties)))
+                                  fresh=_told_as_another(trig.token), own_figures=bool(casualties),
+                                  current=date is None and is_current_context(trig.token)))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:
@@ -1553,6 +1577,10 @@ class EventReader:
                            (ents.state_of(k) or k) not in victims]
         if draft.extra:
             ev.evidence = " ".join([ev.evidence] + draft.extra)
+        if ev.date is None and draft.current and self.published is not None:
+            # told as current news with no date of its own: the year of the story, no finer
+            ev.date = str(self.published.year)
+            self.reference_dated.add(id(ev))
         return ev
 
 

@@ -18,7 +18,7 @@ from kg import geo
 from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, is_future_context
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
-from kg.extract.events import _clause_verb, negated
+from kg.extract.events import REFERENCE_DATED, _clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.wordlists import matched_tokens
 from kg.model import Event, Partnership, Relation
@@ -297,7 +297,10 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
     for backer, backed, evidence in _backing(doc, ents):
         state(backer, backed, "Active", evidence, 0.8)
 
-    for ev in events:
+    by_reference = set(doc.user_data.get(REFERENCE_DATED, ()))
+    for index, ev in enumerate(events):
+        # a date that is only the story's year is not a date of the relation
+        ev_date = None if index in by_reference else ev.date
         host = ents.state_of(ev.place) if ev.place else None
         if ev.type == "Attack" and len(ev.perpetrators) > 1:
             # "the United States and Britain launched strikes", "M23 fighters and Rwandan troops
@@ -310,10 +313,10 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if ev.type == "Withdrawal" and host:
             for p in ev.participants:
                 if p != host:
-                    state(host, p, "Ended", ev.evidence, 0.8, date=ev.date)
+                    state(host, p, "Ended", ev.evidence, 0.8, date=ev_date)
         elif ev.type == "Deployment" and host:
             for p in ev.participants:
-                state(host, p, "Active", ev.evidence, 0.8, date=ev.date)
+                state(host, p, "Active", ev.evidence, 0.8, date=ev_date)
         elif ev.type == "Agreement":
             # a peace deal with insurgents ends fighting; it does not make them partners
             ps = [p for p in ev.participants if not ents.insurgent(p)]
