@@ -396,6 +396,9 @@ def test_timeline_entry_is_the_reference_of_its_own_line_only(blank):
     ("The pullout began after last year's election.", "last year's", "election"),
     ("Troops left the town in March.", "March", None),
     ("Rebels attacked the camp on Sunday.", "Sunday", None),
+    ("Rebels attacked the camp early on Sunday morning.", "Sunday", None),
+    ("Rebels attacked the camp on Saturday night.", "Saturday", None),
+    ("The Saturday night raid on the camp killed four.", "Saturday", "raid"),
 ])
 def test_modified_noun(nlp, text, date, noun):
     doc = nlp(text)
@@ -484,3 +487,14 @@ def test_a_partnership_takes_no_since_or_until_from_the_story_s_year(extractor):
     assert [e.date for e in x.events if e.type == "Withdrawal"] == ["2025"]
     pairs = [p for p in x.partnerships if "state/angola" in p.partners]
     assert pairs and all(p.since is None and p.until is None for p in pairs)
+
+
+@pytest.mark.parametrize("text, date", [
+    ("Mali and Russia signed the March 2 agreement in Moscow.", "2025-03-02"),
+    ("Rebels killed 12 soldiers in the Sunday attack on the base in Sake.", "2025-04-27"),
+    ("Rebels killed 12 soldiers early on Sunday morning in Sake.", "2025-04-27"),
+    ("Twelve people died in the Monday incident in Sake.", "2025-04-28"),
+])
+def test_a_date_of_the_event_s_own_noun_is_kept(extractor, text, date):
+    x = _events(extractor, text, "2025-04-30")
+    assert date in [e.date for e in x.events]

@@ -647,6 +647,10 @@ def _dateline(text: str, pub: Date | None) -> tuple[int, Date] | None:
 #: the dependencies of a date said before a noun: "the March decision", "the 2018 peace deal",
 #: "last year's election"
 _PREMODIFIER_DEPS = {"compound", "nmod", "amod", "poss", "nummod"}
+#: words for a time that a date phrase runs on into ("Sunday morning", "Saturday night")
+TIME_NOUNS = {"morning", "afternoon", "evening", "night", "nighttime", "dawn", "dusk", "daybreak",
+              "midday", "noon", "midnight", "hour", "hours", "day", "weekend", "week", "month",
+              "year", "time", "period", "overnight", "lunchtime"}
 
 
 def modified_noun(span: Any) -> Any:
@@ -654,9 +658,18 @@ def modified_noun(span: Any) -> Any:
     election" -> election), or None when the phrase stands on its own ("in March", "on Sunday")."""
     root = span.root
     head = root.head
-    if root.dep_ in _PREMODIFIER_DEPS and head.i != root.i and head.i >= span.end and \
-            head.pos_ in ("NOUN", "PROPN"):
-        return head
+    if root.dep_ not in _PREMODIFIER_DEPS or head.i == root.i or head.i < span.end or \
+            head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    # "on Sunday morning", "Saturday night": a time of the day is the date's own word; "the Sunday
+    # morning raid": the noun after it
+    for _ in range(3):
+        if head.lemma_.lower() not in TIME_NOUNS and head.lower_ not in TIME_NOUNS:
+            return head
+        if head.dep_ not in _PREMODIFIER_DEPS or head.head.i == head.i or head.head.i < head.i or \
+                head.head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        head = head.head
     return None
 
 

@@ -908,15 +908,22 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
 #: doc.user_data key: indexes of the events whose date is the story's year, not one the text gives
 REFERENCE_DATED = "ckg_reference_dated"
 
-_EVENT_NOUNS = frozenset().union(*(nouns for _, nouns, _ in TRIGGERS))
+#: nouns a date may be said of and still be the event's ("the Monday incident", "Tuesday's violence")
+_EVENT_NOUNS = frozenset().union(*(nouns for _, nouns, _ in TRIGGERS)) | {
+    "incident", "event", "events", "violence", "unrest", "fighting", "operation", "offensive",
+    "shooting", "killing", "killings", "bloodshed", "massacre", "explosion", "blast"}
 
 
 def _date_of_other_noun(span: Span, trigger: Token) -> bool:
-    """A date said before a noun that is neither the trigger nor another word for an event ('the
-    March decision', 'the 2018 peace deal', 'last year's election') dates that noun."""
+    """A date said before a noun that is neither the trigger, nor another word for an event, nor
+    what the trigger verb acts on ('signed the March 2 agreement', 'the Sunday raid killed 12')
+    dates that noun: 'the withdrawal follows the March decision', 'last year's election'."""
     noun = modified_noun(span)
-    return noun is not None and noun.i != trigger.i and noun.lemma_.lower() not in _EVENT_NOUNS and \
-        noun.lower_ not in _EVENT_NOUNS
+    if noun is None or noun.i == trigger.i or noun.lemma_.lower() in _EVENT_NOUNS or \
+            noun.lower_ in _EVENT_NOUNS:
+        return False
+    return not (trigger.pos_ == "VERB" and noun.head.i == trigger.i and
+                noun.dep_ in {"dobj", "nsubj", "nsubjpass"})
 
 
 def _statement_date(span: Span, date_verb: Token, trigger: Token) -> bool:
