@@ -498,3 +498,24 @@ def test_a_partnership_takes_no_since_or_until_from_the_story_s_year(extractor):
 def test_a_date_of_the_event_s_own_noun_is_kept(extractor, text, date):
     x = _events(extractor, text, "2025-04-30")
     assert date in [e.date for e in x.events]
+
+
+# --- a partnership's since/until: the text's own dates, in the partner's clause ---------------------
+
+@pytest.mark.parametrize("text, pair, since, until", [
+    ("Niger ended its military cooperation with France in 2023.", "state/france", None, "2023"),
+    # each clause its own partner's dates
+    ("Mali's junta broke off its defence partnership with France in 2022, and has worked with Russia "
+     "since 2021.", "state/france", None, "2022"),
+    ("Burkina Faso has cooperated with Russia since September 2022.", "state/russia", "2022-09", None),
+    ("France's cooperation with Mali lasted until 2022.", "state/france", None, "2022"),
+    ("Mali's partnership with Russia has deepened since the 2021 coup.", "state/russia", "2021", None),
+    ("The partnership between Chad and France, which began in 1960, ended in January 2025.",
+     "state/france", "1960", "2025-01"),
+    # no date in the text: none, whatever the publication date
+    ("Chad has ended its defence pact with France.", "state/france", None, None),
+])
+def test_partnership_since_and_until_from_the_text(extractor, text, pair, since, until):
+    x = _events(extractor, text, "2025-03-10")
+    got = [(p.since, p.until) for p in x.partnerships if pair in p.partners]
+    assert got == [(since, until)]
