@@ -519,3 +519,25 @@ def test_partnership_since_and_until_from_the_text(extractor, text, pair, since,
     x = _events(extractor, text, "2025-03-10")
     got = [(p.since, p.until) for p in x.partnerships if pair in p.partners]
     assert got == [(since, until)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a month-level entry: the line's days take its year (published June 2024: not 2024-05-13)
+    ("Key events.\nMay 2023 - Fighting erupts. On May 13, a drone strike kills 26 people.",
+     ["2023-05", "2023-05-13"]),
+    # a day-level entry: the line's weekday counts from it
+    ("Key events.\nNov. 4, 2020 - Rebels attack a base. The army hits back on Friday.",
+     ["2020-11-04", "2020-10-30"]),
+    # (a bare year is the model's to find; without it only the later sentence's month is read)
+    ("Key events.\n2019: Rebels seize the town. In March, the army retakes it.", ["2019-03"]),
+    # the next line, with no entry date of its own, counts from publication again
+    ("Key events.\nMay 2023 - Fighting erupts.\nOn May 13, a drone strike kills 26 people.",
+     ["2023-05", "2024-05-13"]),
+])
+def test_timeline_entry_is_the_reference_of_its_line(blank, text, expected):
+    doc = blank(text)
+    for token in doc[1:]:  # line starts, as the ckg_lines component marks them
+        if "\n" in doc[token.i - 1].text_with_ws:
+            token.is_sent_start = True
+    values = [v for s in doc.sents for _, v in dates_in_sentence(s, PUB)]
+    assert values == expected

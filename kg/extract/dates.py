@@ -589,6 +589,10 @@ def dates_in_sentence(sent: Any, published: Any = None,
     if dateline is not None:
         # "GOMA, Feb 10 (Reuters) - ... on Sunday": the dateline's day is the reference
         pub = dateline[1]
+    else:
+        # "Aug. 2023 - Fighting erupts ... On Aug. 13, a drone strike ...": a timeline entry's
+        # date is the reference of the rest of its line
+        pub = _timeline_entry(doc.text, sent.start_char, pub) or pub
     spans: list[Any] = []
     for ent in getattr(sent, "ents", ()):
         if ent.label_ in ("DATE", "TIME"):
@@ -746,3 +750,31 @@ def reference_date(doc: Any, published: Any = None) -> Date | None:
     if pub not in cache:
         cache[pub] = article_dateline(doc.text, pub) or pub
     return cache[pub]
+
+
+#: a timeline entry opening a line: "Nov. 4, 2020 - ", "Aug. 2023 - ", "Nov. 28-29 - ", "2019: "
+_TIMELINE = re.compile(
+    r"^\s*(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2})?"
+    r"(?:,?\s+(?:19|20)\d{2})?"
+    r"|\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?\s+(?:" + _FB_MONTH + r")\.?(?:,?\s+(?:19|20)\d{2})?"
+    r"|(?:" + _FB_MONTH + r")\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2})\s*[-\u2013\u2014:]\s")
+
+
+def _timeline_entry(text: str, start: int, pub: Date | None) -> Date | None:
+    """The reference day a timeline entry gives the later sentences of its line: its day, or for
+    a month or a year the last day of it (what the line tells happened within it)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start >= start:
+        return None  # the entry's own sentence: its date is said in it
+    m = _TIMELINE.match(text[line_start:start])
+    if m is None:
+        return None
+    value = resolve_date(m.group("date"), pub)
+    if value is None:
+        return None
+    if len(value) == 10:
+        return parse_iso_date(value)
+    y, mth = int(value[:4]), int(value[5:7]) if len(value) == 7 else 12
+    nxt = Date(y + 1, 1, 1) if mth == 12 else Date(y, mth + 1, 1)
+    return nxt - _dt.timedelta(days=1)
