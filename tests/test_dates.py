@@ -541,3 +541,19 @@ def test_timeline_entry_is_the_reference_of_its_line(blank, text, expected):
             token.is_sent_start = True
     values = [v for s in doc.sents for _, v in dates_in_sentence(s, PUB)]
     assert values == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The president was re-elected in December. Rebels, who at the time held the north, attacked.",
+     ["2023-12", "2023-12"]),
+    ("Rebels seized the bridge on Sunday. On the same day, drones struck the port.",
+     ["2024-06-09", "2024-06-09"]),
+    ("Rebels seized the bridge on 3 March 2022. That year, the army lost the north.",
+     ["2022-03-03", "2022"]),
+    # "that day" after a month: no day to point at
+    ("Rebels seized the bridge in March. That day is remembered.", ["2024-03"]),
+    # nothing told before: nothing to point at
+    ("At the time, rebels held the north.", []),
+])
+def test_anaphoric_dates_point_at_the_date_told_before(blank, text, expected):
+    assert _blank_dates(blank, text) == expected

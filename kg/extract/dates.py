@@ -567,7 +567,7 @@ def _extend(span: Any) -> Any:
 
 
 def dates_in_sentence(sent: Any, published: Any = None,
-                      future: bool | None = None) -> list[tuple[Any, str]]:
+                      future: bool | None = None, anaphora: bool = True) -> list[tuple[Any, str]]:
     """Date phrases of a sentence with their resolved values, in order.
 
     Uses the model's DATE (and TIME, for "Tuesday night", "last night")
@@ -626,6 +626,48 @@ def dates_in_sentence(sent: Any, published: Any = None,
     if len(out) > 1:
         # "in an overnight raid on Sunday": the night is Sunday's, not the one before publication
         out = [(span, value) for span, value in out if span.text.lower() != "overnight"]
+    if anaphora:
+        out = sorted(out + _anaphoric_dates(sent, published, out), key=lambda d: d[0].start)
+    return out
+
+
+#: words that point back at the time just told: "at the time", "that day", "the same month",
+#: "since then"; the unit says the precision kept
+_ANAPHOR = re.compile(
+    r"\b(?:at (?:the|that) time|by then|since then|until then|"
+    r"(?:on )?(?:that|the same) (?P<unit>day|night|morning|week|month|year))\b", re.I)
+
+
+def _anaphoric_dates(sent: Any, published: Any, found: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """'which at the time controlled the north', 'on the same day', 'that year': the date told
+    last in the two sentences before, at the precision the words keep ('that year': its year)."""
+    doc = sent.doc
+    matches = [m for m in _ANAPHOR.finditer(sent.text)]
+    if not matches:
+        return []
+    before: str | None = None
+    prev = sent
+    for _ in range(2):
+        if prev.start == 0:
+            break
+        prev = doc[prev.start - 1].sent
+        values = [v for _, v in dates_in_sentence(prev, published, anaphora=False)]
+        if values:
+            before = values[-1]
+            break
+    if before is None:
+        return []
+    out = []
+    for m in matches:
+        span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                             alignment_mode="expand")
+        if span is None or any(span.start < s.end and s.start < span.end for s, _ in found):
+            continue
+        unit = (m.group("unit") or "").lower()
+        value = before[:4] if unit == "year" else before[:7] if unit in ("month", "week") else before
+        if unit in ("day", "night", "morning") and len(before) < 10:
+            continue  # "that day" after "in March": no day to point at
+        out.append((span, value))
     return out
 
 
