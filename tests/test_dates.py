@@ -557,3 +557,19 @@ def test_timeline_entry_is_the_reference_of_its_line(blank, text, expected):
 ])
 def test_anaphoric_dates_point_at_the_date_told_before(blank, text, expected):
     assert _blank_dates(blank, text) == expected
+
+
+@pytest.mark.parametrize("text, published, date", [
+    # current news told by a dated statement: the month of the statement
+    ("An attack on a village in Gezira has killed 40 people, an activist group said on Thursday.",
+     "2024-06-14", "2024-06"),
+    # the statement's day is at a month's start: the news may be last month's, so only the year
+    ("An attack on a village in Gezira has killed 40 people, an activist group said on Monday.",
+     "2024-07-02", "2024"),
+    # no statement date: the year
+    ("An attack on a village in Gezira has killed 40 people, an activist group said.", "2024-06-14",
+     "2024"),
+])
+def test_current_news_told_by_a_dated_statement(extractor, text, published, date):
+    attacks = [e for e in _events(extractor, text, published).events if e.type == "Attack"]
+    assert [e.date for e in attacks] == [date]

@@ -60,7 +60,9 @@ class _Draft:
     tentative: bool = False  # dropped unless a later sentence refers back to it
     fresh: bool = False  # told as another event: 'a separate attack', 'another raid'
     own_figures: bool = False  # figures told in its own sentence (not added by later ones)
-    current: bool = False  # told with no date, as current news ('has commenced', 'are leaving')
+    #: told with no date of its own, as current news ('has commenced', 'are leaving'): the date
+    #: that says, at the precision known (the story's year, or the month of the statement telling it)
+    current: str | None = None
 
 
 def negated(token: Token) -> bool:
@@ -905,6 +907,9 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     return value
 
 
+#: how old news told in the present perfect may be ('has killed 100, a group said on Thursday')
+HOT_NEWS_DAYS = 3
+
 #: doc.user_data key: indexes of the events whose date is the story's year, not one the text gives
 REFERENCE_DATED = "ckg_reference_dated"
 
@@ -1039,6 +1044,12 @@ def _told_as_another(trigger: Token) -> bool:
                for c in verb.children)
 
 
+def _take_current(into: _Draft, other: _Draft) -> None:
+    """Merging a retelling: the more precise of the two current-news dates."""
+    if other.current and len(other.current) > len(into.current or ""):
+        into.current = other.current
+
+
 def _add_figures(ev: Event, figures: list[Casualty]) -> None:
     """Add the figures ``ev`` does not have yet (same type, count and category)."""
     have = {(c.type, c.count, c.category) for c in ev.casualties}
@@ -1114,6 +1125,7 @@ class EventReader:
         self.last_place: dict[str, str] = {}
         self.hit: dict[int, set[str]] = {}  # id(event) -> armed groups whose fighters were victims
         self.reference_dated: set[int] = set()  # id(event) of events dated by the story's year
+        self.sent_dates: list[tuple[Span, str]] = []  # the dates of the sentence being read
 
     def read(self) -> list[Event]:
         last_category: str | None = None
@@ -1149,6 +1161,7 @@ class EventReader:
                 first.place, same.place_rank = ev.place, d.place_rank
             if ev.date and (not first.date or len(ev.date) > len(first.date)):
                 first.date, same.dated = ev.date, True
+            _take_current(same, d)
             self._merge_roles(first, {"perpetrators": ev.perpetrators, "targets": ev.targets,
                                       "participants": ev.participants,
                                       "hit": sorted(self.hit.get(id(ev), ()))})
@@ -1187,6 +1200,7 @@ class EventReader:
                 continue
             if ev.date and (not first.date or len(ev.date) > len(first.date)):
                 first.date, prev.dated = ev.date, True
+            _take_current(prev, d)
             # a claim by another side ('the rebels said they had killed 47 soldiers') adds its figures,
             # not a second attacker
             others = self._other_side(first, ev)
@@ -1217,6 +1231,20 @@ class EventReader:
                 if m.actor_key not in previous.event.perpetrators:
                     previous.event.perpetrators.append(m.actor_key)
 
+    def _current_date(self, trigger: Token) -> str | None:
+        """The date of an event told as current news with no date of its own ('has killed up to
+        100 people', 'are leaving'): the month of the day the statement telling it was made ('...,
+        a group said on Thursday') when the days just before it (news told in the present perfect
+        is a day or two old) are in the same month; else the story's year, no finer."""
+        if self.published is None or not is_current_context(trigger):
+            return None
+        for span, value in self.sent_dates:
+            if len(value) == 10 and _statement_date(span, _clause_verb(span.root), trigger):
+                day = dt.date.fromisoformat(value)
+                if (day - dt.timedelta(days=HOT_NEWS_DAYS)).month == day.month and day <= self.published:
+                    return value[:7]
+        return str(self.published.year)
+
     def _last_day(self) -> dt.date | None:
         """The day of the latest event told with a full date: what 'the following day' counts from."""
         for d in reversed(self.drafts):
@@ -1236,6 +1264,7 @@ class EventReader:
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
+        self.sent_dates = dates
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
             if (trig.token.tag_ == "NNS" or trig.type == "Attack") and _running_total(trig.token):
@@ -1380,6 +1409,9 @@ class EventReader:
                 ev.place, previous.place_rank = place_key, rank
             if date and not previous.dated:
                 ev.date, previous.dated = date, True
+            current = self._current_date(trig.token) if date is None else None
+            if current and len(current) > len(previous.current or ""):
+                previous.current = current  # the retelling says when it was told
             self._merge_roles(ev, roles)
             _add_figures(ev, [c for c, _ in casualties])
             previous.extra.append(sent.text.strip())
@@ -1391,7 +1423,7 @@ class EventReader:
         self._merge_roles(ev, roles)
         self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative,
                                   fresh=_told_as_another(trig.token), own_figures=bool(casualties),
-                                  current=date is None and is_current_context(trig.token)))
+                                  current=self._current_date(trig.token) if date is None else None))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:
@@ -1584,9 +1616,8 @@ class EventReader:
                            (ents.state_of(k) or k) not in victims]
         if draft.extra:
             ev.evidence = " ".join([ev.evidence] + draft.extra)
-        if ev.date is None and draft.current and self.published is not None:
-            # told as current news with no date of its own: the year of the story, no finer
-            ev.date = str(self.published.year)
+        if ev.date is None and draft.current:
+            ev.date = draft.current
             self.reference_dated.add(id(ev))
         return ev
 
