@@ -105,7 +105,6 @@ def test_resolve_date(text, expected):
         "two days later",
         "the following day",
         "the same day",
-        "a few days ago",
         "several weeks ago",
         "in recent weeks",
         "the past week",
@@ -573,3 +572,19 @@ def test_anaphoric_dates_point_at_the_date_told_before(blank, text, expected):
 def test_current_news_told_by_a_dated_statement(extractor, text, published, date):
     attacks = [e for e in _events(extractor, text, published).events if e.type == "Attack"]
     assert [e.date for e in attacks] == [date]
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # within the week before: its month when the week is in it, else its year, else nothing
+    ("in recent days", "2026-02-10", "2026-02"),
+    ("a few days ago", "2026-02-10", "2026-02"),
+    ("over the past few days", "2026-02-10", "2026-02"),
+    ("several days ago", "2026-02-03", "2026"),
+    ("in recent days", "2026-01-03", None),
+    ("earlier in the week", "2026-02-03", "2026-02"),  # Tuesday: the week began on 2 February
+    ("earlier in the week", "2026-03-01", "2026"),  # Sunday: it began on 23 February
+    # anchored to another event, not to the story: nothing
+    ("several days earlier", "2026-02-10", None),
+])
+def test_vague_recent_phrases(text, published, expected):
+    assert resolve_date(text, published) == expected

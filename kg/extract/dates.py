@@ -100,6 +100,9 @@ _P_AGO = re.compile(
 _P_REL_UNIT = re.compile(
     r"\b(last|past|previous|preceding|this|next|coming|current|following|same)\s+"
     r"(week|weekend|month|year)\b")
+#: "in recent days", "over the past few days", "in the last several days", "earlier in the week"
+_P_RECENT = re.compile(r"\b(?:(?:in|over|during) (?:the )?(?:recent|past|last)(?: (?:few|several|couple of))? days"
+                       r"|earlier in the week)\b")
 _P_WEEKEND = re.compile(r"\b(?:over|at|during|on)\s+the\s+weekend\b")
 _P_YEAR_NUMS = re.compile(r"(?<![\w.,])" + _YEAR + r"(?:/\d{2,4})?(?![\w'])(?![,.]\d)")
 
@@ -187,6 +190,8 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
     for m in _P_WEEKDAY.finditer(t):
         found.append(_Comp(m.start(), m.end(), 1, "weekday",
                            (m.group(1), _WEEKDAYS[m.group(2)])))
+    for m in _P_RECENT.finditer(t):
+        found.append(_Comp(m.start(), m.end(), 1.5, "recent", ("week" in m.group(0),)))
     for m in _P_WEEKEND.finditer(t):
         found.append(_Comp(m.start(), m.end(), 1, "weekend", ("the",)))
     for m in _P_AGO.finditer(t):
@@ -310,6 +315,15 @@ def _year_context(comps: list[_Comp], pub: Date | None) -> int | None:
     return None
 
 
+def _recent(pub: Date, days: int) -> str | None:
+    """A time within the ``days`` before ``pub``, at the precision that still holds: its month
+    when those days are all in it, else its year, else nothing."""
+    start = pub - _dt.timedelta(days=days)
+    if (start.year, start.month) == (pub.year, pub.month):
+        return _iso(pub.year, pub.month)
+    return _iso(pub.year) if start.year == pub.year else None
+
+
 def _weekday_date(wd: int, mod: str | None, pub: Date, future: bool) -> Date:
     if mod in ("next", "coming", "following") or (future and mod not in ("last", "past", "previous")):
         delta = (wd - pub.weekday()) % 7
@@ -382,10 +396,13 @@ def _resolve_comp(c: _Comp, comps: list[_Comp], pub: Date | None, future: bool) 
         if mod == "this" and pub.weekday() in (5, 6):
             delta = pub.weekday() - 5
         return (pub - _dt.timedelta(days=delta)).isoformat()
+    if k == "recent":  # the week before; "earlier in the week": since its Monday
+        return _recent(pub, pub.weekday() if c.data[0] else 7)
     if k == "ago":
         n, unit, _word = c.data
         if n is None:
-            return None
+            # "a few days ago", "several days ago": within the week before
+            return _recent(pub, 7) if unit == "day" and _word == "ago" else None
         if unit == "hour":
             return (pub - _dt.timedelta(days=n // 24)).isoformat()
         if unit == "day":
@@ -534,6 +551,8 @@ _FALLBACK_RE = re.compile(
     r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast night|[Oo]vernight)\b"
     r"|\b(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]revious|[Cc]oming)\s+(?:week|weekend|month|year)\b"
     r"|\b(?:[Oo]ver|[Aa]t|[Dd]uring)\s+the\s+weekend\b"
+    r"|\b(?:[Ii]n|[Oo]ver|[Dd]uring)\s+(?:the\s+)?(?:recent|past|last)(?:\s+(?:few|several|couple\s+of))?\s+days\b"
+    r"|\b[Ee]arlier\s+in\s+the\s+week\b"
     r"|\b(?:[\w-]+\s+){1,2}(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|prior)\b"
     r"|\b(?:\d{4}-\d{2}-\d{2})\b"
     r"|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|by|[Ff]rom|[Dd]uring|of)\s+(?:1[89]|20)\d{2}\b(?!s)"
