@@ -588,3 +588,14 @@ def test_current_news_told_by_a_dated_statement(extractor, text, published, date
 ])
 def test_vague_recent_phrases(text, published, expected):
     assert resolve_date(text, published) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("in the last week of May", "2024-05"),
+    ("during the first week of May", "2024-05"),
+    ("since the start of the year", "2024"),
+    ("at the beginning of the month", "2024-06"),
+    ("at the end of last year", "2023"),
+])
+def test_parts_of_a_month_or_year(text, expected):
+    assert resolve_date(text, PUB) == expected

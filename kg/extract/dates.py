@@ -99,7 +99,9 @@ _P_AGO = re.compile(
     r"(ago|earlier|prior|previously|back|before(?=\s*(?:$|[,.;:)])))\b")
 _P_REL_UNIT = re.compile(
     r"\b(last|past|previous|preceding|this|next|coming|current|following|same)\s+"
-    r"(week|weekend|month|year)\b")
+    r"(week|weekend|month|year)\b(?!\s+of\b)"  # "the last week of January" is January's
+    # "the start of the year", "at the end of the month": the reference's own
+    r"|\bthe\s+(?:start|beginning|end|middle|turn)\s+of\s+the\s+(month|year)\b")
 #: "in recent days", "over the past few days", "in the last several days", "earlier in the week"
 _P_RECENT = re.compile(r"\b(?:(?:in|over|during) (?:the )?(?:recent|past|last)(?: (?:few|several|couple of))? days"
                        r"|earlier in the week)\b")
@@ -212,7 +214,7 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
         found.append(_Comp(m.start(2) - tail_len, m.end(), level, "ago",
                            (count, unit, m.group(3))))
     for m in _P_REL_UNIT.finditer(t):
-        mod, unit = m.group(1), m.group(2)
+        mod, unit = (m.group(1), m.group(2)) if m.group(2) else ("this", m.group(3))
         level = 1 if unit == "weekend" else 2 if unit in ("week", "month") else 3
         found.append(_Comp(m.start(), m.end(), level, "relunit", (mod, unit)))
     for m in _P_MONTH.finditer(t):
