@@ -599,3 +599,13 @@ def test_vague_recent_phrases(text, published, expected):
 ])
 def test_parts_of_a_month_or_year(text, expected):
     assert resolve_date(text, PUB) == expected
+
+
+def test_the_reference_day_is_kept_as_plain_data(blank):
+    # doc.user_data travels with the doc (msgpack): no date objects in it
+    doc = blank("GOMA, June 3 (Reuters) - Rebels shelled the town.")
+    assert reference_date(doc, PUB) == dt.date(2024, 6, 3)
+    from spacy.tokens import Doc
+
+    again = Doc(blank.vocab).from_bytes(doc.to_bytes())
+    assert again.user_data["ckg_reference_date"] == {"2024-06-11": "2024-06-03"}

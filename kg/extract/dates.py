@@ -809,10 +809,13 @@ def reference_date(doc: Any, published: Any = None) -> Date | None:
     from: its opening dateline's day when it has one (the day the story was filed, for every
     sentence of it), else the publication date."""
     pub = _as_date(published)
+    # kept as plain strings: doc.user_data is serialised with the doc (msgpack)
     cache = doc.user_data.setdefault("ckg_reference_date", {}) if hasattr(doc, "user_data") else {}
-    if pub not in cache:
-        cache[pub] = article_dateline(doc.text, pub) or pub
-    return cache[pub]
+    key = pub.isoformat() if pub else ""
+    if key not in cache:
+        day = article_dateline(doc.text, pub) or pub
+        cache[key] = day.isoformat() if day else ""
+    return parse_iso_date(cache[key]) if cache[key] else None
 
 
 #: a timeline entry opening a line: "Nov. 4, 2020 - ", "Aug. 2023 - ", "Nov. 28-29 - ", "2019: "
