@@ -3,11 +3,17 @@
 import datetime as dt
 
 import pytest
-
 import spacy
 
-from kg.extract.dates import (article_dateline, dates_in_sentence, is_current_context, modified_noun,
-                              parse_iso_date, reference_date, resolve_date)
+from kg.extract.dates import (
+    article_dateline,
+    dates_in_sentence,
+    is_current_context,
+    modified_noun,
+    parse_iso_date,
+    reference_date,
+    resolve_date,
+)
 
 PUB = dt.date(2024, 6, 11)  # a Tuesday
 
@@ -440,12 +446,12 @@ def _events(extractor, text, published="2026-02-16"):
 
 @pytest.mark.parametrize("text", [
     # published Monday 16 February 2026; the story was filed on Tuesday 10 February
-    "GOMA, Feb 10 (Reuters) - M23 rebels killed 12 soldiers in an attack on an army post in Sake "
-    "on Sunday, the army said.",
-    "GOMA, Democratic Republic of Congo, Feb 10 (Reuters) - Fighting went on around the town.\n\n"
-    "At least 12 soldiers were killed on Sunday when M23 rebels attacked an army post in Sake.",
-    "Rebels attack army post\n\nGOMA, Feb 10 - Fighting went on around the town.\n\n"
-    "M23 rebels killed 12 soldiers in an attack on an army post in Sake on Sunday.",
+    ("GOMA, Feb 10 (Reuters) - M23 rebels killed 12 soldiers in an attack on an army post in Sake "
+     "on Sunday, the army said."),
+    ("GOMA, Democratic Republic of Congo, Feb 10 (Reuters) - Fighting went on around the town.\n\n"
+     "At least 12 soldiers were killed on Sunday when M23 rebels attacked an army post in Sake."),
+    ("Rebels attack army post\n\nGOMA, Feb 10 - Fighting went on around the town.\n\n"
+     "M23 rebels killed 12 soldiers in an attack on an army post in Sake on Sunday."),
 ])
 def test_an_attack_s_weekday_counts_from_the_dateline(extractor, text):
     attacks = [e for e in _events(extractor, text).events if e.casualties]
@@ -504,8 +510,8 @@ def test_a_date_of_the_event_s_own_noun_is_kept(extractor, text, date):
 @pytest.mark.parametrize("text, pair, since, until", [
     ("Niger ended its military cooperation with France in 2023.", "state/france", None, "2023"),
     # each clause its own partner's dates
-    ("Mali's junta broke off its defence partnership with France in 2022, and has worked with Russia "
-     "since 2021.", "state/france", None, "2022"),
+    (("Mali's junta broke off its defence partnership with France in 2022, and has worked with Russia "
+      "since 2021."), "state/france", None, "2022"),
     ("Burkina Faso has cooperated with Russia since September 2022.", "state/russia", "2022-09", None),
     ("France's cooperation with Mali lasted until 2022.", "state/france", None, "2022"),
     ("Mali's partnership with Russia has deepened since the 2021 coup.", "state/russia", "2021", None),

@@ -158,7 +158,7 @@ def _normalise(text: str, lower: bool = True) -> str:
 class _Comp:
     __slots__ = ("start", "end", "level", "kind", "data")
 
-    def __init__(self, start: int, end: int, level: int, kind: str, data: tuple):
+    def __init__(self, start: int, end: int, level: float, kind: str, data: tuple):
         self.start, self.end, self.level, self.kind, self.data = start, end, level, kind, data
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
@@ -656,7 +656,7 @@ def dates_in_sentence(sent: Any, published: Any = None,
 #: "since then"; the unit says the precision kept
 _ANAPHOR = re.compile(
     r"\b(?:at (?:the|that) time|by then|since then|until then|"
-    r"(?:on )?(?:that|the same) (?P<unit>day|night|morning|week|month|year))\b", re.I)
+    r"(?:on )?(?:that|the same) (?P<unit>day|night|morning|week|month|year))\b", re.IGNORECASE)
 
 
 def _anaphoric_dates(sent: Any, published: Any, found: list[tuple[Any, str]]) -> list[tuple[Any, str]]:

@@ -19,8 +19,13 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
-from kg.extract.dates import (dates_in_sentence, is_current_context, modified_noun, reference_date,
-                              resolve_date)
+from kg.extract.dates import (
+    dates_in_sentence,
+    is_current_context,
+    modified_noun,
+    reference_date,
+    resolve_date,
+)
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
