@@ -615,3 +615,18 @@ def test_the_reference_day_is_kept_as_plain_data(blank):
 
     again = Doc(blank.vocab).from_bytes(doc.to_bytes())
     assert again.user_data["ckg_reference_date"] == {"2024-06-11": "2024-06-03"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # published 11 June 2024: the day before the day told, not the day before publication
+    ("Rebels attacked the town on 3 June. The previous day, they had shelled the camp.",
+     ["2024-06-03", "2024-06-02"]),
+    ("Rebels attacked the town on 3 June, and the day before, they shelled the camp.",
+     ["2024-06-03", "2024-06-02"]),
+    ("Rebels attacked the town on Sunday. The previous day, they shelled the camp.",
+     ["2024-06-09", "2024-06-08"]),
+    # nothing told before: the day before the story's
+    ("The previous day, rebels shelled the camp.", ["2024-06-10"]),
+])
+def test_the_previous_day_counts_from_the_day_told(blank, text, expected):
+    assert _blank_dates(blank, text) == expected

@@ -555,6 +555,7 @@ _FALLBACK_RE = re.compile(
     r"|\b(?:[Oo]ver|[Aa]t|[Dd]uring)\s+the\s+weekend\b"
     r"|\b(?:[Ii]n|[Oo]ver|[Dd]uring)\s+(?:the\s+)?(?:recent|past|last)(?:\s+(?:few|several|couple\s+of))?\s+days\b"
     r"|\b[Ee]arlier\s+in\s+the\s+week\b"
+    r"|\b[Tt]he\s+(?:previous|preceding)\s+(?:day|night)\b|\b[Tt]he\s+(?:day|night)\s+before(?=\s*[,.;:])"
     r"|\b(?:[\w-]+\s+){1,2}(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|prior)\b"
     r"|\b(?:\d{4}-\d{2}-\d{2})\b"
     r"|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|by|[Ff]rom|[Dd]uring|of)\s+(?:1[89]|20)\d{2}\b(?!s)"
@@ -649,7 +650,41 @@ def dates_in_sentence(sent: Any, published: Any = None,
         out = [(span, value) for span, value in out if span.text.lower() != "overnight"]
     if anaphora:
         out = sorted(out + _anaphoric_dates(sent, published, out), key=lambda d: d[0].start)
+        out = _day_before(sent, published, out)
     return out
+
+
+_DAY_BEFORE = re.compile(r"the (?:previous|preceding) (?:day|night)|the (?:day|night) before",
+                         re.IGNORECASE)
+
+
+def _day_before(sent: Any, published: Any, out: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """'The previous day', 'the day before' count back from the day told last (earlier in the
+    sentence, or in the two sentences before), not from the story's day: 'Rebels attacked Sake
+    on March 3. The previous day they had shelled Goma' is March 2. With no day told before, the
+    day before the story's."""
+    fixed = []
+    for i, (span, value) in enumerate(out):
+        if _DAY_BEFORE.fullmatch(span.text.strip()) and len(value) == 10:
+            anchor = next((v for _, v in reversed(out[:i]) if len(v) == 10), None) or \
+                _last_day_before(sent, published)
+            if anchor is not None:
+                value = (parse_iso_date(anchor) - _dt.timedelta(days=1)).isoformat()
+        fixed.append((span, value))
+    return fixed
+
+
+def _last_day_before(sent: Any, published: Any) -> str | None:
+    """The last full date told in the two sentences before ``sent``."""
+    doc, prev = sent.doc, sent
+    for _ in range(2):
+        if prev.start == 0:
+            return None
+        prev = doc[prev.start - 1].sent
+        days = [v for _, v in dates_in_sentence(prev, published, anaphora=False) if len(v) == 10]
+        if days:
+            return days[-1]
+    return None
 
 
 #: words that point back at the time just told: "at the time", "that day", "the same month",
