@@ -630,3 +630,12 @@ def test_the_reference_day_is_kept_as_plain_data(blank):
 ])
 def test_the_previous_day_counts_from_the_day_told(blank, text, expected):
     assert _blank_dates(blank, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Since the coup in Niger, the junta has expelled French troops and courted Russia.",
+    "Mali has turned to Russia after the withdrawal of French troops.",
+])
+def test_an_event_named_in_passing_is_not_current_news(extractor, text):
+    x = _events(extractor, text, "2025-04-30")
+    assert all(e.date != "2025" for e in x.events if e.type == ("Coup" if "coup" in text else "Withdrawal"))

@@ -912,6 +912,9 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     return value
 
 
+#: prepositions that make an event the time of another ('since the coup', 'after the withdrawal')
+_TIME_PREPS = {"since", "after", "before", "following", "until", "till", "upon", "prior", "ahead"}
+
 #: how old news told in the present perfect may be ('has killed 100, a group said on Thursday')
 HOT_NEWS_DAYS = 3
 
@@ -1243,6 +1246,8 @@ class EventReader:
         is a day or two old) are in the same month; else the story's year, no finer."""
         if self.published is None or not is_current_context(trigger):
             return None
+        if trigger.pos_ != "VERB" and any(n.lower_ in _TIME_PREPS for n in _below(trigger, _clause_verb(trigger), 8)):
+            return None  # "since the coup, the junta has ...": the event is the time of something else
         for span, value in self.sent_dates:
             if len(value) == 10 and _statement_date(span, _clause_verb(span.root), trigger):
                 day = dt.date.fromisoformat(value)
