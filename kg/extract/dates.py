@@ -43,6 +43,9 @@ __all__ = [
     "dates_in_sentence",
     "parse_iso_date",
     "is_future_context",
+    "reference_date",
+    "modified_noun",
+    "is_current_context",
 ]
 
 Date = _dt.date
@@ -96,7 +99,12 @@ _P_AGO = re.compile(
     r"(ago|earlier|prior|previously|back|before(?=\s*(?:$|[,.;:)])))\b")
 _P_REL_UNIT = re.compile(
     r"\b(last|past|previous|preceding|this|next|coming|current|following|same)\s+"
-    r"(week|weekend|month|year)\b")
+    r"(week|weekend|month|year)\b(?!\s+of\b)"  # "the last week of January" is January's
+    # "the start of the year", "at the end of the month": the reference's own
+    r"|\bthe\s+(?:start|beginning|end|middle|turn)\s+of\s+the\s+(month|year)\b")
+#: "in recent days", "over the past few days", "in the last several days", "earlier in the week"
+_P_RECENT = re.compile(r"\b(?:(?:in|over|during) (?:the )?(?:recent|past|last)(?: (?:few|several|couple of))? days"
+                       r"|earlier in the week)\b")
 _P_WEEKEND = re.compile(r"\b(?:over|at|during|on)\s+the\s+weekend\b")
 _P_YEAR_NUMS = re.compile(r"(?<![\w.,])" + _YEAR + r"(?:/\d{2,4})?(?![\w'])(?![,.]\d)")
 
@@ -183,6 +191,8 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
     for m in _P_WEEKDAY.finditer(t):
         found.append(_Comp(m.start(), m.end(), 1, "weekday",
                            (m.group(1), _WEEKDAYS[m.group(2)])))
+    for m in _P_RECENT.finditer(t):
+        found.append(_Comp(m.start(), m.end(), 1.5, "recent", ("week" in m.group(0),)))
     for m in _P_WEEKEND.finditer(t):
         found.append(_Comp(m.start(), m.end(), 1, "weekend", ("the",)))
     for m in _P_AGO.finditer(t):
@@ -203,7 +213,7 @@ def _components(t: str, orig: str | None = None) -> list[_Comp]:
         found.append(_Comp(m.start(2) - tail_len, m.end(), level, "ago",
                            (count, unit, m.group(3))))
     for m in _P_REL_UNIT.finditer(t):
-        mod, unit = m.group(1), m.group(2)
+        mod, unit = (m.group(1), m.group(2)) if m.group(2) else ("this", m.group(3))
         level = 1 if unit == "weekend" else 2 if unit in ("week", "month") else 3
         found.append(_Comp(m.start(), m.end(), level, "relunit", (mod, unit)))
     for m in _P_MONTH.finditer(t):
@@ -306,6 +316,15 @@ def _year_context(comps: list[_Comp], pub: Date | None) -> int | None:
     return None
 
 
+def _recent(pub: Date, days: int) -> str | None:
+    """A time within the ``days`` before ``pub``, at the precision that still holds: its month
+    when those days are all in it, else its year, else nothing."""
+    start = pub - _dt.timedelta(days=days)
+    if (start.year, start.month) == (pub.year, pub.month):
+        return _iso(pub.year, pub.month)
+    return _iso(pub.year) if start.year == pub.year else None
+
+
 def _weekday_date(wd: int, mod: str | None, pub: Date, future: bool) -> Date:
     if mod in ("next", "coming", "following") or (future and mod not in ("last", "past", "previous")):
         delta = (wd - pub.weekday()) % 7
@@ -378,10 +397,13 @@ def _resolve_comp(c: _Comp, comps: list[_Comp], pub: Date | None, future: bool) 
         if mod == "this" and pub.weekday() in (5, 6):
             delta = pub.weekday() - 5
         return (pub - _dt.timedelta(days=delta)).isoformat()
+    if k == "recent":  # the week before; "earlier in the week": since its Monday
+        return _recent(pub, pub.weekday() if c.data[0] else 7)
     if k == "ago":
         n, unit, _word = c.data
         if n is None:
-            return None
+            # "a few days ago", "several days ago": within the week before
+            return _recent(pub, 7) if unit == "day" and _word == "ago" else None
         if unit == "hour":
             return (pub - _dt.timedelta(days=n // 24)).isoformat()
         if unit == "day":
@@ -483,6 +505,35 @@ def is_future_context(span: Any) -> bool:
     return False
 
 
+_NONFINITE_DEPS = {"advcl", "xcomp", "acl", "conj", "pcomp"}
+
+
+def is_current_context(span: Any) -> bool:
+    """True when the clause governing ``span`` tells something as current news: the present
+    perfect ("has commenced the withdrawal", "have been killed"), the present progressive ("are
+    leaving", "is being carried out") or the simple present ("the withdrawal follows"); not the
+    past ("withdrew", "was retaken"), the future or a modal ("could leave")."""
+    tok = span.root if hasattr(span, "root") else span
+    if is_future_context(span):
+        return False
+    for _ in range(2):
+        verb = tok
+        for _ in range(6):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        auxes = sorted((c for c in verb.children if c.dep_ in ("aux", "auxpass")), key=lambda c: c.i)
+        if any(a.tag_ == "MD" or a.lower_ == "to" for a in auxes):
+            return False
+        finite = auxes[0] if auxes else verb
+        if finite.tag_ in ("VBZ", "VBP"):
+            return True
+        if finite.tag_ == "VBD" or auxes or verb.dep_ not in _NONFINITE_DEPS or verb.head.i == verb.i:
+            return False
+        tok = verb.head  # "..., killing 15": the tense of the clause it hangs on
+    return False
+
+
 _FB_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
              r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)")
 _FALLBACK_RE = re.compile(
@@ -499,6 +550,11 @@ _FALLBACK_RE = re.compile(
     + _FB_MONTH + r"\b"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s)?\b"
     r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow|[Ll]ast night|[Oo]vernight)\b"
+    r"|\b(?:[Ll]ast|[Nn]ext|[Tt]his|[Pp]revious|[Cc]oming)\s+(?:week|weekend|month|year)\b"
+    r"|\b(?:[Oo]ver|[Aa]t|[Dd]uring)\s+the\s+weekend\b"
+    r"|\b(?:[Ii]n|[Oo]ver|[Dd]uring)\s+(?:the\s+)?(?:recent|past|last)(?:\s+(?:few|several|couple\s+of))?\s+days\b"
+    r"|\b[Ee]arlier\s+in\s+the\s+week\b"
+    r"|\b[Tt]he\s+(?:previous|preceding)\s+(?:day|night)\b|\b[Tt]he\s+(?:day|night)\s+before(?=\s*[,.;:])"
     r"|\b(?:[\w-]+\s+){1,2}(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|prior)\b"
     r"|\b(?:\d{4}-\d{2}-\d{2})\b"
     r"|\b(?:[Ii]n|[Ss]ince|[Uu]ntil|by|[Ff]rom|[Dd]uring|of)\s+(?:1[89]|20)\d{2}\b(?!s)"
@@ -532,7 +588,7 @@ def _extend(span: Any) -> Any:
 
 
 def dates_in_sentence(sent: Any, published: Any = None,
-                      future: bool | None = None) -> list[tuple[Any, str]]:
+                      future: bool | None = None, anaphora: bool = True) -> list[tuple[Any, str]]:
     """Date phrases of a sentence with their resolved values, in order.
 
     Uses the model's DATE (and TIME, for "Tuesday night", "last night")
@@ -543,7 +599,7 @@ def dates_in_sentence(sent: Any, published: Any = None,
     (:func:`is_future_context`).
     """
     doc = sent.doc
-    pub = _as_date(published)
+    pub = reference_date(doc, published)
     dateline = _dateline(sent.text, pub)
     if dateline is None and sent.start > 0:
         # the parser may cut "ODESA, June 7 (Reuters) -" off as a sentence of its own
@@ -554,6 +610,10 @@ def dates_in_sentence(sent: Any, published: Any = None,
     if dateline is not None:
         # "GOMA, Feb 10 (Reuters) - ... on Sunday": the dateline's day is the reference
         pub = dateline[1]
+    else:
+        # "Aug. 2023 - Fighting erupts ... On Aug. 13, a drone strike ...": a timeline entry's
+        # date is the reference of the rest of its line
+        pub = _timeline_entry(doc.text, sent.start_char, pub) or pub
     spans: list[Any] = []
     for ent in getattr(sent, "ents", ()):
         if ent.label_ in ("DATE", "TIME"):
@@ -587,6 +647,82 @@ def dates_in_sentence(sent: Any, published: Any = None,
     if len(out) > 1:
         # "in an overnight raid on Sunday": the night is Sunday's, not the one before publication
         out = [(span, value) for span, value in out if span.text.lower() != "overnight"]
+    if anaphora:
+        out = sorted(out + _anaphoric_dates(sent, published, out), key=lambda d: d[0].start)
+        out = _day_before(sent, published, out)
+    return out
+
+
+_DAY_BEFORE = re.compile(r"the (?:previous|preceding) (?:day|night)|the (?:day|night) before",
+                         re.IGNORECASE)
+
+
+def _day_before(sent: Any, published: Any, out: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """'The previous day', 'the day before' count back from the day told last (earlier in the
+    sentence, or in the two sentences before), not from the story's day: 'Rebels attacked Sake
+    on March 3. The previous day they had shelled Goma' is March 2. With no day told before, the
+    day before the story's."""
+    fixed = []
+    for i, (span, value) in enumerate(out):
+        if _DAY_BEFORE.fullmatch(span.text.strip()) and len(value) == 10:
+            anchor = next((v for _, v in reversed(out[:i]) if len(v) == 10), None) or \
+                _last_day_before(sent, published)
+            if anchor is not None:
+                value = (parse_iso_date(anchor) - _dt.timedelta(days=1)).isoformat()
+        fixed.append((span, value))
+    return fixed
+
+
+def _last_day_before(sent: Any, published: Any) -> str | None:
+    """The last full date told in the two sentences before ``sent``."""
+    doc, prev = sent.doc, sent
+    for _ in range(2):
+        if prev.start == 0:
+            return None
+        prev = doc[prev.start - 1].sent
+        days = [v for _, v in dates_in_sentence(prev, published, anaphora=False) if len(v) == 10]
+        if days:
+            return days[-1]
+    return None
+
+
+#: words that point back at the time just told: "at the time", "that day", "the same month",
+#: "since then"; the unit says the precision kept
+_ANAPHOR = re.compile(
+    r"\b(?:at (?:the|that) time|by then|since then|until then|"
+    r"(?:on )?(?:that|the same) (?P<unit>day|night|morning|week|month|year))\b", re.IGNORECASE)
+
+
+def _anaphoric_dates(sent: Any, published: Any, found: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """'which at the time controlled the north', 'on the same day', 'that year': the date told
+    last in the two sentences before, at the precision the words keep ('that year': its year)."""
+    doc = sent.doc
+    matches = [m for m in _ANAPHOR.finditer(sent.text)]
+    if not matches:
+        return []
+    before: str | None = None
+    prev = sent
+    for _ in range(2):
+        if prev.start == 0:
+            break
+        prev = doc[prev.start - 1].sent
+        values = [v for _, v in dates_in_sentence(prev, published, anaphora=False)]
+        if values:
+            before = values[-1]
+            break
+    if before is None:
+        return []
+    out = []
+    for m in matches:
+        span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(),
+                             alignment_mode="expand")
+        if span is None or any(span.start < s.end and s.start < span.end for s, _ in found):
+            continue
+        unit = (m.group("unit") or "").lower()
+        value = before[:4] if unit == "year" else before[:7] if unit in ("month", "week") else before
+        if unit in ("day", "night", "morning") and len(before) < 10:
+            continue  # "that day" after "in March": no day to point at
+        out.append((span, value))
     return out
 
 
@@ -607,3 +743,138 @@ def _dateline(text: str, pub: Date | None) -> tuple[int, Date] | None:
     value = resolve_date(m.group("date"), pub)
     day = parse_iso_date(value) if value and len(value) == 10 else None
     return (m.end(), day) if day is not None else None
+
+
+#: the dependencies of a date said before a noun: "the March decision", "the 2018 peace deal",
+#: "last year's election"
+_PREMODIFIER_DEPS = {"compound", "nmod", "amod", "poss", "nummod"}
+#: words for a time that a date phrase runs on into ("Sunday morning", "Saturday night")
+TIME_NOUNS = {"morning", "afternoon", "evening", "night", "nighttime", "dawn", "dusk", "daybreak",
+              "midday", "noon", "midnight", "hour", "hours", "day", "weekend", "week", "month",
+              "year", "time", "period", "overnight", "lunchtime"}
+
+
+def modified_noun(span: Any) -> Any:
+    """The noun a date phrase is a modifier of ("the March decision" -> decision, "last year's
+    election" -> election), or None when the phrase stands on its own ("in March", "on Sunday")."""
+    root = span.root
+    head = root.head
+    if root.dep_ not in _PREMODIFIER_DEPS or head.i == root.i or head.i < span.end or \
+            head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    # "on Sunday morning", "Saturday night": a time of the day is the date's own word; "the Sunday
+    # morning raid": the noun after it
+    for _ in range(3):
+        if head.lemma_.lower() not in TIME_NOUNS and head.lower_ not in TIME_NOUNS:
+            return head
+        if head.dep_ not in _PREMODIFIER_DEPS or head.head.i == head.i or head.head.i < head.i or \
+                head.head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        head = head.head
+    return None
+
+
+#: an article's opening dateline: a place (in capitals, or capitalised words) and/or a news
+#: agency, then the day: "GOMA, Feb 10 (Reuters) -", "Goma, Democratic Republic of Congo, 10
+#: February 2026 (AFP) -", "Feb 10 (Reuters) -"; a bare "Nov. 4, 2020 - ..." is a timeline entry
+#: (the reference of its own line only, see :func:`_dateline`)
+_ARTICLE_DATELINE = re.compile(
+    r"^\s*(?:(?P<place>[A-Z][\w'\u2019.-]*(?:[ -][A-Z(][\w'\u2019.()-]*){0,4}"
+    r"(?:,\s*[A-Z][\w'\u2019. -]{1,30})?),\s*)?"
+    r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
+    r"(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _FB_MONTH + r")\.?(?:,?\s+(?:19|20)\d{2})?)"
+    r"\s*(?P<agency>\([^()]{1,40}\)|/[^/]{1,30}/)?\s*(?:[-\u2013\u2014:]|$)")
+#: a line that is only a date, perhaps after "Published" or a weekday: "Tuesday, 10 February 2026"
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?:Published|Updated|Posted|Filed)(?:\s+on)?:?\s+)?"
+    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    r"(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _FB_MONTH + r")\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"(?:\s*(?:,|at)?\s*\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4})?)?\s*$")
+#: how far into the article its dateline may stand (a headline and a byline line may come first)
+DATELINE_LINES = 3
+
+
+def _nearest_day(phrase: str, pub: Date | None) -> Date | None:
+    """A dateline's day: with its own year as said; without one the day nearest the publication
+    date (a dateline may be a day after a publication date kept in another time zone)."""
+    value = resolve_date(phrase, None)
+    if value and len(value) == 10:
+        return parse_iso_date(value)
+    m = _P_MDY.match(phrase.lower()) or _P_DMY.match(phrase.lower())
+    if m is None or pub is None:
+        return None
+    month, day = (_MONTHS[m.group(1)], int(m.group(2))) if m.re is _P_MDY else \
+        (_MONTHS[m.group(2)], int(m.group(1)))
+    days = []
+    for y in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            days.append(Date(y, month, day))
+        except ValueError:
+            continue
+    return min(days, key=lambda d: abs((d - pub).days), default=None)
+
+
+def article_dateline(text: str, published: Any = None) -> Date | None:
+    """The day of an article's opening dateline ("GOMA, Feb 10 (Reuters) - ...") or date line
+    ("Tuesday, 10 February 2026") in its first lines, or None."""
+    pub = _as_date(published)
+    lines = [line for line in text[:2000].splitlines() if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        m = _ARTICLE_DATELINE.match(line)
+        if m is not None and (m.group("place") or m.group("agency")) and \
+                (m.group("agency") or m.group("place").upper() == m.group("place")
+                 or m.end() < len(line.rstrip())):
+            day = _nearest_day(m.group("date"), pub)
+            if day is not None:
+                return day
+        m = _DATE_LINE.match(line)
+        if m is not None:
+            day = _nearest_day(m.group("date"), pub)
+            if day is not None:
+                return day
+    return None
+
+
+def reference_date(doc: Any, published: Any = None) -> Date | None:
+    """The day an article's relative phrases ("on Sunday", "two days ago", "last week") count
+    from: its opening dateline's day when it has one (the day the story was filed, for every
+    sentence of it), else the publication date."""
+    pub = _as_date(published)
+    # kept as plain strings: doc.user_data is serialised with the doc (msgpack)
+    cache = doc.user_data.setdefault("ckg_reference_date", {}) if hasattr(doc, "user_data") else {}
+    key = pub.isoformat() if pub else ""
+    if key not in cache:
+        day = article_dateline(doc.text, pub) or pub
+        cache[key] = day.isoformat() if day else ""
+    return parse_iso_date(cache[key]) if cache[key] else None
+
+
+#: a timeline entry opening a line: "Nov. 4, 2020 - ", "Aug. 2023 - ", "Nov. 28-29 - ", "2019: "
+_TIMELINE = re.compile(
+    r"^\s*(?P<date>(?:" + _FB_MONTH + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2})?"
+    r"(?:,?\s+(?:19|20)\d{2})?"
+    r"|\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?\s+(?:" + _FB_MONTH + r")\.?(?:,?\s+(?:19|20)\d{2})?"
+    r"|(?:" + _FB_MONTH + r")\.?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2})\s*[-\u2013\u2014:]\s")
+
+
+def _timeline_entry(text: str, start: int, pub: Date | None) -> Date | None:
+    """The reference day a timeline entry gives the later sentences of its line: its day, or for
+    a month or a year the last day of it (what the line tells happened within it)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start >= start:
+        return None  # the entry's own sentence: its date is said in it
+    m = _TIMELINE.match(text[line_start:start])
+    if m is None:
+        return None
+    value = resolve_date(m.group("date"), pub)
+    if value is None:
+        return None
+    if len(value) == 10:
+        return parse_iso_date(value)
+    y, mth = int(value[:4]), int(value[5:7]) if len(value) == 7 else 12
+    nxt = Date(y + 1, 1, 1) if mth == 12 else Date(y, mth + 1, 1)
+    return nxt - _dt.timedelta(days=1)

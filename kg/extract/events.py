@@ -20,7 +20,13 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
-from kg.extract.dates import dates_in_sentence, resolve_date
+from kg.extract.dates import (
+    dates_in_sentence,
+    is_current_context,
+    modified_noun,
+    reference_date,
+    resolve_date,
+)
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
@@ -60,6 +66,9 @@ class _Draft:
     tentative: bool = False  # dropped unless a later sentence refers back to it
     fresh: bool = False  # told as another event: 'a separate attack', 'another raid'
     own_figures: bool = False  # figures told in its own sentence (not added by later ones)
+    #: told with no date of its own, as current news ('has commenced', 'are leaving'): the date
+    #: that says, at the precision known (the story's year, or the month of the statement telling it)
+    current: str | None = None
 
 
 def negated(token: Token) -> bool:
@@ -884,6 +893,8 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     ancestors = set(a.i for a in verb.ancestors) if trigger.pos_ == "VERB" or reported else set()
     ranked = []
     for span, value in dates:
+        if _date_of_other_noun(span, trigger):
+            continue  # "the withdrawal follows the March decision": the decision's date
         date_verb = _clause_verb(span.root)
         if reported and span.root.head.i != trigger.i and _statement_date(span, date_verb, trigger):
             continue  # "two sources said on Sunday that nine soldiers were killed": when it was said
@@ -891,8 +902,8 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
             ranked.append((0, span, value))
         elif date_verb.i in ancestors:
             ranked.append((1, span, value))
-    if not ranked and alone and len(dates) == 1 and not (reported and _statement_date(
-            dates[0][0], _clause_verb(dates[0][0].root), trigger)):
+    if not ranked and alone and len(dates) == 1 and not _date_of_other_noun(dates[0][0], trigger) \
+            and not (reported and _statement_date(dates[0][0], _clause_verb(dates[0][0].root), trigger)):
         ranked.append((2, *dates[0]))
     if not ranked:
         return None
@@ -900,6 +911,33 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     if _future(trigger):
         return resolve_date(span.text, published, future=True) or value
     return value
+
+
+#: prepositions that make an event the time of another ('since the coup', 'after the withdrawal')
+_TIME_PREPS = {"since", "after", "before", "following", "until", "till", "upon", "prior", "ahead"}
+
+#: how old news told in the present perfect may be ('has killed 100, a group said on Thursday')
+HOT_NEWS_DAYS = 3
+
+#: doc.user_data key: indexes of the events whose date is the story's year, not one the text gives
+REFERENCE_DATED = "ckg_reference_dated"
+
+#: nouns a date may be said of and still be the event's ("the Monday incident", "Tuesday's violence")
+_EVENT_NOUNS = frozenset().union(*(nouns for _, nouns, _ in TRIGGERS)) | {
+    "incident", "event", "events", "violence", "unrest", "fighting", "operation", "offensive",
+    "shooting", "killing", "killings", "bloodshed", "massacre", "explosion", "blast"}
+
+
+def _date_of_other_noun(span: Span, trigger: Token) -> bool:
+    """A date said before a noun that is neither the trigger, nor another word for an event, nor
+    what the trigger verb acts on ('signed the March 2 agreement', 'the Sunday raid killed 12')
+    dates that noun: 'the withdrawal follows the March decision', 'last year's election'."""
+    noun = modified_noun(span)
+    if noun is None or noun.i == trigger.i or noun.lemma_.lower() in _EVENT_NOUNS or \
+            noun.lower_ in _EVENT_NOUNS:
+        return False
+    return not (trigger.pos_ == "VERB" and noun.head.i == trigger.i and
+                noun.dep_ in {"dobj", "nsubj", "nsubjpass"})
 
 
 def _statement_date(span: Span, date_verb: Token, trigger: Token) -> bool:
@@ -1015,6 +1053,12 @@ def _told_as_another(trigger: Token) -> bool:
                for c in verb.children)
 
 
+def _take_current(into: _Draft, other: _Draft) -> None:
+    """Merging a retelling: the more precise of the two current-news dates."""
+    if other.current and len(other.current) > len(into.current or ""):
+        into.current = other.current
+
+
 def _add_figures(ev: Event, figures: list[Casualty]) -> None:
     """Add the figures ``ev`` does not have yet (same type, count and category)."""
     have = {(c.type, c.count, c.category) for c in ev.casualties}
@@ -1085,10 +1129,12 @@ class EventReader:
         self.doc = doc
         self.claims = {ids[0] for _, ids in _dependency_matcher(doc.vocab, "claim_responsibility")(doc)}
         self.ents = ents
-        self.published = published
+        self.published = reference_date(doc, published)  # the dateline's day, else publication
         self.drafts: list[_Draft] = []
         self.last_place: dict[str, str] = {}
         self.hit: dict[int, set[str]] = {}  # id(event) -> armed groups whose fighters were victims
+        self.reference_dated: set[int] = set()  # id(event) of events dated by the story's year
+        self.sent_dates: list[tuple[Span, str]] = []  # the dates of the sentence being read
 
     def read(self) -> list[Event]:
         last_category: str | None = None
@@ -1098,7 +1144,11 @@ class EventReader:
         self._merge_unplaced()
         events = [self._finish(d) for d in self.drafts if self._keep(d)]
         # an attack with nowhere to put it, not even the article's country, is not kept
-        return [ev for ev in events if ev.place is not None or ev.type != "Attack"]
+        events = [ev for ev in events if ev.place is not None or ev.type != "Attack"]
+        # which events are dated by the story's year, not by the text (partnerships take no
+        # since/until from them): indexes into the list, kept as plain data on the doc
+        self.doc.user_data[REFERENCE_DATED] = [i for i, ev in enumerate(events) if id(ev) in self.reference_dated]
+        return events
 
     # ------------------------------------------------------------------
     def _merge_retold(self) -> None:
@@ -1120,6 +1170,7 @@ class EventReader:
                 first.place, same.place_rank = ev.place, d.place_rank
             if ev.date and (not first.date or len(ev.date) > len(first.date)):
                 first.date, same.dated = ev.date, True
+            _take_current(same, d)
             self._merge_roles(first, {"perpetrators": ev.perpetrators, "targets": ev.targets,
                                       "participants": ev.participants,
                                       "hit": sorted(self.hit.get(id(ev), ()))})
@@ -1159,6 +1210,7 @@ class EventReader:
                 continue
             if ev.date and (not first.date or len(ev.date) > len(first.date)):
                 first.date, prev.dated = ev.date, True
+            _take_current(prev, d)
             # a claim by another side ('the rebels said they had killed 47 soldiers') adds its figures,
             # not a second attacker
             others = self._other_side(first, ev)
@@ -1189,6 +1241,22 @@ class EventReader:
                 if m.actor_key not in previous.event.perpetrators:
                     previous.event.perpetrators.append(m.actor_key)
 
+    def _current_date(self, trigger: Token) -> str | None:
+        """The date of an event told as current news with no date of its own ('has killed up to
+        100 people', 'are leaving'): the month of the day the statement telling it was made ('...,
+        a group said on Thursday') when the days just before it (news told in the present perfect
+        is a day or two old) are in the same month; else the story's year, no finer."""
+        if self.published is None or not is_current_context(trigger):
+            return None
+        if trigger.pos_ != "VERB" and any(n.lower_ in _TIME_PREPS for n in _below(trigger, _clause_verb(trigger), 8)):
+            return None  # "since the coup, the junta has ...": the event is the time of something else
+        for span, value in self.sent_dates:
+            if len(value) == 10 and _statement_date(span, _clause_verb(span.root), trigger):
+                day = dt.date.fromisoformat(value)
+                if (day - dt.timedelta(days=HOT_NEWS_DAYS)).month == day.month and day <= self.published:
+                    return value[:7]
+        return str(self.published.year)
+
     def _last_day(self) -> dt.date | None:
         """The day of the latest event told with a full date: what 'the following day' counts from."""
         for d in reversed(self.drafts):
@@ -1208,6 +1276,7 @@ class EventReader:
         casualties = find_casualties(sent, ents, last_category)
         dates = dates_in_sentence(sent, self.published)
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
+        self.sent_dates = dates
         by_type: dict[str, Trigger] = {}
         for trig in triggers:
             if (trig.token.tag_ == "NNS" or trig.type == "Attack") and _running_total(trig.token):
@@ -1352,6 +1421,9 @@ class EventReader:
                 ev.place, previous.place_rank = place_key, rank
             if date and not previous.dated:
                 ev.date, previous.dated = date, True
+            current = self._current_date(trig.token) if date is None else None
+            if current and len(current) > len(previous.current or ""):
+                previous.current = current  # the retelling says when it was told
             self._merge_roles(ev, roles)
             _add_figures(ev, [c for c, _ in casualties])
             previous.extra.append(sent.text.strip())
@@ -1362,7 +1434,8 @@ class EventReader:
                    confidence=VERB_CONF if trig.token.pos_ == "VERB" else NOUN_CONF)
         self._merge_roles(ev, roles)
         self.drafts.append(_Draft(ev, index, rank, date is not None, tentative=trig.tentative,
-                                  fresh=_told_as_another(trig.token), own_figures=bool(casualties)))
+                                  fresh=_told_as_another(trig.token), own_figures=bool(casualties),
+                                  current=self._current_date(trig.token) if date is None else None))
         if place is not None and type_ in {"Withdrawal", "Deployment"}:
             # "withdraw its troops from Mali, Burkina Faso and Niger": one event a country
             for other in sent.doc[place.start:place.end].root.conjuncts:
@@ -1554,6 +1627,9 @@ class EventReader:
                            (ents.state_of(k) or k) not in victims]
         if draft.extra:
             ev.evidence = " ".join([ev.evidence] + draft.extra)
+        if ev.date is None and draft.current:
+            ev.date = draft.current
+            self.reference_dated.add(id(ev))
         return ev
 
 

@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import geo
 from kg.extract import lexicon as lx
-from kg.extract.dates import dates_in_sentence, is_future_context
+from kg.extract.dates import dates_in_sentence, is_future_context, modified_noun
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
-from kg.extract.events import _clause_verb, negated
+from kg.extract.events import REFERENCE_DATED, _clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.wordlists import matched_tokens
 from kg.model import Event, Partnership, Relation
@@ -240,7 +240,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
     published = (doc.user_data.get("article") or {}).get("published")
 
     def state(a: str, b: str, status: str, evidence: str, conf: float, sent: Span | None = None,
-              date: str | None = None) -> None:
+              date: str | None = None, token: Token | None = None) -> None:
         if a == b or not a or not b:
             return
         pair = tuple(sorted((a, b)))
@@ -248,7 +248,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if old is None or (status == "Ended" and old[0] != "Ended") or \
                 (status == old[0] and conf > old[2]):
             stated[pair] = (status, evidence, conf)  # type: ignore[index]
-            span = _partnership_dates(sent, status, published) if sent is not None else (None, None)
+            span = _partnership_dates(sent, status, published, token) if sent is not None else (None, None)
             if date and span == (None, None):
                 span = (None, date) if status == "Ended" else (date, None)
             when[pair] = span  # type: ignore[index]
@@ -292,12 +292,15 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
                 continue
             if etype == "InternationalOrganization" and _membership_verb(token):
                 continue  # "leaves ECOWAS", "joins the AU"
-            state(host, key, status, text, 0.8, sent)
+            state(host, key, status, text, 0.8, sent, token=token)
 
     for backer, backed, evidence in _backing(doc, ents):
         state(backer, backed, "Active", evidence, 0.8)
 
-    for ev in events:
+    by_reference = set(doc.user_data.get(REFERENCE_DATED, ()))
+    for index, ev in enumerate(events):
+        # a date that is only the story's year is not a date of the relation
+        ev_date = None if index in by_reference else ev.date
         host = ents.state_of(ev.place) if ev.place else None
         if ev.type == "Attack" and len(ev.perpetrators) > 1:
             # "the United States and Britain launched strikes", "M23 fighters and Rwandan troops
@@ -310,10 +313,10 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         if ev.type == "Withdrawal" and host:
             for p in ev.participants:
                 if p != host:
-                    state(host, p, "Ended", ev.evidence, 0.8, date=ev.date)
+                    state(host, p, "Ended", ev.evidence, 0.8, date=ev_date)
         elif ev.type == "Deployment" and host:
             for p in ev.participants:
-                state(host, p, "Active", ev.evidence, 0.8, date=ev.date)
+                state(host, p, "Active", ev.evidence, 0.8, date=ev_date)
         elif ev.type == "Agreement":
             # a peace deal with insurgents ends fighting; it does not make them partners
             ps = [p for p in ev.participants if not ents.insurgent(p)]
@@ -325,19 +328,51 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
             for pair, (status, evidence, conf) in sorted(stated.items())]
 
 
-def _partnership_dates(sent: Span, status: str, published: str | None) -> tuple[str | None, str | None]:
-    """(since, until) of a partnership from its sentence's own dates: "since 2021" / "from March"
-    start it; an ended one ends at the sentence's other past date ("ended in 2021": 2021, never
-    the publication date). Future dates ("by June") are deadlines, not dates of the relation."""
+#: words that open a relation's span of time: "since 2021", "from March", "began in 1960"
+_SINCE_WORDS = {"since", "from"}
+_UNTIL_WORDS = {"until", "till", "to", "through"}
+_START_VERBS = {"begin", "start", "launch", "establish", "forge", "sign", "conclude"}
+_END_VERBS = {"end", "last", "terminate", "expire", "cease", "break", "sever", "cut", "suspend"}
+
+
+def _in_clause_of(span: Span, token: Token | None) -> bool:
+    """The date is said in the partner's clause or a clause governing it, not in a clause joined
+    to it ('broke with France in 2022, and has worked with Russia since 2021': 2021 is Russia's)."""
+    if token is None:
+        return True
+    mine, verb = _clause_verb(token), _clause_verb(span.root)
+    if verb.i == mine.i or verb.i in {a.i for a in mine.ancestors}:
+        return True
+    node = verb
+    for _ in range(8):
+        if node.dep_ == "conj" or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i == mine.i:
+            return True
+    return False
+
+
+def _partnership_dates(sent: Span, status: str, published: str | None,
+                       token: Token | None = None) -> tuple[str | None, str | None]:
+    """(since, until) of a partnership from its sentence's own dates, said in the partner's
+    clause: "since 2021", "from March", "since the 2021 coup", "began in 1960" start it; "until
+    2022", "lasted until", or for an ended one its other past date ("ended in 2021": 2021, never
+    the publication date), end it. Future dates ("by June") are deadlines, not dates of the
+    relation."""
     since = until = None
     for span, value in dates_in_sentence(sent, published):
-        first = span.doc[span.start - 1].lower_ if span.start > sent.start else ""
-        words = {first, span[0].lower_}
-        if is_future_context(span):
+        if is_future_context(span) or not _in_clause_of(span, token):
             continue
-        if words & {"since", "from"}:
+        anchor = modified_noun(span) or span.root  # "since the 2021 coup": the coup's preposition
+        first = span.doc[span.start - 1].lower_ if span.start > sent.start else ""
+        words = {first, span[0].lower_} | ({anchor.head.lower_} if anchor.dep_ == "pobj" else set())
+        verb = _clause_verb(span.root).lemma_.lower()
+        if words & _SINCE_WORDS or (verb in _START_VERBS and not words & _UNTIL_WORDS):
             since = since or value
-        elif status == "Ended" and until is None:
+        elif words & _UNTIL_WORDS and "since" not in words:
+            until = until or value
+        elif (status == "Ended" or verb in _END_VERBS) and until is None:
             until = value
         elif status == "Active" and since is None and words & {"in", "on"} and not \
                 {"ago", "last", "this"} & {t.lower_ for t in span}:
