@@ -667,8 +667,9 @@ def _day_before(sent: Any, published: Any, out: list[tuple[Any, str]]) -> list[t
         if _DAY_BEFORE.fullmatch(span.text.strip()) and len(value) == 10:
             anchor = next((v for _, v in reversed(out[:i]) if len(v) == 10), None) or \
                 _last_day_before(sent, published)
-            if anchor is not None:
-                value = (parse_iso_date(anchor) - _dt.timedelta(days=1)).isoformat()
+            day = parse_iso_date(anchor) if anchor is not None else None
+            if day is not None:
+                value = (day - _dt.timedelta(days=1)).isoformat()
         fixed.append((span, value))
     return fixed
 
