@@ -282,3 +282,95 @@ def test_eval_lists_events_at_the_wrong_place(tmp_path):
     assert "wrong_places" in rep.to_dict()
     rows = render_errors(rep).columns[1]._cells
     assert "wrong place" in rows
+
+
+# --- places told by their designators, quarters, bases named after towns (issue 12) -------------
+
+def test_name_before_a_designator_on_a_hand_parse():
+    # "Kalumbi village" / "the Kalumbi quarter": the name in front of the designator, singular only
+    import spacy
+
+    from kg.extract.wordlists import matched_tokens
+
+    nlp = spacy.blank("en")
+    doc = spacy.tokens.Doc(nlp.vocab, words=["raided", "Kalumbi", "village"], pos=["VERB", "PROPN", "NOUN"],
+                           deps=["ROOT", "compound", "dobj"], heads=[0, 2, 0],
+                           lemmas=["raid", "Kalumbi", "village"])
+    assert matched_tokens(doc, "designated_town", "name") == [1]
+    plural = spacy.tokens.Doc(nlp.vocab, words=["raided", "Kalumbi", "villages"], pos=["VERB", "PROPN", "NOUN"],
+                              deps=["ROOT", "compound", "dobj"], heads=[0, 2, 0],
+                              lemmas=["raid", "Kalumbi", "village"])
+    assert matched_tokens(plural, "designated_town", "name") == []
+    quarter = spacy.tokens.Doc(nlp.vocab, words=["the", "Kalumbi", "quarter"], pos=["DET", "PROPN", "NOUN"],
+                               deps=["det", "compound", "ROOT"], heads=[2, 2, 2],
+                               lemmas=["the", "Kalumbi", "quarter"])
+    assert matched_tokens(quarter, "designated_town", "name") == [1]
+
+
+@pytest.mark.parametrize("text", [
+    "Bandits stormed Kalumbi village in northern Nigeria on Friday and abducted 14 farmers.",
+    "In northern Nigeria, 14 farmers were abducted when bandits raided Kalumbi village on Friday.",
+    "Bandits abducted 14 farmers near Kalumbi village in northern Nigeria on Friday.",
+])
+def test_a_name_the_word_village_follows_is_the_events_town(read, text):
+    ex = read(text)
+    town = next(e for e in ex.entities.values() if e.label.startswith("Kalumbi"))
+    assert town.type == "Settlement" and "Kalumbi village" in town.aliases
+    assert [ev.place for ev in ex.events if ev.casualties] == [town.key]
+
+
+@pytest.mark.parametrize("text", [
+    "Twelve worshippers were killed in an attack on a mosque in the Bandiko quarter of the town of Tera.",
+    "Gunmen killed twelve worshippers in the Bandiko neighbourhood of Tera on Friday.",
+    "Twelve worshippers died when gunmen attacked a mosque in the Bandiko quarter of Tera.",
+])
+def test_a_quarter_lies_in_its_town_and_holds_the_event(read, text):
+    ex = read(text)
+    quarter = next(e for e in ex.entities.values() if e.label.startswith("Bandiko"))
+    assert quarter.type == "Settlement"
+    assert (quarter.key, "settlement/tera") in _located(ex)
+    assert [ev.place for ev in ex.events if ev.casualties] == [quarter.key]
+
+
+@pytest.mark.parametrize("text", [
+    # a base "in the town": the town last named
+    "Jihadists attacked Tera on Sunday. Fighters stormed a military post in the town, killing nine soldiers.",
+    # the base named after the town: one base, not a second one named "Tera military post"
+    "Nine soldiers were killed in Tera on Sunday. The attackers set ablaze the Tera military post.",
+    # "the military base": the town just named
+    "Jihadists attacked Tera on Sunday. They stormed the military base and killed nine soldiers.",
+    # soldiers killed in a town where the article names one base: at the base
+    "Nine soldiers were killed in an attack on Tera on Sunday. The army base in Tera was looted.",
+])
+def test_an_attack_on_a_base_named_by_its_town_is_at_the_base(read, text):
+    ex = read(text)
+    bases = [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+    assert [b.key for b in bases] == ["military-base/tera-base"], bases
+    base = bases[0]
+    assert ("military-base/tera-base", "settlement/tera") in _located(ex)
+    tera = load_gazetteer().entries["settlement/tera"]
+    assert (base.lat, base.lon) == (tera.lat, tera.lon)  # drawn at its town
+    hit = [ev for ev in ex.events if ev.casualties]
+    assert [ev.place for ev in hit] == ["military-base/tera-base"] and hit[0].geo_precision == "town"
+
+
+def test_the_verb_based_is_not_a_base(read):
+    ex = read("A battalion based in Tera patrolled the road to Dori on Sunday.")
+    assert not [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+
+
+@pytest.mark.parametrize("text", [
+    "French troops vacated an air base in Niger on Friday. France had run its air base in the capital, "
+    "Niamey, since 2013.",
+    "France had run its air base in the capital, Niamey, since 2013. French troops vacated the base on Friday.",
+])
+def test_a_base_told_by_its_country_is_the_one_base_named_there(read, text):
+    ex = read(text)
+    assert [e.key for e in ex.entities.values() if e.type == "MilitaryBase"] == ["military-base/niamey-base"]
+    assert [ev.place for ev in ex.events if ev.type == "Withdrawal"] == ["military-base/niamey-base"]
+
+
+def test_the_base_told_again_is_not_where_another_event_is(read):
+    ex = read("Cargo planes landed at al-Khadim air base in eastern Libya. The base is held by forces "
+              "whose 2019 offensive on Tripoli failed.")
+    assert all(ev.place != "military-base/al-khadim-air-base" for ev in ex.events if ev.type == "Attack")

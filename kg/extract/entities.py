@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract import lexicon as lx
 from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
-from kg.extract.gazetteer import GazEntry, Gazetteer
+from kg.extract.gazetteer import GazEntry, Gazetteer, surface_key
 from kg.ids import entity_key, fold
 from kg.model import Entity
 
@@ -53,6 +53,17 @@ class Mention:
     @property
     def actor_key(self) -> str:
         return self.actor or self.key
+
+
+def place_head_words() -> set[str]:
+    """Nouns a place name may modify and still be the place: 'the Fambita quarter', 'Sabon Gida
+    village' (the designators of towns and of their quarters)."""
+    return set(wordlist("settlement_designators")) | set(wordlist("quarter_designators"))
+
+
+def _definite(token: Token) -> bool:
+    """'the base', 'the town' (not 'a base', 'its base')."""
+    return any(c.dep_ == "det" and c.lower_ in {"the", "that", "this"} for c in token.children)
 
 
 def _lemma_phrase(tokens: list[Token]) -> str:
@@ -355,9 +366,10 @@ class DocEntities:
 
     def _find_bases(self) -> None:
         doc = self.doc
+        pending: list[tuple[Token, Mention]] = []
         for t in doc:
-            if t.lemma_.lower() not in lx.BASE_NOUNS or self.at(t):
-                continue
+            if t.lemma_.lower() not in lx.BASE_NOUNS or self.at(t) or t.pos_ not in {"NOUN", "PROPN"}:
+                continue  # not "a battalion based in Sagme" (the verb)
             mods = [c for c in t.lefts if c.dep_ in {"compound", "amod", "nmod"}]
             kind_words = [c.lower_ for c in mods if c.lower_ in lx.BASE_MODIFIERS]
             lemma = t.lemma_.lower()
@@ -380,12 +392,21 @@ class DocEntities:
                 j -= 1
             own_name = doc[j + 1:end].text if end > j + 1 else None
             place = None
+            if own_name and not any(self.at(i) for i in range(j + 1, end)):
+                # "the Sagme military post" where Sagme is a town the article names: the base is
+                # named after the town, not a name of its own
+                town = next((e for e in self.entities.values() if e.type == "Settlement" and
+                             surface_key(own_name) in {surface_key(n) for n in (e.label, *e.aliases)}), None)
+                if town is not None:
+                    place = self._mention(j + 1, end, town.key, "Settlement", "coref")
+                    own_name = None if place is not None else own_name
             for c in mods:
                 m = self.at(c)
                 if m and m.type in {"Settlement", "Region"}:
                     place = m  # "the Agadez drone base", "the al-Jufra air base"
             # "stormed an army camp at Boulkessi", "a bombing on an army camp at Bourem": the
             # place may hang on the verb or on the noun that governs the base
+            wider = None  # "an air base in Niger": only the country or region of the base
             holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else []) + \
                 ([t.head.head] if t.dep_ == "pobj" else [])
             if place is None:
@@ -398,13 +419,31 @@ class DocEntities:
                                     m = next((self.at(c) for c in obj.lefts
                                               if c.dep_ in {"poss", "compound"} and self.at(c)), None)
                                 if m is None and obj.lower_ in lx.SETTLEMENT_NOUNS:
-                                    # "base in the town of Marte"
+                                    # "base in the town of Marte", "its airbase in the capital, Niamey"
                                     for p2 in obj.rights:
+                                        if p2.dep_ == "appos":
+                                            m = self.at(p2) or m
                                         for o2 in p2.children:
                                             m = self.at(o2) or m
+                                    if m is None and _definite(obj):
+                                        m = self._last_town(obj)  # "a military post in the town"
                                 if m and (m.type == "Settlement" or own_name and m.type in {"Region", "State"}):
                                     place = m  # "al-Khadim air base in eastern Libya": a named base
+                                elif m and m.type in {"Region", "State"}:
+                                    wider = m
+            if place is None and not own_name and _definite(t) and t.tag_ != "NNS" and \
+                    not any(c.dep_ == "poss" for c in t.children):
+                # "the base", "the military base": the base last named, else one at the town just
+                # named when the words say it is military
+                known = self._last_base(t)
+                if known is not None:
+                    self._mention(t.i, t.i + 1, known, "MilitaryBase", "coref")
+                    continue
+                if kind_words and lemma in {"base", "airbase", "post", "camp", "barracks", "garrison"}:
+                    place = self._last_town(t, sentences=2)
             if place is None and not own_name:
+                if wider is not None and (kind_words or lemma in {"base", "airbase"}) and t.tag_ != "NNS":
+                    pending.append((t, wider))
                 continue
             kind = " ".join(kind_words + ["base" if lemma in {"base", "airbase"} else lemma])
             generic = "camp" if lemma in {"camp", "barracks", "garrison"} else "base"
@@ -423,9 +462,34 @@ class DocEntities:
             if place is not None:
                 self.states_of[key] = self.state_of(place.key) or ""
                 self.base_places[key] = place.key
+                where = self.entities[place.key]
+                if ent.lat is None and where.type == "Settlement":
+                    ent.lat, ent.lon = where.lat, where.lon  # a base is drawn at its town
             if self._mention(start, t.i + 1, key, "MilitaryBase", "pattern") is None:
                 # "a Somali National Army (SNA) base": the army is named in front; the base noun alone
                 self._mention(t.i, t.i + 1, key, "MilitaryBase", "pattern")
+        # "vacated an air base in Niger" when the article names one base in Niger: that base
+        for t, wider in pending:
+            inside = [k for k, where in self.base_places.items()
+                      if wider.key in {where, self.state_of(where), self.region_parents.get(where),
+                                       *self.gaz.located_in_chain(where)}]
+            if len(inside) == 1 and not self.at(t):
+                self._mention(t.i, t.i + 1, inside[0], "MilitaryBase", "coref")
+
+    def _last_town(self, token: Token, sentences: int = 3) -> Mention | None:
+        """The settlement named last before ``token``, in its sentence or the ``sentences`` before
+        (what "the town" refers to)."""
+        sent_start = token.sent.start
+        k = next((i for i, s in enumerate(self.sents) if s.start == sent_start), 0)
+        first = self.sents[max(0, k - sentences)].start
+        towns = [m for m in self.mentions if m.type == "Settlement" and first <= m.start < token.i and
+                 (m.actor is None or m.actor == m.key)]
+        return max(towns, key=lambda m: m.start, default=None)
+
+    def _last_base(self, token: Token) -> str | None:
+        """The military base mentioned last before ``token`` (what "the base" refers to)."""
+        bases = [m for m in self.mentions if m.type == "MilitaryBase" and m.start < token.i]
+        return max(bases, key=lambda m: m.start).key if bases else None
 
     def _find_ner(self) -> None:
         doc = self.doc
@@ -448,6 +512,9 @@ class DocEntities:
             if fold(name).lower() in junk or _alone_on_line(ent) or \
                     len(ent) == 1 and ent[0].tag_ == "NNS" and ent[0].lemma_.lower() != ent[0].lower_:
                 continue  # "State", "Junta", "Telegram"; a heading word ("Summary"); "Eyewitnesses"
+            if len(ent) > 1 and ent[-1].lower_ in place_head_words() and ent[-1].pos_ == "NOUN" and \
+                    all(t.pos_ == "PROPN" for t in ent[:-1]):
+                continue  # "Thuluc village", "the Fambita quarter": the designated-town pattern's
             if ent.label_ != "GPE" and {t.lemma_.lower() for t in ent} & wordlist("base_name_words") and \
                     ent[-1].lemma_.lower() in wordlist("base_name_words"):
                 # "Simba Airbase", "Manda Airstrip" taken for a person or an organisation: a base
@@ -605,25 +672,64 @@ class DocEntities:
             key = entity_key("Settlement", name)
             self._add_entity(key, "Settlement", name, "cue")
             self._mention(first, t.i + 1, key, "Settlement", "cue")
-        # "Kalembe, a village in Masisi territory": a name the syntax calls a town
+        # "Kalembe, a village in Masisi territory", "Kalembe village", "the Kalembe quarter of
+        # Goma": a name the syntax calls a town (or a quarter of one)
         for i in sorted(designated_names):
             t = doc[i]
-            if self.at(t):
-                continue
+            if i + 1 in designated_names and doc[i + 1].dep_ == "compound" and t.dep_ == "compound":
+                continue  # "Sabon" of "Sabon Gida village": the name ends later
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
-            if any(self.at(i) for i in range(first, t.i + 1)):
-                continue
+            while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].dep_ == "compound" and \
+                    doc[first - 1].is_title and doc[first - 1].head.i in range(first, t.i + 2):
+                first -= 1
+            held = list({id(m): m for j in range(first, t.i + 1) if (m := self.at(j))}.values())
+            if t.dep_ == "compound" and held and all(
+                    m.type in {"Person", "Organization"} and first <= m.start and m.end <= t.i + 1 for m in held):
+                for m in held:  # "Sabon Gida village" read as a person's name: the designator says a town
+                    self._unmention(m)
             name = doc[first:t.i + 1].text
-            if self.gaz.demonym(name) or len(name) < 3 or {fold(w.lower_) for w in doc[first:t.i + 1]} & NOT_A_TOWN:
+            if not any(self.at(j) for j in range(first, t.i + 1)):
+                if self.gaz.demonym(name) or len(name) < 3 or \
+                        {fold(w.lower_) for w in doc[first:t.i + 1]} & NOT_A_TOWN:
+                    continue
+                if not self._minor_mention(first, t.i + 1, name, strong=True):
+                    key = entity_key("Settlement", name)
+                    self._add_entity(key, "Settlement", name, "cue")
+                    self._mention(first, t.i + 1, key, "Settlement", "cue")
+            mention = self.at(t)
+            if mention is None or mention.type != "Settlement" or (mention.start, mention.end) != (first, t.i + 1):
                 continue
-            if not self._minor_mention(first, t.i + 1, name, strong=True):
-                key = entity_key("Settlement", name)
-                self._add_entity(key, "Settlement", name, "cue")
-                self._mention(first, t.i + 1, key, "Settlement", "cue")
+            designator = t.head if t.dep_ == "compound" else next(
+                (c for c in t.children if c.dep_ == "appos"), None)
+            if mention is not None and designator is not None:
+                self.entities[mention.key].aliases.add(f"{name} {designator.lower_}")
+                town = self._town_of_quarter(designator)
+                if town is not None and town != mention.key:
+                    self.region_parents[mention.key] = town  # "the Fambita quarter of Kokorou"
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _town_of_quarter(self, designator: Token) -> str | None:
+        """The town a quarter lies in: 'the X quarter of [the town of] Y', 'X, a neighbourhood
+        of Y', 'X, a suburb in Y'. None for a designator that is not a part of a town."""
+        if designator.lemma_.lower() not in wordlist("quarter_designators"):
+            return None
+        for prep in designator.rights:
+            if prep.dep_ != "prep" or prep.lower_ not in {"of", "in"}:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                m = self.at(obj)
+                if m is None and obj.lemma_.lower() in lx.SETTLEMENT_NOUNS:  # "of the town of Y"
+                    m = next((self.at(o) for p2 in obj.rights if p2.dep_ == "prep" and p2.lower_ == "of"
+                              for o in p2.children if self.at(o)), None)
+                    m = m or next((self.at(c) for c in obj.children if c.dep_ == "appos" and self.at(c)), None)
+                if m is not None and m.type == "Settlement":
+                    return m.key
+        return None
 
     def _designated_region(self, span: Span, town: GazEntry) -> bool:
         """'Masisi territory', 'the Kalehe district': a region named after a town, in the town's

@@ -20,7 +20,7 @@ from spacy.vocab import Vocab
 
 from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, resolve_date
-from kg.extract.entities import PLACE_RANK, DocEntities, Mention
+from kg.extract.entities import PLACE_RANK, DocEntities, Mention, place_head_words
 from kg.extract.numbers import quantity_of
 from kg.model import Casualty, Event
 
@@ -572,12 +572,32 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
                 lx.SETTLEMENT_NOUNS | {"territory", "soil"}):
             continue  # the state acts; it is not where (but "Niger's Air Base 101" is in Niger)
         if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
-                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS:
+                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS | _PLACE_HEADS:
             continue  # "the Sahel nation", "Niger defence ministry": a modifier, not where
         if type_ == "Coup" and m.type not in {"State", "Settlement"}:
             continue  # power is seized in a country or its capital
         out.append(m)
     return out
+
+
+_PLACE_HEADS = place_head_words()
+
+
+def _inside(m: Mention, places: list[Mention], ents: DocEntities) -> bool:
+    """``m`` lies in another of the places: 'the Fambita quarter of Kokorou', 'the base in Tera'."""
+    others = {p.key for p in places if p.key != m.key}
+    parent = ents.region_parents.get(m.key) or ents.base_places.get(m.key)
+    chain = ([parent] if parent else []) + ents.gaz.located_in_chain(parent or m.key)
+    return bool(others & set(chain))
+
+
+def _town_base(place: str, ents: DocEntities) -> str:
+    """Soldiers killed in a town where the article names one military base (the base's own
+    sentence may not say the figures): the base. Else the place itself."""
+    if ents.entities[place].type != "Settlement":
+        return place
+    bases = [k for k, where in ents.base_places.items() if where == place]
+    return bases[0] if len(bases) == 1 else place
 
 
 def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> str | None:
@@ -1263,6 +1283,11 @@ class EventReader:
         places = [m for m in _place_candidates(sent, ents, exclude, type_)
                   if type_ not in {"Withdrawal", "Deployment"} or
                   not _in_relative(sent.doc[m.start:m.end].root, trig.token)]  # "whose troops come from"
+        # "the base" standing for a base named before is where the event is only when said of it
+        # ("they attacked the base"; not "the base ... is run by the army of the 2019 offensive")
+        places = [m for m in places if not (m.type == "MilitaryBase" and m.how == "coref") or
+                  _governs(trig.token, sent.doc[m.start:m.end].root) or
+                  _governs(_clause_verb(trig.token), sent.doc[m.start:m.end].root)]
         if type_ == "Withdrawal" and _leaves_organisation(trig.token, ents) and not any(
                 _governs(trig.token, sent.doc[m.start:m.end].root) for m in places):
             return  # "pulling its troops out of the force": leaving a mission, not a country
@@ -1280,7 +1305,8 @@ class EventReader:
                           if m.type == "MilitaryJunta" and ents.state_of(m.key)][:1]
         # a place attached to the trigger first, then the most specific, then the first named
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
-                                           PLACE_RANK[m.type], -m.start), default=None)
+                                           PLACE_RANK[m.type], _inside(m, places, ents), -m.start),
+                    default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
         order = _order_verb(trig.token) if type_ in {"Withdrawal", "Deployment"} else None
         if place_key is None and order is not None:
@@ -1289,6 +1315,10 @@ class EventReader:
                               if ents.state_of(m.actor_key) and
                               _as_state(m.actor_key, ents) not in roles["participants"]), None)
             place_key = ents._state_entity(place_key) or place_key if place_key else None
+        if type_ == "Attack" and place_key and (
+                any(c.category == "Soldiers" for c, _ in casualties) or
+                any(_military_site(n) for n in _attacked_sites(trig.token))):
+            place_key = _town_base(place_key, ents)
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         # soldiers no one names ("two soldiers were wounded near X"): the army of where it happened
         host = ents.state_of(place_key) or ents.main_state
@@ -1545,6 +1575,8 @@ class EventReader:
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:
             ev.confidence = max(ev.confidence, FIGURES_CONF)  # a place and figures: an event told plainly
+        if ev.type == "Attack" and ev.place and any(c.category == "Soldiers" for c in ev.casualties):
+            ev.place = _town_base(ev.place, ents)
         for key in sorted(self.hit.get(id(ev), ())):
             if key not in ev.perpetrators + ev.targets:
                 ev.targets.append(key)
