@@ -374,3 +374,23 @@ def test_the_base_told_again_is_not_where_another_event_is(read):
     ex = read("Cargo planes landed at al-Khadim air base in eastern Libya. The base is held by forces "
               "whose 2019 offensive on Tripoli failed.")
     assert all(ev.place != "military-base/al-khadim-air-base" for ev in ex.events if ev.type == "Attack")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Thousands of protesters marched in Omdurman on Monday. Security forces opened fire on the crowds, "
+     "and two protesters were killed, doctors said.", "settlement/omdurman"),
+    ("Thousands of protesters marched in Omdurman on Monday, chanting slogans. Police fired tear gas. "
+     "Two protesters were killed, doctors said.", "settlement/omdurman"),
+    # a place of another country the sentence before: not there, but the article's country
+    ("Ministers met in Paris on Monday. Two Malian soldiers were killed on Tuesday, the army said.",
+     "state/mali"),
+])
+def test_an_attack_told_without_a_place_is_where_the_sentence_before_is(read, text, place):
+    assert [ev.place for ev in read(text).events if ev.type == "Attack"] == [place]
+
+
+def test_a_coup_told_without_a_place_is_in_the_country_the_sentence_before_names(read):
+    ex = read("Religious leaders in Burkina Faso said the captain had accepted the president's resignation. "
+              "This is to avoid more violence after Friday's coup. French diplomats said France had not "
+              "sheltered him, and the French embassy was closed.")
+    assert [ev.place for ev in ex.events if ev.type == "Coup"] == ["state/burkina-faso"]

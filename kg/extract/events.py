@@ -1554,6 +1554,28 @@ class EventReader:
             return False
         return True
 
+    def _recent_place(self, draft: _Draft) -> str | None:
+        """An attack or coup whose sentences name no place: the place the sentence before (or the
+        one before that) names, if it lies in the article's country ("thousands marched in
+        Khartoum. ... two protesters were killed"). A coup takes that place's country, whichever
+        it is (an article about a coup names the foreign powers more often than the country)."""
+        ents = self.ents
+        if not ents.main_state:
+            return None
+        for k in (draft.sent_index - 1, draft.sent_index - 2):
+            if k < 0:
+                break
+            found = [m for m in _place_candidates(ents.sents[k], ents, set(draft.event.participants),
+                                                  draft.event.type)
+                     if m.how != "coref" and (draft.event.type == "Coup" or m.key == ents.main_state or
+                                              ents.state_of(m.key) == ents.main_state)]
+            if found:
+                place = max(found, key=lambda m: (PLACE_RANK[m.type], m.start)).key
+                if draft.event.type == "Coup":
+                    return ents._state_entity(ents.state_of(place) or place) or place
+                return place
+        return None
+
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event
         ents = self.ents
@@ -1566,6 +1588,8 @@ class EventReader:
                         junta_key = key
                 if junta_key:
                     ev.perpetrators.append(junta_key)
+        if ev.place is None and ev.type in {"Coup", "Attack"}:
+            ev.place = self._recent_place(draft)
         if ev.place is None and ev.type != "Agreement":
             if ev.type in {"Withdrawal", "Deployment", "Coup", "Attack"}:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
