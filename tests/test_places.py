@@ -394,3 +394,14 @@ def test_a_coup_told_without_a_place_is_in_the_country_the_sentence_before_names
               "This is to avoid more violence after Friday's coup. French diplomats said France had not "
               "sheltered him, and the French embassy was closed.")
     assert [ev.place for ev in ex.events if ev.type == "Coup"] == ["state/burkina-faso"]
+
+
+@pytest.mark.parametrize("text", [
+    "M23 rebels attacked army positions near Sake, in Masisi territory, on Monday, killing four soldiers.",
+    "Rebels overran two army camps near Sake, in Masisi territory, killing four soldiers.",
+    "Four soldiers were killed when rebels shelled an army checkpoint near Sake, in Masisi territory.",
+])
+def test_positions_and_several_bases_are_no_base_of_their_own(read, text):
+    ex = read(text)
+    assert not [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+    assert [(ev.place, ev.geo_precision) for ev in ex.events] == [("settlement/sake", "near-town")]

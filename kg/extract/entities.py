@@ -441,6 +441,8 @@ class DocEntities:
                     continue
                 if kind_words and lemma in {"base", "airbase", "post", "camp", "barracks", "garrison"}:
                     place = self._last_town(t, sentences=2)
+            if not own_name and (t.tag_ == "NNS" or lemma in {"position", "checkpoint"}):
+                continue  # "army positions near Sake", "two army bases in Borno": no one base named
             if place is None and not own_name:
                 if wider is not None and (kind_words or lemma in {"base", "airbase"}) and t.tag_ != "NNS":
                     pending.append((t, wider))
