@@ -405,3 +405,19 @@ def test_positions_and_several_bases_are_no_base_of_their_own(read, text):
     ex = read(text)
     assert not [e for e in ex.entities.values() if e.type == "MilitaryBase"]
     assert [(ev.place, ev.geo_precision) for ev in ex.events] == [("settlement/sake", "near-town")]
+
+
+@pytest.mark.parametrize("text, place, parent", [
+    ("Gunmen killed eight farmers in the Bokolo district of Ituri province on Sunday.",
+     "region/bokolo", "region/ituri"),
+    ("Gunmen killed eight farmers in the Bokolo district of Congo on Sunday.",
+     "region/bokolo", "state/democratic-republic-of-the-congo"),
+    ("Gunmen killed eight farmers on Sunday in Bokolo village, Ituri province, Congo.",
+     "settlement/bokolo", "region/ituri"),
+    ("Gunmen killed eight farmers in Bokolo, a village in Ituri province, on Sunday.",
+     "settlement/bokolo", "region/ituri"),
+])
+def test_a_place_the_gazetteer_lacks_lies_where_the_sentence_puts_it(read, text, place, parent):
+    ex = read(text)
+    assert (place, parent) in _located(ex)
+    assert [ev.place for ev in ex.events] == [place]

@@ -646,7 +646,11 @@ class DocEntities:
                 continue
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
-            self._mention(ent.start, end, key, type_, "ner")
+            if self._mention(ent.start, end, key, type_, "ner") is not None and type_ == "Region" and \
+                    region_next and key not in self.gaz.entries:
+                parent = self._of_container(end + 1)  # "the Bokolo district of Ituri province"
+                if parent is not None:
+                    self.region_parents.setdefault(key, parent)
         # places the model missed: a proper name after "in", "near", "at", or "attack on", or
         # one the syntax calls a town (patterns "designated_town", kg/data/patterns.json)
         designated_names = set(matched_tokens(doc, "designated_town", "name"))
@@ -708,10 +712,25 @@ class DocEntities:
                 town = self._town_of_quarter(designator)
                 if town is not None and town != mention.key:
                     self.region_parents[mention.key] = town  # "the Fambita quarter of Kokorou"
+                elif designator.i > t.i and mention.key not in self.gaz.entries:
+                    # "Bokolo village, Ituri province": where the sentence puts it, after the designator
+                    region, states = self._container_after(designator.i + 1)
+                    parent = region or (states[0] if states else None)
+                    if parent is not None and parent != mention.key:
+                        self.region_parents.setdefault(mention.key, parent)
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _of_container(self, i: int) -> str | None:
+        """The region or state of an of-phrase starting at token ``i``: 'of [the] Ituri province'."""
+        doc = self.doc
+        if i >= len(doc) or doc[i].lower_ != "of":
+            return None
+        j = i + 1 + (1 if i + 1 < len(doc) and doc[i + 1].lower_ == "the" else 0)
+        m = self.at(j) if j < len(doc) else None
+        return m.key if m is not None and m.type in {"Region", "State"} else None
 
     def _town_of_quarter(self, designator: Token) -> str | None:
         """The town a quarter lies in: 'the X quarter of [the town of] Y', 'X, a neighbourhood
