@@ -421,3 +421,23 @@ def test_a_place_the_gazetteer_lacks_lies_where_the_sentence_puts_it(read, text,
     ex = read(text)
     assert (place, parent) in _located(ex)
     assert [ev.place for ev in ex.events] == [place]
+
+
+# --- roles of figures told with no attack word (issue 12) --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The Malian army said it killed 12 fighters of JNIM near Tessit on Sunday.",
+    "The army said it had killed 12 JNIM fighters near Tessit in Mali on Sunday.",
+    "Mali's army said on Sunday that it killed 12 fighters of JNIM in an operation near Tessit.",
+    "Twelve fighters of JNIM were killed by the Malian army near Tessit.",
+])
+def test_counted_fighters_of_a_group_are_its_losses_not_its_attack(read, text):
+    ev, = read(text).events
+    assert ev.perpetrators == ["armed-forces/mali"]
+    assert ev.targets == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
+
+
+def test_the_group_that_kills_soldiers_is_still_the_attacker(read):
+    ev, = read("JNIM fighters killed 12 soldiers near Tessit.").events
+    assert ev.perpetrators == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
+    assert ev.targets == ["armed-forces/mali"]

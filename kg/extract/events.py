@@ -1406,7 +1406,13 @@ class EventReader:
         ents, t = self.ents, trig.token
         roles: dict[str, list[str]] = {"perpetrators": [], "targets": [], "participants": []}
         if type_ == "Attack":
-            attackers = _subject_actors(t, ents, passive=False)
+            if t.pos_ != "VERB" and t in [h for _, h in casualties]:
+                # figures with no attack word ("the army said it killed 12 fighters of JNIM"): the
+                # victims' noun names their group, not the attacker; the attacker is who kills them
+                verb = t.head if t.dep_ in {"dobj", "nsubjpass", "nsubj"} and t.head.pos_ == "VERB" else None
+                attackers = _subject_actors(verb, ents, passive=False, pronouns=True) if verb is not None else []
+            else:
+                attackers = _subject_actors(t, ents, passive=False)
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
