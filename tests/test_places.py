@@ -441,3 +441,25 @@ def test_the_group_that_kills_soldiers_is_still_the_attacker(read):
     ev, = read("JNIM fighters killed 12 soldiers near Tessit.").events
     assert ev.perpetrators == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
     assert ev.targets == ["armed-forces/mali"]
+
+
+# --- two attacks told in one sentence ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed five soldiers in Tera on Sunday, and militants killed seven civilians in Ayorou.",
+    "Jihadists attacked Tera, killing five soldiers, while another group attacked Ayorou, killing seven civilians.",
+    "Five soldiers were killed in Tera on Sunday, while seven civilians were killed in Ayorou.",
+])
+def test_two_attacks_in_one_sentence_are_two_events(read, text):
+    got = sorted((ev.place, [(c.count, c.category) for c in ev.casualties]) for ev in read(text).events)
+    assert got == [("settlement/ayorou", [(7, "Civilians")]), ("settlement/tera", [(5, "Soldiers")])]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed five soldiers and abducted seven civilians in a raid on Tera.",
+    "TERA, Niger - Gunmen killed five soldiers and abducted seven civilians in a raid on a village near Ayorou.",
+    "Attacks on Tera and Ayorou on Sunday killed five soldiers and seven civilians.",
+])
+def test_one_attack_with_several_figures_stays_one(read, text):
+    attacks = [ev for ev in read(text).events if ev.type == "Attack"]
+    assert len(attacks) == 1 and len(attacks[0].casualties) == 2

@@ -1227,6 +1227,7 @@ class EventReader:
         dates = dates_in_sentence(sent, self.published)
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
         by_type: dict[str, Trigger] = {}
+        attack_trigs: list[Trigger] = []
         for trig in triggers:
             if (trig.token.tag_ == "NNS" or trig.type == "Attack") and _running_total(trig.token):
                 continue  # "attacks have killed 2,500 people since 2014": a campaign, not one event
@@ -1254,6 +1255,8 @@ class EventReader:
                 # "over three days of fighting", with no place or date of its own: the general
                 # word tells of the fighting just told
                 trig = Trigger(trig.type, trig.token, definite=True)
+            if trig.type == "Attack":
+                attack_trigs.append(trig)
             by_type.setdefault(trig.type, trig)
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
@@ -1266,7 +1269,13 @@ class EventReader:
                 for value in _joined_dates(trig.token, dates, self.published) or [date]:
                     self._event(index, sent, type_, trig, [], value)
                 continue
-            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
+            split = self._split_attacks(sent, attack_trigs, casualties) if type_ == "Attack" else []
+            for part_trig, part_figures, part_places in split:
+                # "gunmen killed five soldiers in Tera, and militants killed seven civilians in
+                # Dori": one attack a clause with a place of its own
+                self._event(index, sent, type_, part_trig, part_figures, date, only=part_places)
+            if not split:
+                self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
         # remember places for "the same region"
         for m in ents.in_span(sent):
             if m.type in PLACE_RANK:
@@ -1275,14 +1284,53 @@ class EventReader:
             return casualties[-1][0].category
         return last_category
 
+    def _split_attacks(self, sent: Span, trigs: list[Trigger], casualties: list[tuple[Casualty, Token]]
+                       ) -> list[tuple[Trigger, list[tuple[Casualty, Token]], set[str]]]:
+        """Clauses of one sentence that each tell figures at a place of their own, different
+        places: one attack each, as (trigger, figures, place keys). Empty when the sentence tells
+        one attack (one clause, or clauses sharing a place)."""
+        if len(casualties) < 2:
+            return []
+
+        def clause(tok: Token) -> Token:
+            verb = _clause_verb(tok)
+            while verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG" and verb.head.i != verb.i:
+                verb = verb.head  # "attacked Tera, killing five soldiers": the attack's clause
+            return verb
+
+        groups: dict[int, list[tuple[Casualty, Token]]] = {}
+        for c, head in casualties:
+            groups.setdefault(clause(head).i, []).append((c, head))
+        if len(groups) < 2:
+            return []
+        doc = sent.doc
+        if any(doc[i].dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in doc[i].children)
+               for i in groups):
+            return []  # "killed 23 villagers and abducted 38 others in a raid": one subject, one raid
+        # a dateline's place ("GUSAU, Nigeria - ...") is no clause's own
+        candidates = [m for m in _place_candidates(sent, self.ents, set()) if not doc[m.start].is_upper]
+        out = []
+        seen: set[str] = set()
+        for verb_i, figures in groups.items():
+            own = {m.key for m in candidates if clause(sent.doc[m.start:m.end].root).i == verb_i}
+            if not own or own & seen:
+                return []
+            seen |= own
+            trig = next((t for t in trigs if clause(t.token).i == verb_i), None) or \
+                Trigger("Attack", figures[0][1], definite=True)
+            out.append((trig, figures, own))
+        return out
+
     def _event(self, index: int, sent: Span, type_: str, trig: Trigger,
-               casualties: list[tuple[Casualty, Token]], date: str | None) -> None:
+               casualties: list[tuple[Casualty, Token]], date: str | None,
+               only: set[str] | None = None) -> None:
         ents = self.ents
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
         places = [m for m in _place_candidates(sent, ents, exclude, type_)
-                  if type_ not in {"Withdrawal", "Deployment"} or
-                  not _in_relative(sent.doc[m.start:m.end].root, trig.token)]  # "whose troops come from"
+                  if (only is None or m.key in only) and (
+                      type_ not in {"Withdrawal", "Deployment"} or
+                      not _in_relative(sent.doc[m.start:m.end].root, trig.token))]  # "whose troops come from"
         # "the base" standing for a base named before is where the event is only when said of it
         # ("they attacked the base"; not "the base ... is run by the army of the 2019 offensive")
         places = [m for m in places if not (m.type == "MilitaryBase" and m.how == "coref") or
