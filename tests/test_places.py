@@ -463,3 +463,18 @@ def test_two_attacks_in_one_sentence_are_two_events(read, text):
 def test_one_attack_with_several_figures_stays_one(read, text):
     attacks = [ev for ev in read(text).events if ev.type == "Attack"]
     assert len(attacks) == 1 and len(attacks[0].casualties) == 2
+
+
+def test_a_town_found_once_is_that_town_where_its_name_recurs(read):
+    ex = read("Peacekeepers set up a foothold in Bunyakiri, 80 km from Bukavu, in 2004. Officials said "
+              "Bunyakiri becomes the first base to be handed over to the army.")
+    assert [e.key for e in ex.entities.values() if e.type == "MilitaryBase"] == ["military-base/bunyakiri-base"]
+    assert ("military-base/bunyakiri-base", "settlement/bunyakiri") in _located(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "French troops left Tera on Friday, the army said. The army base in Tera had housed 400 soldiers.",
+    "The army base in Tera had housed 400 French soldiers. French troops withdrew from Tera on Friday.",
+])
+def test_forces_leaving_a_town_with_one_base_leave_the_base(read, text):
+    assert [ev.place for ev in read(text).events if ev.type == "Withdrawal"] == ["military-base/tera-base"]

@@ -431,6 +431,14 @@ class DocEntities:
                                     place = m  # "al-Khadim air base in eastern Libya": a named base
                                 elif m and m.type in {"Region", "State"}:
                                     wider = m
+            if place is None and not own_name and t.dep_ in {"attr", "appos"}:
+                # "Bunyakiri became the first base to be handed over", "Tera, an army base": the
+                # town it is said of
+                subject = t.head if t.dep_ == "appos" else next(
+                    (c for c in t.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                m = self.at(subject) if subject is not None else None
+                if m is not None and m.type == "Settlement" and (kind_words or lemma in {"base", "airbase"}):
+                    place = m
             if place is None and not own_name and _definite(t) and t.tag_ != "NNS" and \
                     not any(c.dep_ == "poss" for c in t.children):
                 # "the base", "the military base": the base last named, else one at the town just
@@ -718,6 +726,20 @@ class DocEntities:
                     parent = region or (states[0] if states else None)
                     if parent is not None and parent != mention.key:
                         self.region_parents.setdefault(mention.key, parent)
+        # a town found once by the syntax is that town wherever its name recurs ("Bunyakiri
+        # became the first base"): the gazetteer's own names are matched everywhere already
+        named: dict[tuple[str, ...], Mention] = {}
+        for m in self.mentions:
+            entry = self.gaz.entries.get(m.key)
+            if m.type == "Settlement" and (entry is None or entry.kind == "minor"):
+                named.setdefault(tuple(w.text for w in doc[m.start:m.end]), m)
+        for words, m in named.items():
+            n = len(words)
+            for i in range(len(doc) - n + 1):
+                if doc[i].pos_ == "PROPN" and tuple(w.text for w in doc[i:i + n]) == words and \
+                        not any(self.at(j) for j in range(i, i + n)) and \
+                        (i + n >= len(doc) or doc[i + n].pos_ != "PROPN") and (i == 0 or doc[i - 1].pos_ != "PROPN"):
+                    self._mention(i, i + n, m.key, "Settlement", "coref")
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":

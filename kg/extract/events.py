@@ -1653,8 +1653,9 @@ class EventReader:
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:
             ev.confidence = max(ev.confidence, FIGURES_CONF)  # a place and figures: an event told plainly
-        if ev.type == "Attack" and ev.place and any(c.category == "Soldiers" for c in ev.casualties):
-            ev.place = _town_base(ev.place, ents)
+        if ev.place and (ev.type == "Attack" and any(c.category == "Soldiers" for c in ev.casualties) or
+                         ev.type == "Withdrawal"):
+            ev.place = _town_base(ev.place, ents)  # forces leave a town where they had a base: the base
         for key in sorted(self.hit.get(id(ev), ())):
             if key not in ev.perpetrators + ev.targets:
                 ev.targets.append(key)
