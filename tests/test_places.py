@@ -478,3 +478,22 @@ def test_a_town_found_once_is_that_town_where_its_name_recurs(read):
 ])
 def test_forces_leaving_a_town_with_one_base_leave_the_base(read, text):
     assert [ev.place for ev in read(text).events if ev.type == "Withdrawal"] == ["military-base/tera-base"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dozens of gunmen on motorcycles stormed Gidan Kaura in Zamfara State late on Monday.",
+    "Bandits raided Gidan Kaura in Zamfara State on Monday, killing 23 villagers.",
+    "Gunmen looted Gidan Kaura in Zamfara State before dawn.",
+])
+def test_what_attackers_storm_is_a_place_not_a_person(read, text):
+    ex = read(text)
+    assert ex.entities["settlement/gidan-kaura"].type == "Settlement"
+    assert "person/gidan-kaura" not in ex.entities
+    assert [ev.place for ev in ex.events] == ["settlement/gidan-kaura"]
+
+
+def test_a_local_government_area_named_after_a_town_is_a_region(read):
+    ex = read("Gunmen stormed Gidan Kaura, in the Maru local government area, late on Monday.")
+    assert ex.entities["region/maru"].type == "Region"
+    assert "Maru local government area" in ex.entities["region/maru"].aliases
+    assert ("settlement/gidan-kaura", "region/maru") in _located(ex)

@@ -582,9 +582,10 @@ class DocEntities:
                 if ent.label_ == "LOC" and not region_next:
                     continue  # "the Sahel", "Lake Chad": areas we do not type
             elif ent.label_ == "PERSON":
-                if prev is not None and prev.lower_ in {"in", "near", "at"} and \
-                        not any(t.lower_ in lx.LEADER_TITLES for t in ent):
-                    type_ = "Settlement"
+                if (prev is not None and prev.lower_ in {"in", "near", "at"} or
+                        ent.root.dep_ == "dobj" and ent.root.head.lemma_.lower() in wordlist("place_object_verbs")) and \
+                        not any(t.lower_ in lx.LEADER_TITLES for t in ent) and not self._title_before(ent):
+                    type_ = "Settlement"  # "in Gidan Kaura", "gunmen stormed Gidan Kaura": not a person
                 elif len(name.split()) == 1 and name not in persons and not self._title_before(ent):
                     continue  # one word, no title, no full name met: too weak for a person
                 elif any(t.pos_ not in {"PROPN"} and not t.is_punct for t in ent):
@@ -780,21 +781,28 @@ class DocEntities:
         coordinates). True when mentioned."""
         doc = self.doc
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is None or nxt.lower_ not in wordlist("region_designators") or nxt.lower_ == "state" or \
+        width, designator = 1, nxt.lower_ if nxt is not None else ""
+        for words in (d.split() for d in wordlist("region_designators") if " " in d):
+            if [t.lower_ for t in doc[span.end:span.end + len(words)]] == words:
+                # "Maru local government area": a designator of several words
+                width, designator, nxt = len(words), " ".join(words), doc[span.end + len(words) - 1]
+        if nxt is None or designator not in wordlist("region_designators") or \
+                designator == "state" or \
                 not town.country or any(s.start == span.end for s in doc.spans.get("ckg_gaz", [])):
             return False
         label = town.label.split(" (")[0]
         key = entity_key("Region", label)
         known = self.gaz.entries.get(key)
+        end = span.end + width
         if known is not None and known.type == "Region" and known.country == town.country:
-            self._gaz_entity(known, surface=doc[span.start:span.end + 1].text)
+            self._gaz_entity(known, surface=doc[span.start:end].text)
         else:
             if known is not None:
-                key = entity_key("Region", f"{label} {nxt.lower_}")
-            self._add_entity(key, "Region", label if known is None else f"{label} {nxt.lower_}", "pattern",
-                             doc[span.start:span.end + 1].text)
+                key = entity_key("Region", f"{label} {designator}")
+            self._add_entity(key, "Region", label if known is None else f"{label} {designator}", "pattern",
+                             doc[span.start:end].text)
             ent = self.entities[key]
-            ent.aliases.add(f"{label} {nxt.lower_}")
+            ent.aliases.add(f"{label} {designator}")
             if ent.lat is None:
                 ent.lat, ent.lon = town.lat, town.lon
             self.states_of[key] = town.country
@@ -805,7 +813,7 @@ class DocEntities:
             # second place of the sentence
             self.region_parents[key] = owner.key
             self._unmention(owner)
-        return self._mention(span.start, span.end + 1, key, "Region", "pattern") is not None
+        return self._mention(span.start, end, key, "Region", "pattern") is not None
 
     def _unmention(self, mention: Mention) -> None:
         self.mentions.remove(mention)
