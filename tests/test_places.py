@@ -497,3 +497,15 @@ def test_a_local_government_area_named_after_a_town_is_a_region(read):
     assert ex.entities["region/maru"].type == "Region"
     assert "Maru local government area" in ex.entities["region/maru"].aliases
     assert ("settlement/gidan-kaura", "region/maru") in _located(ex)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("An airstrike carried out at the request of the government of Somalia killed three al-Shabaab "
+     "fighters 35 km northeast of Jilib, in the Middle Juba region.", "region/middle-juba"),
+    ("At the invitation of the government of Somalia, US drones struck al-Shabaab near Jilib on Friday, "
+     "killing three fighters.", "settlement/jilib"),
+    ("Three al-Shabaab fighters were killed near Jilib in an airstrike on behalf of the army of Somalia.",
+     "settlement/jilib"),
+])
+def test_a_country_named_as_whose_government_is_not_where(read, text, place):
+    assert [ev.place for ev in read(text).events if ev.type == "Attack"] == [place]

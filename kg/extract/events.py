@@ -22,6 +22,7 @@ from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, resolve_date
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention, place_head_words
 from kg.extract.numbers import quantity_of
+from kg.extract.wordlists import words as wordlist
 from kg.model import Casualty, Event
 
 #: verbs that describe fighting in general ("has fought alongside the army since 2021"): an
@@ -567,6 +568,9 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
         if root.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lower_ in {
                 "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}:
             continue  # "40 kilometres north of Ouallam": a reference point
+        if m.type == "State" and root.dep_ == "pobj" and gov.lower_ == "of" and \
+                gov.head.lemma_.lower() in _WHOSE_NOUNS:
+            continue  # "at the request of the Federal Government of Somalia": whose, not where
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State" and not (
                 root.dep_ == "poss" and root.head.lemma_.lower() in lx.BASE_NOUNS | lx.REGION_NOUNS |
                 lx.SETTLEMENT_NOUNS | {"territory", "soil"}):
@@ -581,6 +585,8 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
 
 
 _PLACE_HEADS = place_head_words()
+#: nouns whose of-phrase names whose, not where ("the government of Somalia", "at the request of")
+_WHOSE_NOUNS = set(wordlist("whose_nouns"))
 
 
 def _inside(m: Mention, places: list[Mention], ents: DocEntities) -> bool:
