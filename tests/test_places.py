@@ -509,3 +509,15 @@ def test_a_local_government_area_named_after_a_town_is_a_region(read):
 ])
 def test_a_country_named_as_whose_government_is_not_where(read, text, place):
     assert [ev.place for ev in read(text).events if ev.type == "Attack"] == [place]
+
+
+@pytest.mark.parametrize("text", [
+    "The RSF attacked the village of Wad al-Noura in the state of Gezira. Residents around Wad al-Noura "
+    "said the fighters left.",
+    "Residents said Wad al-Noura was quiet again. The RSF had attacked the village of Wad al-Noura in the "
+    "state of Gezira on Wednesday.",
+])
+def test_a_village_named_by_the_syntax_is_one_place_throughout(read, text):
+    ex = read(text)
+    assert [e.type for e in ex.entities.values() if e.label == "Wad al-Noura"] == ["Settlement"]
+    assert ("settlement/wad-al-noura", "region/gezira") in _located(ex)

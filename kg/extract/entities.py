@@ -714,16 +714,22 @@ class DocEntities:
             mention = self.at(t)
             if mention is None or mention.type != "Settlement" or (mention.start, mention.end) != (first, t.i + 1):
                 continue
-            designator = t.head if t.dep_ == "compound" else next(
-                (c for c in t.children if c.dep_ == "appos"), None)
+            if t.dep_ == "compound":
+                designator = t.head  # "Kalembe village"
+            elif t.dep_ == "pobj" and t.head.lower_ == "of":
+                designator = t.head.head  # "the village of Kalembe"
+            else:
+                designator = next((c for c in t.children if c.dep_ == "appos"), None)  # "Kalembe, a village"
             if mention is not None and designator is not None:
-                self.entities[mention.key].aliases.add(f"{name} {designator.lower_}")
+                if designator.i > t.i:
+                    self.entities[mention.key].aliases.add(f"{name} {designator.lower_}")
                 town = self._town_of_quarter(designator)
                 if town is not None and town != mention.key:
                     self.region_parents[mention.key] = town  # "the Fambita quarter of Kokorou"
-                elif designator.i > t.i and mention.key not in self.gaz.entries:
-                    # "Bokolo village, Ituri province": where the sentence puts it, after the designator
-                    region, states = self._container_after(designator.i + 1)
+                elif mention.key not in self.gaz.entries:
+                    # "Bokolo village, Ituri province", "the village of Bokolo in the state of Ituri":
+                    # where the sentence puts it, after the name (and its designator)
+                    region, states = self._container_after(max(designator.i, t.i) + 1)
                     parent = region or (states[0] if states else None)
                     if parent is not None and parent != mention.key:
                         self.region_parents.setdefault(mention.key, parent)
@@ -737,8 +743,16 @@ class DocEntities:
         for words, m in named.items():
             n = len(words)
             for i in range(len(doc) - n + 1):
-                if doc[i].pos_ == "PROPN" and tuple(w.text for w in doc[i:i + n]) == words and \
-                        not any(self.at(j) for j in range(i, i + n)) and \
+                if doc[i].pos_ != "PROPN" or tuple(w.text for w in doc[i:i + n]) != words:
+                    continue
+                other = self.at(i)
+                if other is not None and other.how == "ner" and other.type in {"Person", "Organization"} and \
+                        (other.start, other.end) == (i, i + n):
+                    # "around Wad al-Noura" read as a person, the village named elsewhere: the village
+                    self._unmention(other)
+                    if not any(x.key == other.key for x in self.mentions):
+                        self.entities.pop(other.key, None)
+                if not any(self.at(j) for j in range(i, i + n)) and \
                         (i + n >= len(doc) or doc[i + n].pos_ != "PROPN") and (i == 0 or doc[i - 1].pos_ != "PROPN"):
                     self._mention(i, i + n, m.key, "Settlement", "coref")
         # surnames met before the full name, or left untagged
@@ -843,6 +857,8 @@ class DocEntities:
         i = end
         while i < len(doc) and i < end + 8 and (doc[i].is_punct and doc[i].text in ",(" or
                                                  doc[i].lower_ in {"in", "of", "the", "a", "village", "town"} or
+                                                 doc[i].lower_ in lx.REGION_NOUNS and i + 1 < len(doc) and
+                                                 doc[i + 1].lower_ == "of" or
                                                  doc[i].pos_ == "ADJ" or self.at(i) is not None):
             m = self.at(i)
             if m is not None:
