@@ -521,3 +521,15 @@ def test_a_village_named_by_the_syntax_is_one_place_throughout(read, text):
     ex = read(text)
     assert [e.type for e in ex.entities.values() if e.label == "Wad al-Noura"] == ["Settlement"]
     assert ("settlement/wad-al-noura", "region/gezira") in _located(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling hit the Kalumbi district of Goma, killing four civilians.",
+    "Four civilians were killed in Goma's Kalumbi neighbourhood on Monday.",
+    "A shell killed four civilians in the Kalumbi suburb of Goma on Monday.",
+])
+def test_a_district_or_neighbourhood_of_a_town_is_in_the_town(read, text):
+    ex = read(text)
+    assert ex.entities["settlement/kalumbi"].type == "Settlement"
+    assert ("settlement/kalumbi", "settlement/goma") in _located(ex)
+    assert [ev.place for ev in ex.events] == ["settlement/kalumbi"]

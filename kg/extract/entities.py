@@ -653,13 +653,14 @@ class DocEntities:
                     self.entities[key].aliases.add(tokens[-1])
                 self._mention(ent.start, end, key, "Person", "ner")
                 continue
+            parent = self._of_container(end + 1) if type_ == "Region" and region_next else None
+            if parent is not None and self.entities[parent].type == "Settlement":
+                type_ = "Settlement"  # "the Kalumbi district of Goma": a part of the town
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
-            if self._mention(ent.start, end, key, type_, "ner") is not None and type_ == "Region" and \
-                    region_next and key not in self.gaz.entries:
-                parent = self._of_container(end + 1)  # "the Bokolo district of Ituri province"
-                if parent is not None:
-                    self.region_parents.setdefault(key, parent)
+            if self._mention(ent.start, end, key, type_, "ner") is not None and parent is not None and \
+                    key not in self.gaz.entries:
+                self.region_parents.setdefault(key, parent)  # "the Bokolo district of Ituri province"
         # places the model missed: a proper name after "in", "near", "at", or "attack on", or
         # one the syntax calls a town (patterns "designated_town", kg/data/patterns.json)
         designated_names = set(matched_tokens(doc, "designated_town", "name"))
@@ -761,19 +762,23 @@ class DocEntities:
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
 
     def _of_container(self, i: int) -> str | None:
-        """The region or state of an of-phrase starting at token ``i``: 'of [the] Ituri province'."""
+        """The town, region or state of an of-phrase starting at token ``i``: 'of [the] Ituri province'."""
         doc = self.doc
         if i >= len(doc) or doc[i].lower_ != "of":
             return None
         j = i + 1 + (1 if i + 1 < len(doc) and doc[i + 1].lower_ == "the" else 0)
         m = self.at(j) if j < len(doc) else None
-        return m.key if m is not None and m.type in {"Region", "State"} else None
+        return m.key if m is not None and m.type in {"Settlement", "Region", "State"} else None
 
     def _town_of_quarter(self, designator: Token) -> str | None:
         """The town a quarter lies in: 'the X quarter of [the town of] Y', 'X, a neighbourhood
         of Y', 'X, a suburb in Y'. None for a designator that is not a part of a town."""
         if designator.lemma_.lower() not in wordlist("quarter_designators"):
             return None
+        for c in designator.children:  # "Goma's Kalumbi neighbourhood"
+            m = self.at(c) if c.dep_ == "poss" else None
+            if m is not None and m.type == "Settlement":
+                return m.key
         for prep in designator.rights:
             if prep.dep_ != "prep" or prep.lower_ not in {"of", "in"}:
                 continue
