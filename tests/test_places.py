@@ -283,3 +283,254 @@ def test_eval_lists_events_at_the_wrong_place(tmp_path):
     assert "wrong_places" in rep.to_dict()
     rows = render_errors(rep).columns[1]._cells
     assert "wrong place" in rows
+
+
+# --- places told by their designators, quarters, bases named after towns (issue 12) -------------
+
+def test_name_before_a_designator_on_a_hand_parse():
+    # "Kalumbi village" / "the Kalumbi quarter": the name in front of the designator, singular only
+    import spacy
+
+    from kg.extract.wordlists import matched_tokens
+
+    nlp = spacy.blank("en")
+    doc = spacy.tokens.Doc(nlp.vocab, words=["raided", "Kalumbi", "village"], pos=["VERB", "PROPN", "NOUN"],
+                           deps=["ROOT", "compound", "dobj"], heads=[0, 2, 0],
+                           lemmas=["raid", "Kalumbi", "village"])
+    assert matched_tokens(doc, "designated_town", "name") == [1]
+    plural = spacy.tokens.Doc(nlp.vocab, words=["raided", "Kalumbi", "villages"], pos=["VERB", "PROPN", "NOUN"],
+                              deps=["ROOT", "compound", "dobj"], heads=[0, 2, 0],
+                              lemmas=["raid", "Kalumbi", "village"])
+    assert matched_tokens(plural, "designated_town", "name") == []
+    quarter = spacy.tokens.Doc(nlp.vocab, words=["the", "Kalumbi", "quarter"], pos=["DET", "PROPN", "NOUN"],
+                               deps=["det", "compound", "ROOT"], heads=[2, 2, 2],
+                               lemmas=["the", "Kalumbi", "quarter"])
+    assert matched_tokens(quarter, "designated_town", "name") == [1]
+
+
+@pytest.mark.parametrize("text", [
+    "Bandits stormed Kalumbi village in northern Nigeria on Friday and abducted 14 farmers.",
+    "In northern Nigeria, 14 farmers were abducted when bandits raided Kalumbi village on Friday.",
+    "Bandits abducted 14 farmers near Kalumbi village in northern Nigeria on Friday.",
+])
+def test_a_name_the_word_village_follows_is_the_events_town(read, text):
+    ex = read(text)
+    town = next(e for e in ex.entities.values() if e.label.startswith("Kalumbi"))
+    assert town.type == "Settlement" and "Kalumbi village" in town.aliases
+    assert [ev.place for ev in ex.events if ev.casualties] == [town.key]
+
+
+@pytest.mark.parametrize("text", [
+    "Twelve worshippers were killed in an attack on a mosque in the Bandiko quarter of the town of Tera.",
+    "Gunmen killed twelve worshippers in the Bandiko neighbourhood of Tera on Friday.",
+    "Twelve worshippers died when gunmen attacked a mosque in the Bandiko quarter of Tera.",
+])
+def test_a_quarter_lies_in_its_town_and_holds_the_event(read, text):
+    ex = read(text)
+    quarter = next(e for e in ex.entities.values() if e.label.startswith("Bandiko"))
+    assert quarter.type == "Settlement"
+    assert (quarter.key, "settlement/tera") in _located(ex)
+    assert [ev.place for ev in ex.events if ev.casualties] == [quarter.key]
+
+
+@pytest.mark.parametrize("text", [
+    # a base "in the town": the town last named
+    "Jihadists attacked Tera on Sunday. Fighters stormed a military post in the town, killing nine soldiers.",
+    # the base named after the town: one base, not a second one named "Tera military post"
+    "Nine soldiers were killed in Tera on Sunday. The attackers set ablaze the Tera military post.",
+    # "the military base": the town just named
+    "Jihadists attacked Tera on Sunday. They stormed the military base and killed nine soldiers.",
+    # soldiers killed in a town where the article names one base: at the base
+    "Nine soldiers were killed in an attack on Tera on Sunday. The army base in Tera was looted.",
+])
+def test_an_attack_on_a_base_named_by_its_town_is_at_the_base(read, text):
+    ex = read(text)
+    bases = [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+    assert [b.key for b in bases] == ["military-base/tera-base"], bases
+    base = bases[0]
+    assert ("military-base/tera-base", "settlement/tera") in _located(ex)
+    tera = load_gazetteer().entries["settlement/tera"]
+    assert (base.lat, base.lon) == (tera.lat, tera.lon)  # drawn at its town
+    hit = [ev for ev in ex.events if ev.casualties]
+    assert [ev.place for ev in hit] == ["military-base/tera-base"] and hit[0].geo_precision == "town"
+
+
+def test_the_verb_based_is_not_a_base(read):
+    ex = read("A battalion based in Tera patrolled the road to Dori on Sunday.")
+    assert not [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+
+
+@pytest.mark.parametrize("text", [
+    "French troops vacated an air base in Niger on Friday. France had run its air base in the capital, "
+    "Niamey, since 2013.",
+    "France had run its air base in the capital, Niamey, since 2013. French troops vacated the base on Friday.",
+])
+def test_a_base_told_by_its_country_is_the_one_base_named_there(read, text):
+    ex = read(text)
+    assert [e.key for e in ex.entities.values() if e.type == "MilitaryBase"] == ["military-base/niamey-base"]
+    assert [ev.place for ev in ex.events if ev.type == "Withdrawal"] == ["military-base/niamey-base"]
+
+
+def test_the_base_told_again_is_not_where_another_event_is(read):
+    ex = read("Cargo planes landed at al-Khadim air base in eastern Libya. The base is held by forces "
+              "whose 2019 offensive on Tripoli failed.")
+    assert all(ev.place != "military-base/al-khadim-air-base" for ev in ex.events if ev.type == "Attack")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Thousands of protesters marched in Omdurman on Monday. Security forces opened fire on the crowds, "
+     "and two protesters were killed, doctors said.", "settlement/omdurman"),
+    ("Thousands of protesters marched in Omdurman on Monday, chanting slogans. Police fired tear gas. "
+     "Two protesters were killed, doctors said.", "settlement/omdurman"),
+    # a place of another country the sentence before: not there, but the article's country
+    ("Ministers met in Paris on Monday. Two Malian soldiers were killed on Tuesday, the army said.",
+     "state/mali"),
+])
+def test_an_attack_told_without_a_place_is_where_the_sentence_before_is(read, text, place):
+    assert [ev.place for ev in read(text).events if ev.type == "Attack"] == [place]
+
+
+def test_a_coup_told_without_a_place_is_in_the_country_the_sentence_before_names(read):
+    ex = read("Religious leaders in Burkina Faso said the captain had accepted the president's resignation. "
+              "This is to avoid more violence after Friday's coup. French diplomats said France had not "
+              "sheltered him, and the French embassy was closed.")
+    assert [ev.place for ev in ex.events if ev.type == "Coup"] == ["state/burkina-faso"]
+
+
+@pytest.mark.parametrize("text", [
+    "M23 rebels attacked army positions near Sake, in Masisi territory, on Monday, killing four soldiers.",
+    "Rebels overran two army camps near Sake, in Masisi territory, killing four soldiers.",
+    "Four soldiers were killed when rebels shelled an army checkpoint near Sake, in Masisi territory.",
+])
+def test_positions_and_several_bases_are_no_base_of_their_own(read, text):
+    ex = read(text)
+    assert not [e for e in ex.entities.values() if e.type == "MilitaryBase"]
+    assert [(ev.place, ev.geo_precision) for ev in ex.events] == [("settlement/sake", "near-town")]
+
+
+@pytest.mark.parametrize("text, place, parent", [
+    ("Gunmen killed eight farmers in the Bokolo district of Ituri province on Sunday.",
+     "region/bokolo", "region/ituri"),
+    ("Gunmen killed eight farmers in the Bokolo district of Congo on Sunday.",
+     "region/bokolo", "state/democratic-republic-of-the-congo"),
+    ("Gunmen killed eight farmers on Sunday in Bokolo village, Ituri province, Congo.",
+     "settlement/bokolo", "region/ituri"),
+    ("Gunmen killed eight farmers in Bokolo, a village in Ituri province, on Sunday.",
+     "settlement/bokolo", "region/ituri"),
+])
+def test_a_place_the_gazetteer_lacks_lies_where_the_sentence_puts_it(read, text, place, parent):
+    ex = read(text)
+    assert (place, parent) in _located(ex)
+    assert [ev.place for ev in ex.events] == [place]
+
+
+# --- roles of figures told with no attack word (issue 12) --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The Malian army said it killed 12 fighters of JNIM near Tessit on Sunday.",
+    "The army said it had killed 12 JNIM fighters near Tessit in Mali on Sunday.",
+    "Mali's army said on Sunday that it killed 12 fighters of JNIM in an operation near Tessit.",
+    "Twelve fighters of JNIM were killed by the Malian army near Tessit.",
+])
+def test_counted_fighters_of_a_group_are_its_losses_not_its_attack(read, text):
+    ev, = read(text).events
+    assert ev.perpetrators == ["armed-forces/mali"]
+    assert ev.targets == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
+
+
+def test_the_group_that_kills_soldiers_is_still_the_attacker(read):
+    ev, = read("JNIM fighters killed 12 soldiers near Tessit.").events
+    assert ev.perpetrators == ["armed-group/jamaat-nusrat-al-islam-wal-muslimin"]
+    assert ev.targets == ["armed-forces/mali"]
+
+
+# --- two attacks told in one sentence ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed five soldiers in Tera on Sunday, and militants killed seven civilians in Ayorou.",
+    "Jihadists attacked Tera, killing five soldiers, while another group attacked Ayorou, killing seven civilians.",
+    "Five soldiers were killed in Tera on Sunday, while seven civilians were killed in Ayorou.",
+])
+def test_two_attacks_in_one_sentence_are_two_events(read, text):
+    got = sorted((ev.place, [(c.count, c.category) for c in ev.casualties]) for ev in read(text).events)
+    assert got == [("settlement/ayorou", [(7, "Civilians")]), ("settlement/tera", [(5, "Soldiers")])]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen killed five soldiers and abducted seven civilians in a raid on Tera.",
+    "TERA, Niger - Gunmen killed five soldiers and abducted seven civilians in a raid on a village near Ayorou.",
+    "Attacks on Tera and Ayorou on Sunday killed five soldiers and seven civilians.",
+])
+def test_one_attack_with_several_figures_stays_one(read, text):
+    attacks = [ev for ev in read(text).events if ev.type == "Attack"]
+    assert len(attacks) == 1 and len(attacks[0].casualties) == 2
+
+
+def test_a_town_found_once_is_that_town_where_its_name_recurs(read):
+    ex = read("Peacekeepers set up a foothold in Bunyakiri, 80 km from Bukavu, in 2004. Officials said "
+              "Bunyakiri becomes the first base to be handed over to the army.")
+    assert [e.key for e in ex.entities.values() if e.type == "MilitaryBase"] == ["military-base/bunyakiri-base"]
+    assert ("military-base/bunyakiri-base", "settlement/bunyakiri") in _located(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "French troops left Tera on Friday, the army said. The army base in Tera had housed 400 soldiers.",
+    "The army base in Tera had housed 400 French soldiers. French troops withdrew from Tera on Friday.",
+])
+def test_forces_leaving_a_town_with_one_base_leave_the_base(read, text):
+    assert [ev.place for ev in read(text).events if ev.type == "Withdrawal"] == ["military-base/tera-base"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dozens of gunmen on motorcycles stormed Gidan Kaura in Zamfara State late on Monday.",
+    "Bandits raided Gidan Kaura in Zamfara State on Monday, killing 23 villagers.",
+    "Gunmen looted Gidan Kaura in Zamfara State before dawn.",
+])
+def test_what_attackers_storm_is_a_place_not_a_person(read, text):
+    ex = read(text)
+    assert ex.entities["settlement/gidan-kaura"].type == "Settlement"
+    assert "person/gidan-kaura" not in ex.entities
+    assert [ev.place for ev in ex.events] == ["settlement/gidan-kaura"]
+
+
+def test_a_local_government_area_named_after_a_town_is_a_region(read):
+    ex = read("Gunmen stormed Gidan Kaura, in the Maru local government area, late on Monday.")
+    assert ex.entities["region/maru"].type == "Region"
+    assert "Maru local government area" in ex.entities["region/maru"].aliases
+    assert ("settlement/gidan-kaura", "region/maru") in _located(ex)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("An airstrike carried out at the request of the government of Somalia killed three al-Shabaab "
+     "fighters 35 km northeast of Jilib, in the Middle Juba region.", "region/middle-juba"),
+    ("At the invitation of the government of Somalia, US drones struck al-Shabaab near Jilib on Friday, "
+     "killing three fighters.", "settlement/jilib"),
+    ("Three al-Shabaab fighters were killed near Jilib in an airstrike on behalf of the army of Somalia.",
+     "settlement/jilib"),
+])
+def test_a_country_named_as_whose_government_is_not_where(read, text, place):
+    assert [ev.place for ev in read(text).events if ev.type == "Attack"] == [place]
+
+
+@pytest.mark.parametrize("text", [
+    "The RSF attacked the village of Wad al-Noura in the state of Gezira. Residents around Wad al-Noura "
+    "said the fighters left.",
+    "Residents said Wad al-Noura was quiet again. The RSF had attacked the village of Wad al-Noura in the "
+    "state of Gezira on Wednesday.",
+])
+def test_a_village_named_by_the_syntax_is_one_place_throughout(read, text):
+    ex = read(text)
+    assert [e.type for e in ex.entities.values() if e.label == "Wad al-Noura"] == ["Settlement"]
+    assert ("settlement/wad-al-noura", "region/gezira") in _located(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling hit the Kalumbi district of Goma, killing four civilians.",
+    "Four civilians were killed in Goma's Kalumbi neighbourhood on Monday.",
+    "A shell killed four civilians in the Kalumbi suburb of Goma on Monday.",
+])
+def test_a_district_or_neighbourhood_of_a_town_is_in_the_town(read, text):
+    ex = read(text)
+    assert ex.entities["settlement/kalumbi"].type == "Settlement"
+    assert ("settlement/kalumbi", "settlement/goma") in _located(ex)
+    assert [ev.place for ev in ex.events] == ["settlement/kalumbi"]

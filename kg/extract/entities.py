@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract import lexicon as lx
-from kg.extract.gazetteer import GazEntry, Gazetteer
+from kg.extract.gazetteer import GazEntry, Gazetteer, surface_key
 from kg.extract.wordlists import matched_tokens
 from kg.extract.wordlists import words as wordlist
 from kg.ids import entity_key, fold
@@ -53,6 +53,17 @@ class Mention:
     @property
     def actor_key(self) -> str:
         return self.actor or self.key
+
+
+def place_head_words() -> set[str]:
+    """Nouns a place name may modify and still be the place: 'the Fambita quarter', 'Sabon Gida
+    village' (the designators of towns and of their quarters)."""
+    return set(wordlist("settlement_designators")) | set(wordlist("quarter_designators"))
+
+
+def _definite(token: Token) -> bool:
+    """'the base', 'the town' (not 'a base', 'its base')."""
+    return any(c.dep_ == "det" and c.lower_ in {"the", "that", "this"} for c in token.children)
 
 
 def _lemma_phrase(tokens: list[Token]) -> str:
@@ -355,9 +366,10 @@ class DocEntities:
 
     def _find_bases(self) -> None:
         doc = self.doc
+        pending: list[tuple[Token, Mention]] = []
         for t in doc:
-            if t.lemma_.lower() not in lx.BASE_NOUNS or self.at(t):
-                continue
+            if t.lemma_.lower() not in lx.BASE_NOUNS or self.at(t) or t.pos_ not in {"NOUN", "PROPN"}:
+                continue  # not "a battalion based in Sagme" (the verb)
             mods = [c for c in t.lefts if c.dep_ in {"compound", "amod", "nmod"}]
             kind_words = [c.lower_ for c in mods if c.lower_ in lx.BASE_MODIFIERS]
             lemma = t.lemma_.lower()
@@ -380,12 +392,21 @@ class DocEntities:
                 j -= 1
             own_name = doc[j + 1:end].text if end > j + 1 else None
             place = None
+            if own_name and not any(self.at(i) for i in range(j + 1, end)):
+                # "the Sagme military post" where Sagme is a town the article names: the base is
+                # named after the town, not a name of its own
+                town = next((e for e in self.entities.values() if e.type == "Settlement" and
+                             surface_key(own_name) in {surface_key(n) for n in (e.label, *e.aliases)}), None)
+                if town is not None:
+                    place = self._mention(j + 1, end, town.key, "Settlement", "coref")
+                    own_name = None if place is not None else own_name
             for c in mods:
                 m = self.at(c)
                 if m and m.type in {"Settlement", "Region"}:
                     place = m  # "the Agadez drone base", "the al-Jufra air base"
             # "stormed an army camp at Boulkessi", "a bombing on an army camp at Bourem": the
             # place may hang on the verb or on the noun that governs the base
+            wider = None  # "an air base in Niger": only the country or region of the base
             holders = [t] + ([t.head] if t.dep_ in {"dobj", "nsubj", "nsubjpass", "pobj"} else []) + \
                 ([t.head.head] if t.dep_ == "pobj" else [])
             if place is None:
@@ -398,13 +419,41 @@ class DocEntities:
                                     m = next((self.at(c) for c in obj.lefts
                                               if c.dep_ in {"poss", "compound"} and self.at(c)), None)
                                 if m is None and obj.lower_ in lx.SETTLEMENT_NOUNS:
-                                    # "base in the town of Marte"
+                                    # "base in the town of Marte", "its airbase in the capital, Niamey"
                                     for p2 in obj.rights:
+                                        if p2.dep_ == "appos":
+                                            m = self.at(p2) or m
                                         for o2 in p2.children:
                                             m = self.at(o2) or m
+                                    if m is None and _definite(obj):
+                                        m = self._last_town(obj)  # "a military post in the town"
                                 if m and (m.type == "Settlement" or own_name and m.type in {"Region", "State"}):
                                     place = m  # "al-Khadim air base in eastern Libya": a named base
+                                elif m and m.type in {"Region", "State"}:
+                                    wider = m
+            if place is None and not own_name and t.dep_ in {"attr", "appos"}:
+                # "Bunyakiri became the first base to be handed over", "Tera, an army base": the
+                # town it is said of
+                subject = t.head if t.dep_ == "appos" else next(
+                    (c for c in t.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                m = self.at(subject) if subject is not None else None
+                if m is not None and m.type == "Settlement" and (kind_words or lemma in {"base", "airbase"}):
+                    place = m
+            if place is None and not own_name and _definite(t) and t.tag_ != "NNS" and \
+                    not any(c.dep_ == "poss" for c in t.children):
+                # "the base", "the military base": the base last named, else one at the town just
+                # named when the words say it is military
+                known = self._last_base(t)
+                if known is not None:
+                    self._mention(t.i, t.i + 1, known, "MilitaryBase", "coref")
+                    continue
+                if kind_words and lemma in {"base", "airbase", "post", "camp", "barracks", "garrison"}:
+                    place = self._last_town(t, sentences=2)
+            if not own_name and (t.tag_ == "NNS" or lemma in {"position", "checkpoint"}):
+                continue  # "army positions near Sake", "two army bases in Borno": no one base named
             if place is None and not own_name:
+                if wider is not None and (kind_words or lemma in {"base", "airbase"}) and t.tag_ != "NNS":
+                    pending.append((t, wider))
                 continue
             kind = " ".join(kind_words + ["base" if lemma in {"base", "airbase"} else lemma])
             generic = "camp" if lemma in {"camp", "barracks", "garrison"} else "base"
@@ -423,9 +472,34 @@ class DocEntities:
             if place is not None:
                 self.states_of[key] = self.state_of(place.key) or ""
                 self.base_places[key] = place.key
+                where = self.entities[place.key]
+                if ent.lat is None and where.type == "Settlement":
+                    ent.lat, ent.lon = where.lat, where.lon  # a base is drawn at its town
             if self._mention(start, t.i + 1, key, "MilitaryBase", "pattern") is None:
                 # "a Somali National Army (SNA) base": the army is named in front; the base noun alone
                 self._mention(t.i, t.i + 1, key, "MilitaryBase", "pattern")
+        # "vacated an air base in Niger" when the article names one base in Niger: that base
+        for t, wider in pending:
+            inside = [k for k, where in self.base_places.items()
+                      if wider.key in {where, self.state_of(where), self.region_parents.get(where),
+                                       *self.gaz.located_in_chain(where)}]
+            if len(inside) == 1 and not self.at(t):
+                self._mention(t.i, t.i + 1, inside[0], "MilitaryBase", "coref")
+
+    def _last_town(self, token: Token, sentences: int = 3) -> Mention | None:
+        """The settlement named last before ``token``, in its sentence or the ``sentences`` before
+        (what "the town" refers to)."""
+        sent_start = token.sent.start
+        k = next((i for i, s in enumerate(self.sents) if s.start == sent_start), 0)
+        first = self.sents[max(0, k - sentences)].start
+        towns = [m for m in self.mentions if m.type == "Settlement" and first <= m.start < token.i and
+                 (m.actor is None or m.actor == m.key)]
+        return max(towns, key=lambda m: m.start, default=None)
+
+    def _last_base(self, token: Token) -> str | None:
+        """The military base mentioned last before ``token`` (what "the base" refers to)."""
+        bases = [m for m in self.mentions if m.type == "MilitaryBase" and m.start < token.i]
+        return max(bases, key=lambda m: m.start).key if bases else None
 
     def _find_ner(self) -> None:
         doc = self.doc
@@ -448,6 +522,9 @@ class DocEntities:
             if fold(name).lower() in junk or _alone_on_line(ent) or \
                     len(ent) == 1 and ent[0].tag_ == "NNS" and ent[0].lemma_.lower() != ent[0].lower_:
                 continue  # "State", "Junta", "Telegram"; a heading word ("Summary"); "Eyewitnesses"
+            if len(ent) > 1 and ent[-1].lower_ in place_head_words() and ent[-1].pos_ == "NOUN" and \
+                    all(t.pos_ == "PROPN" for t in ent[:-1]):
+                continue  # "Thuluc village", "the Fambita quarter": the designated-town pattern's
             if ent.label_ != "GPE" and {t.lemma_.lower() for t in ent} & wordlist("base_name_words") and \
                     ent[-1].lemma_.lower() in wordlist("base_name_words"):
                 # "Simba Airbase", "Manda Airstrip" taken for a person or an organisation: a base
@@ -505,9 +582,11 @@ class DocEntities:
                 if ent.label_ == "LOC" and not region_next:
                     continue  # "the Sahel", "Lake Chad": areas we do not type
             elif ent.label_ == "PERSON":
-                if prev is not None and prev.lower_ in {"in", "near", "at"} and \
-                        not any(t.lower_ in lx.LEADER_TITLES for t in ent):
-                    type_ = "Settlement"
+                if (prev is not None and prev.lower_ in {"in", "near", "at"}
+                        or ent.root.dep_ == "dobj"
+                        and ent.root.head.lemma_.lower() in wordlist("place_object_verbs")) and \
+                        not any(t.lower_ in lx.LEADER_TITLES for t in ent) and not self._title_before(ent):
+                    type_ = "Settlement"  # "in Gidan Kaura", "gunmen stormed Gidan Kaura": not a person
                 elif len(name.split()) == 1 and name not in persons and not self._title_before(ent):
                     continue  # one word, no title, no full name met: too weak for a person
                 elif any(t.pos_ not in {"PROPN"} and not t.is_punct for t in ent):
@@ -575,9 +654,14 @@ class DocEntities:
                     self.entities[key].aliases.add(tokens[-1])
                 self._mention(ent.start, end, key, "Person", "ner")
                 continue
+            parent = self._of_container(end + 1) if type_ == "Region" and region_next else None
+            if parent is not None and self.entities[parent].type == "Settlement":
+                type_ = "Settlement"  # "the Kalumbi district of Goma": a part of the town
             key = entity_key(type_, name)
             self._add_entity(key, type_, name, "ner", surface)
-            self._mention(ent.start, end, key, type_, "ner")
+            if self._mention(ent.start, end, key, type_, "ner") is not None and parent is not None and \
+                    key not in self.gaz.entries:
+                self.region_parents.setdefault(key, parent)  # "the Bokolo district of Ituri province"
         # places the model missed: a proper name after "in", "near", "at", or "attack on", or
         # one the syntax calls a town (patterns "designated_town", kg/data/patterns.json)
         designated_names = set(matched_tokens(doc, "designated_town", "name"))
@@ -605,25 +689,111 @@ class DocEntities:
             key = entity_key("Settlement", name)
             self._add_entity(key, "Settlement", name, "cue")
             self._mention(first, t.i + 1, key, "Settlement", "cue")
-        # "Kalembe, a village in Masisi territory": a name the syntax calls a town
+        # "Kalembe, a village in Masisi territory", "Kalembe village", "the Kalembe quarter of
+        # Goma": a name the syntax calls a town (or a quarter of one)
         for i in sorted(designated_names):
             t = doc[i]
-            if self.at(t):
-                continue
+            if i + 1 in designated_names and doc[i + 1].dep_ == "compound" and t.dep_ == "compound":
+                continue  # "Sabon" of "Sabon Gida village": the name ends later
             first = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
-            if any(self.at(i) for i in range(first, t.i + 1)):
-                continue
+            while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].dep_ == "compound" and \
+                    doc[first - 1].is_title and doc[first - 1].head.i in range(first, t.i + 2):
+                first -= 1
+            held = list({id(m): m for j in range(first, t.i + 1) if (m := self.at(j))}.values())
+            if t.dep_ == "compound" and held and all(
+                    m.type in {"Person", "Organization"} and first <= m.start and m.end <= t.i + 1 for m in held):
+                for m in held:  # "Sabon Gida village" read as a person's name: the designator says a town
+                    self._unmention(m)
             name = doc[first:t.i + 1].text
-            if self.gaz.demonym(name) or len(name) < 3 or {fold(w.lower_) for w in doc[first:t.i + 1]} & NOT_A_TOWN:
+            if not any(self.at(j) for j in range(first, t.i + 1)):
+                if self.gaz.demonym(name) or len(name) < 3 or \
+                        {fold(w.lower_) for w in doc[first:t.i + 1]} & NOT_A_TOWN:
+                    continue
+                if not self._minor_mention(first, t.i + 1, name, strong=True):
+                    key = entity_key("Settlement", name)
+                    self._add_entity(key, "Settlement", name, "cue")
+                    self._mention(first, t.i + 1, key, "Settlement", "cue")
+            mention = self.at(t)
+            if mention is None or mention.type != "Settlement" or (mention.start, mention.end) != (first, t.i + 1):
                 continue
-            if not self._minor_mention(first, t.i + 1, name, strong=True):
-                key = entity_key("Settlement", name)
-                self._add_entity(key, "Settlement", name, "cue")
-                self._mention(first, t.i + 1, key, "Settlement", "cue")
+            if t.dep_ == "compound":
+                designator = t.head  # "Kalembe village"
+            elif t.dep_ == "pobj" and t.head.lower_ == "of":
+                designator = t.head.head  # "the village of Kalembe"
+            else:
+                designator = next((c for c in t.children if c.dep_ == "appos"), None)  # "Kalembe, a village"
+            if mention is not None and designator is not None:
+                if designator.i > t.i:
+                    self.entities[mention.key].aliases.add(f"{name} {designator.lower_}")
+                town = self._town_of_quarter(designator)
+                if town is not None and town != mention.key:
+                    self.region_parents[mention.key] = town  # "the Fambita quarter of Kokorou"
+                elif mention.key not in self.gaz.entries:
+                    # "Bokolo village, Ituri province", "the village of Bokolo in the state of Ituri":
+                    # where the sentence puts it, after the name (and its designator)
+                    region, states = self._container_after(max(designator.i, t.i) + 1)
+                    parent = region or (states[0] if states else None)
+                    if parent is not None and parent != mention.key:
+                        self.region_parents.setdefault(mention.key, parent)
+        # a town found once by the syntax is that town wherever its name recurs ("Bunyakiri
+        # became the first base"): the gazetteer's own names are matched everywhere already
+        named: dict[tuple[str, ...], Mention] = {}
+        for m in self.mentions:
+            entry = self.gaz.entries.get(m.key)
+            if m.type == "Settlement" and (entry is None or entry.kind == "minor"):
+                named.setdefault(tuple(w.text for w in doc[m.start:m.end]), m)
+        for words, m in named.items():
+            n = len(words)
+            for i in range(len(doc) - n + 1):
+                if doc[i].pos_ != "PROPN" or tuple(w.text for w in doc[i:i + n]) != words:
+                    continue
+                other = self.at(i)
+                if other is not None and other.how == "ner" and other.type in {"Person", "Organization"} and \
+                        (other.start, other.end) == (i, i + n):
+                    # "around Wad al-Noura" read as a person, the village named elsewhere: the village
+                    self._unmention(other)
+                    if not any(x.key == other.key for x in self.mentions):
+                        self.entities.pop(other.key, None)
+                if not any(self.at(j) for j in range(i, i + n)) and \
+                        (i + n >= len(doc) or doc[i + n].pos_ != "PROPN") and (i == 0 or doc[i - 1].pos_ != "PROPN"):
+                    self._mention(i, i + n, m.key, "Settlement", "coref")
         # surnames met before the full name, or left untagged
         for t in doc:
             if t.text in persons and not self.at(t) and t.pos_ == "PROPN":
                 self._mention(t.i, t.i + 1, persons[t.text], "Person", "coref")
+
+    def _of_container(self, i: int) -> str | None:
+        """The town, region or state of an of-phrase starting at token ``i``: 'of [the] Ituri province'."""
+        doc = self.doc
+        if i >= len(doc) or doc[i].lower_ != "of":
+            return None
+        j = i + 1 + (1 if i + 1 < len(doc) and doc[i + 1].lower_ == "the" else 0)
+        m = self.at(j) if j < len(doc) else None
+        return m.key if m is not None and m.type in {"Settlement", "Region", "State"} else None
+
+    def _town_of_quarter(self, designator: Token) -> str | None:
+        """The town a quarter lies in: 'the X quarter of [the town of] Y', 'X, a neighbourhood
+        of Y', 'X, a suburb in Y'. None for a designator that is not a part of a town."""
+        if designator.lemma_.lower() not in wordlist("quarter_designators"):
+            return None
+        for c in designator.children:  # "Goma's Kalumbi neighbourhood"
+            m = self.at(c) if c.dep_ == "poss" else None
+            if m is not None and m.type == "Settlement":
+                return m.key
+        for prep in designator.rights:
+            if prep.dep_ != "prep" or prep.lower_ not in {"of", "in"}:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                m = self.at(obj)
+                if m is None and obj.lemma_.lower() in lx.SETTLEMENT_NOUNS:  # "of the town of Y"
+                    m = next((self.at(o) for p2 in obj.rights if p2.dep_ == "prep" and p2.lower_ == "of"
+                              for o in p2.children if self.at(o)), None)
+                    m = m or next((self.at(c) for c in obj.children if c.dep_ == "appos" and self.at(c)), None)
+                if m is not None and m.type == "Settlement":
+                    return m.key
+        return None
 
     def _designated_region(self, span: Span, town: GazEntry) -> bool:
         """'Masisi territory', 'the Kalehe district': a region named after a town, in the town's
@@ -631,21 +801,28 @@ class DocEntities:
         coordinates). True when mentioned."""
         doc = self.doc
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is None or nxt.lower_ not in wordlist("region_designators") or nxt.lower_ == "state" or \
+        width, designator = 1, nxt.lower_ if nxt is not None else ""
+        for words in (d.split() for d in wordlist("region_designators") if " " in d):
+            if [t.lower_ for t in doc[span.end:span.end + len(words)]] == words:
+                # "Maru local government area": a designator of several words
+                width, designator, nxt = len(words), " ".join(words), doc[span.end + len(words) - 1]
+        if nxt is None or designator not in wordlist("region_designators") or \
+                designator == "state" or \
                 not town.country or any(s.start == span.end for s in doc.spans.get("ckg_gaz", [])):
             return False
         label = town.label.split(" (")[0]
         key = entity_key("Region", label)
         known = self.gaz.entries.get(key)
+        end = span.end + width
         if known is not None and known.type == "Region" and known.country == town.country:
-            self._gaz_entity(known, surface=doc[span.start:span.end + 1].text)
+            self._gaz_entity(known, surface=doc[span.start:end].text)
         else:
             if known is not None:
-                key = entity_key("Region", f"{label} {nxt.lower_}")
-            self._add_entity(key, "Region", label if known is None else f"{label} {nxt.lower_}", "pattern",
-                             doc[span.start:span.end + 1].text)
+                key = entity_key("Region", f"{label} {designator}")
+            self._add_entity(key, "Region", label if known is None else f"{label} {designator}", "pattern",
+                             doc[span.start:end].text)
             ent = self.entities[key]
-            ent.aliases.add(f"{label} {nxt.lower_}")
+            ent.aliases.add(f"{label} {designator}")
             if ent.lat is None:
                 ent.lat, ent.lon = town.lat, town.lon
             self.states_of[key] = town.country
@@ -656,7 +833,7 @@ class DocEntities:
             # second place of the sentence
             self.region_parents[key] = owner.key
             self._unmention(owner)
-        return self._mention(span.start, span.end + 1, key, "Region", "pattern") is not None
+        return self._mention(span.start, end, key, "Region", "pattern") is not None
 
     def _unmention(self, mention: Mention) -> None:
         self.mentions.remove(mention)
@@ -686,6 +863,8 @@ class DocEntities:
         i = end
         while i < len(doc) and i < end + 8 and (doc[i].is_punct and doc[i].text in ",(" or
                                                  doc[i].lower_ in {"in", "of", "the", "a", "village", "town"} or
+                                                 doc[i].lower_ in lx.REGION_NOUNS and i + 1 < len(doc) and
+                                                 doc[i + 1].lower_ == "of" or
                                                  doc[i].pos_ == "ADJ" or self.at(i) is not None):
             m = self.at(i)
             if m is not None:

@@ -27,8 +27,9 @@ from kg.extract.dates import (
     reference_date,
     resolve_date,
 )
-from kg.extract.entities import PLACE_RANK, DocEntities, Mention
+from kg.extract.entities import PLACE_RANK, DocEntities, Mention, place_head_words
 from kg.extract.numbers import quantity_of
+from kg.extract.wordlists import words as wordlist
 from kg.model import Casualty, Event
 
 #: verbs that describe fighting in general ("has fought alongside the army since 2021"): an
@@ -577,17 +578,42 @@ def _place_candidates(sent: Span, ents: DocEntities, exclude: set[str], type_: s
         if root.dep_ == "pobj" and gov.lower_ == "of" and gov.head.lower_ in {
                 "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}:
             continue  # "40 kilometres north of Ouallam": a reference point
+        if m.type == "State" and root.dep_ == "pobj" and gov.lower_ == "of" and \
+                gov.head.lemma_.lower() in _WHOSE_NOUNS:
+            continue  # "at the request of the Federal Government of Somalia": whose, not where
         if root.dep_ in {"nsubj", "nsubjpass", "poss"} and m.type == "State" and not (
                 root.dep_ == "poss" and root.head.lemma_.lower() in lx.BASE_NOUNS | lx.REGION_NOUNS |
                 lx.SETTLEMENT_NOUNS | {"territory", "soil"}):
             continue  # the state acts; it is not where (but "Niger's Air Base 101" is in Niger)
         if root.dep_ in {"compound", "amod"} and root.head.lemma_.lower() not in \
-                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS:
+                lx.REGION_NOUNS | lx.SETTLEMENT_NOUNS | lx.BASE_NOUNS | _PLACE_HEADS:
             continue  # "the Sahel nation", "Niger defence ministry": a modifier, not where
         if type_ == "Coup" and m.type not in {"State", "Settlement"}:
             continue  # power is seized in a country or its capital
         out.append(m)
     return out
+
+
+_PLACE_HEADS = place_head_words()
+#: nouns whose of-phrase names whose, not where ("the government of Somalia", "at the request of")
+_WHOSE_NOUNS = set(wordlist("whose_nouns"))
+
+
+def _inside(m: Mention, places: list[Mention], ents: DocEntities) -> bool:
+    """``m`` lies in another of the places: 'the Fambita quarter of Kokorou', 'the base in Tera'."""
+    others = {p.key for p in places if p.key != m.key}
+    parent = ents.region_parents.get(m.key) or ents.base_places.get(m.key)
+    chain = ([parent] if parent else []) + ents.gaz.located_in_chain(parent or m.key)
+    return bool(others & set(chain))
+
+
+def _town_base(place: str, ents: DocEntities) -> str:
+    """Soldiers killed in a town where the article names one military base (the base's own
+    sentence may not say the figures): the base. Else the place itself."""
+    if ents.entities[place].type != "Settlement":
+        return place
+    bases = [k for k, where in ents.base_places.items() if where == place]
+    return bases[0] if len(bases) == 1 else place
 
 
 def _same_place(sent: Span, ents: DocEntities, last_place: dict[str, str]) -> str | None:
@@ -1278,6 +1304,7 @@ class EventReader:
         dates = sorted(dates + _relative_dates(sent, self._last_day()), key=lambda d: d[0].start)
         self.sent_dates = dates
         by_type: dict[str, Trigger] = {}
+        attack_trigs: list[Trigger] = []
         for trig in triggers:
             if (trig.token.tag_ == "NNS" or trig.type == "Attack") and _running_total(trig.token):
                 continue  # "attacks have killed 2,500 people since 2014": a campaign, not one event
@@ -1305,6 +1332,8 @@ class EventReader:
                 # "over three days of fighting", with no place or date of its own: the general
                 # word tells of the fighting just told
                 trig = Trigger(trig.type, trig.token, definite=True)
+            if trig.type == "Attack":
+                attack_trigs.append(trig)
             by_type.setdefault(trig.type, trig)
         if casualties and "Attack" not in by_type:
             by_type["Attack"] = Trigger("Attack", casualties[0][1], definite=True)
@@ -1317,7 +1346,13 @@ class EventReader:
                 for value in _joined_dates(trig.token, dates, self.published) or (date,):
                     self._event(index, sent, type_, trig, [], value)
                 continue
-            self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
+            split = self._split_attacks(sent, attack_trigs, casualties) if type_ == "Attack" else []
+            for part_trig, part_figures, part_places in split:
+                # "gunmen killed five soldiers in Tera, and militants killed seven civilians in
+                # Dori": one attack a clause with a place of its own
+                self._event(index, sent, type_, part_trig, part_figures, date, only=part_places)
+            if not split:
+                self._event(index, sent, type_, trig, casualties if type_ == "Attack" else [], date)
         # remember places for "the same region"
         for m in ents.in_span(sent):
             if m.type in PLACE_RANK:
@@ -1326,14 +1361,58 @@ class EventReader:
             return casualties[-1][0].category
         return last_category
 
+    def _split_attacks(self, sent: Span, trigs: list[Trigger], casualties: list[tuple[Casualty, Token]]
+                       ) -> list[tuple[Trigger, list[tuple[Casualty, Token]], set[str]]]:
+        """Clauses of one sentence that each tell figures at a place of their own, different
+        places: one attack each, as (trigger, figures, place keys). Empty when the sentence tells
+        one attack (one clause, or clauses sharing a place)."""
+        if len(casualties) < 2:
+            return []
+
+        def clause(tok: Token) -> Token:
+            verb = _clause_verb(tok)
+            while verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG" and verb.head.i != verb.i:
+                verb = verb.head  # "attacked Tera, killing five soldiers": the attack's clause
+            return verb
+
+        groups: dict[int, list[tuple[Casualty, Token]]] = {}
+        for c, head in casualties:
+            groups.setdefault(clause(head).i, []).append((c, head))
+        if len(groups) < 2:
+            return []
+        doc = sent.doc
+        if any(doc[i].dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in doc[i].children)
+               for i in groups):
+            return []  # "killed 23 villagers and abducted 38 others in a raid": one subject, one raid
+        # a dateline's place ("GUSAU, Nigeria - ...") is no clause's own
+        candidates = [m for m in _place_candidates(sent, self.ents, set()) if not doc[m.start].is_upper]
+        out = []
+        seen: set[str] = set()
+        for verb_i, figures in groups.items():
+            own = {m.key for m in candidates if clause(sent.doc[m.start:m.end].root).i == verb_i}
+            if not own or own & seen:
+                return []
+            seen |= own
+            trig = next((t for t in trigs if clause(t.token).i == verb_i), None) or \
+                Trigger("Attack", figures[0][1], definite=True)
+            out.append((trig, figures, own))
+        return out
+
     def _event(self, index: int, sent: Span, type_: str, trig: Trigger,
-               casualties: list[tuple[Casualty, Token]], date: str | None) -> None:
+               casualties: list[tuple[Casualty, Token]], date: str | None,
+               only: set[str] | None = None) -> None:
         ents = self.ents
         roles = self._roles(type_, trig, casualties)
         exclude = set(roles.get("participants", []))
         places = [m for m in _place_candidates(sent, ents, exclude, type_)
-                  if type_ not in {"Withdrawal", "Deployment"} or
-                  not _in_relative(sent.doc[m.start:m.end].root, trig.token)]  # "whose troops come from"
+                  if (only is None or m.key in only) and (
+                      type_ not in {"Withdrawal", "Deployment"} or
+                      not _in_relative(sent.doc[m.start:m.end].root, trig.token))]  # "whose troops come from"
+        # "the base" standing for a base named before is where the event is only when said of it
+        # ("they attacked the base"; not "the base ... is run by the army of the 2019 offensive")
+        places = [m for m in places if not (m.type == "MilitaryBase" and m.how == "coref") or
+                  _governs(trig.token, sent.doc[m.start:m.end].root) or
+                  _governs(_clause_verb(trig.token), sent.doc[m.start:m.end].root)]
         if type_ == "Withdrawal" and _leaves_organisation(trig.token, ents) and not any(
                 _governs(trig.token, sent.doc[m.start:m.end].root) for m in places):
             return  # "pulling its troops out of the force": leaving a mission, not a country
@@ -1351,7 +1430,8 @@ class EventReader:
                           if m.type == "MilitaryJunta" and (state := ents.state_of(m.key))][:1]
         # a place attached to the trigger first, then the most specific, then the first named
         place = max(places, key=lambda m: (_governs(trig.token, sent.doc[m.start:m.end].root),
-                                           PLACE_RANK[m.type], -m.start), default=None)
+                                           PLACE_RANK[m.type], _inside(m, places, ents), -m.start),
+                    default=None)
         place_key = place.key if place else _same_place(sent, ents, self.last_place)
         order = _order_verb(trig.token) if type_ in {"Withdrawal", "Deployment"} else None
         if place_key is None and order is not None:
@@ -1360,6 +1440,10 @@ class EventReader:
                               if ents.state_of(m.actor_key) and
                               _as_state(m.actor_key, ents) not in roles["participants"]), None)
             place_key = ents._state_entity(place_key) or place_key if place_key else None
+        if type_ == "Attack" and place_key and (
+                any(c.category == "Soldiers" for c, _ in casualties) or
+                any(_military_site(n) for n in _attacked_sites(trig.token))):
+            place_key = _town_base(place_key, ents)
         rank = PLACE_RANK.get(ents.entities[place_key].type, 0) if place_key else 0
         # soldiers no one names ("two soldiers were wounded near X"): the army of where it happened
         host = ents.state_of(place_key) or ents.main_state
@@ -1451,7 +1535,13 @@ class EventReader:
         ents, t = self.ents, trig.token
         roles: dict[str, list[str]] = {"perpetrators": [], "targets": [], "participants": []}
         if type_ == "Attack":
-            attackers = _subject_actors(t, ents, passive=False)
+            if t.pos_ != "VERB" and t in [h for _, h in casualties]:
+                # figures with no attack word ("the army said it killed 12 fighters of JNIM"): the
+                # victims' noun names their group, not the attacker; the attacker is who kills them
+                verb = t.head if t.dep_ in {"dobj", "nsubjpass", "nsubj"} and t.head.pos_ == "VERB" else None
+                attackers = _subject_actors(verb, ents, passive=False, pronouns=True) if verb is not None else []
+            else:
+                attackers = _subject_actors(t, ents, passive=False)
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
                 verb = _clause_verb(t)
@@ -1598,6 +1688,28 @@ class EventReader:
                 return False  # rebels pulling out of a town: a move in the fighting
         return ev.type != "Attack" or bool(ev.casualties or ev.place or ev.perpetrators or ev.targets)
 
+    def _recent_place(self, draft: _Draft) -> str | None:
+        """An attack or coup whose sentences name no place: the place the sentence before (or the
+        one before that) names, if it lies in the article's country ("thousands marched in
+        Khartoum. ... two protesters were killed"). A coup takes that place's country, whichever
+        it is (an article about a coup names the foreign powers more often than the country)."""
+        ents = self.ents
+        if not ents.main_state:
+            return None
+        for k in (draft.sent_index - 1, draft.sent_index - 2):
+            if k < 0:
+                break
+            found = [m for m in _place_candidates(ents.sents[k], ents, set(draft.event.participants),
+                                                  draft.event.type)
+                     if m.how != "coref" and (draft.event.type == "Coup" or m.key == ents.main_state or
+                                              ents.state_of(m.key) == ents.main_state)]
+            if found:
+                place = max(found, key=lambda m: (PLACE_RANK[m.type], m.start)).key
+                if draft.event.type == "Coup":
+                    return ents._state_entity(ents.state_of(place) or place) or place
+                return place
+        return None
+
     def _finish(self, draft: _Draft) -> Event:
         ev = draft.event
         ents = self.ents
@@ -1610,6 +1722,8 @@ class EventReader:
                         junta_key = key
                 if junta_key:
                     ev.perpetrators.append(junta_key)
+        if ev.place is None and ev.type in {"Coup", "Attack"}:
+            ev.place = self._recent_place(draft)
         if ev.place is None and ev.type != "Agreement":
             if ev.type in {"Withdrawal", "Deployment", "Coup", "Attack"}:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
@@ -1619,6 +1733,9 @@ class EventReader:
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:
             ev.confidence = max(ev.confidence, FIGURES_CONF)  # a place and figures: an event told plainly
+        if ev.place and (ev.type == "Attack" and any(c.category == "Soldiers" for c in ev.casualties) or
+                         ev.type == "Withdrawal"):
+            ev.place = _town_base(ev.place, ents)  # forces leave a town where they had a base: the base
         for key in sorted(self.hit.get(id(ev), ())):
             if key not in ev.perpetrators + ev.targets:
                 ev.targets.append(key)
