@@ -305,23 +305,23 @@ def _entity(reader: Reader, iri: str) -> dict[str, Any] | None:
     return info
 
 
-QUARANTINE = "https://w3id.org/conflict-kg/graph/quarantine/"
-#: how each relation was found: the reified statements of the articles (docs/rdf-layout.md)
-RELATION_PROVENANCE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
-SELECT ?x ?s ?p ?o (MAX(?c) AS ?conf) (SAMPLE(?ev) AS ?evidence) (SAMPLE(?doc) AS ?d)
-       (COUNT(DISTINCT ?st) AS ?n) WHERE {
-  GRAPH ?g { ?st #SIDE# ?x ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-             OPTIONAL { ?st ckg:confidence ?c } OPTIONAL { ?st ckg:evidence ?ev }
-             OPTIONAL { ?st ckg:mentionedIn ?doc } }
-  FILTER(!STRSTARTS(STR(?g), "#QUARANTINE#"))
-} GROUP BY ?x ?s ?p ?o""".replace("#QUARANTINE#", QUARANTINE)
+#: how each relation was found, as held once per relation triple in ckgg:relation-sources
+#: (kept current at ingest from the articles' reified statements: docs/rdf-layout.md)
+RELATION_PROVENANCE = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+SELECT ?x ?s ?p ?o ?conf ?evidence ?d ?n WHERE {
+  GRAPH <https://w3id.org/conflict-kg/graph/relation-sources> {
+    ?r #SIDE# ?x ; ckg:relationSubject ?s ; ckg:relationPredicate ?p ; ckg:relationObject ?o ;
+       ckg:statementCount ?n .
+    OPTIONAL { ?r ckg:confidence ?conf } OPTIONAL { ?r ckg:evidence ?evidence }
+    OPTIONAL { ?r ckg:mentionedIn ?d }
+  }
+}"""
 
 
 def _relation_provenance(reader: Reader, iri: str) -> dict[tuple[str, str, str], dict[str, Any]]:
     """(s, p, o) -> the highest confidence, a sentence, a document and how many articles state it."""
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for side in ("rdf:subject", "rdf:object"):
+    for side in ("ckg:relationSubject", "ckg:relationObject"):
         for r in reader.store.select(RELATION_PROVENANCE.replace("#SIDE#", side), x=iri):
             if r["s"] and r["p"] and r["o"]:
                 out[(r["s"], r["p"], r["o"])] = r

@@ -45,6 +45,7 @@ from kg.namespaces import (
     EVENTS_GRAPH,
     PARTNERSHIPS_GRAPH,
     PLACES_GRAPH,
+    RELATION_SOURCES_GRAPH,
     RELATIONS_GRAPH,
     SCHEMA,
 )
@@ -372,10 +373,62 @@ def _relation_rows(store: Store, graph: str | None, triples: Iterable[tuple[str,
     return out
 
 
+#: per relation triple, what its reified statements say together (cost: one pass over the
+#: statements of the triples asked, in the engine)
+_RELATION_AGGREGATE = f"""
+SELECT ?s ?p ?o (MAX(?c) AS ?conf) (MIN(STR(?ev)) AS ?evidence) (MIN(STR(?doc)) AS ?d)
+       (COUNT(DISTINCT ?st) AS ?n)
+WHERE {{
+  VALUES (?s ?p ?o) {{ %s }}
+  GRAPH ?g {{
+    ?st <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; a <{_RDF}Statement> .
+    OPTIONAL {{ ?st <{CKG.confidence}> ?c }}
+    OPTIONAL {{ ?st <{CKG.evidence}> ?ev }}
+    OPTIONAL {{ ?st <{CKG.mentionedIn}> ?doc }}
+  }}
+}}
+GROUP BY ?s ?p ?o
+"""
+
+
+def relation_source(s: str, p: str, o: str) -> ox.NamedNode:
+    from kg.ids import stable_hash
+
+    return ox.NamedNode(str(CKGR) + "relation/" + stable_hash(s, p, o))
+
+
+def _relation_sources(store: Store, triples: set[tuple[str, str, str]]) -> list[Triple]:
+    """One ``ckg:StatedRelation`` per stated triple: how many statements, the highest
+    confidence, one sentence and one document (the first by text)."""
+    out: list[Triple] = []
+    for chunk in _chunks(triples):
+        values = " ".join(f"({_iri(s)} {_iri(p)} {_iri(o)})" for s, p, o in chunk)
+        for row in store.select(_RELATION_AGGREGATE % values):
+            s, p, o = row["s"], row["p"], row["o"]
+            if not (s and p and o):
+                continue
+            node = relation_source(s, p, o)
+            out += [(node, RDF_TYPE, c("StatedRelation")), (node, c("relationSubject"), ox.NamedNode(s)),
+                    (node, c("relationPredicate"), ox.NamedNode(p)), (node, c("relationObject"), ox.NamedNode(o)),
+                    (node, c("statementCount"), ox.Literal(str(int(row["n"] or 0)), datatype=NON_NEGATIVE))]
+            if row["conf"]:
+                out.append((node, c("confidence"), _confidence(_decimal(ox.Literal(row["conf"])))))
+            if row["evidence"]:
+                out.append((node, c("evidence"), ox.Literal(row["evidence"])))
+            if row["d"]:
+                out.append((node, c("mentionedIn"), ox.NamedNode(row["d"])))
+    return out
+
+
 def refresh_relations(store: Store, triples: set[tuple[str, str, str]]) -> None:
+    """Each stated relation triple once in ``ckgg:relations``, and how it is stated in
+    ``ckgg:relation-sources`` (read by the pages instead of every statement)."""
     if triples:
         _settle(store, RELATIONS_GRAPH, lambda: _relation_rows(store, None, triples),
                 lambda: _relation_rows(store, RELATIONS_GRAPH, triples))
+        _settle(store, RELATION_SOURCES_GRAPH, lambda: _relation_sources(store, triples),
+                lambda: _subject_triples(store, RELATION_SOURCES_GRAPH,
+                                         {relation_source(*t).value for t in triples}))
 
 
 def _walk(store: Store, starts: Iterable[str], down: bool) -> dict[str, set[str]]:

@@ -24,7 +24,10 @@ PARTNERSHIPS_GRAPH = GRAPH + "partnerships"
 EVENTS_GRAPH = GRAPH + "events"
 RELATIONS_GRAPH = GRAPH + "relations"
 PLACES_GRAPH = GRAPH + "places"
-CORPUS_GRAPHS = (ENTITIES_GRAPH, PARTNERSHIPS_GRAPH, EVENTS_GRAPH, RELATIONS_GRAPH, PLACES_GRAPH)
+#: per relation triple of RELATIONS_GRAPH, how the articles state it (ckg:StatedRelation)
+RELATION_SOURCES_GRAPH = GRAPH + "relation-sources"
+CORPUS_GRAPHS = (ENTITIES_GRAPH, PARTNERSHIPS_GRAPH, EVENTS_GRAPH, RELATIONS_GRAPH, PLACES_GRAPH,
+                 RELATION_SOURCES_GRAPH)
 #: named graph holding triples that failed validation
 QUARANTINE_GRAPH = "https://w3id.org/conflict-kg/graph/quarantine"
 

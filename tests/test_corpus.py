@@ -16,7 +16,15 @@ from kg.derive import derive, refresh_events
 from kg.ids import entity_key, iri
 from kg.ingest import delete_documents, ingest, store_document
 from kg.model import Article, Casualty, Entity, Event, Extraction, Partnership, Relation
-from kg.namespaces import CKG, CORPUS_GRAPHS, ENTITIES_GRAPH, EVENTS_GRAPH, PARTNERSHIPS_GRAPH, PLACES_GRAPH
+from kg.namespaces import (
+    CKG,
+    CORPUS_GRAPHS,
+    ENTITIES_GRAPH,
+    EVENTS_GRAPH,
+    PARTNERSHIPS_GRAPH,
+    PLACES_GRAPH,
+    RELATION_SOURCES_GRAPH,
+)
 from kg.store import EmbeddedStore
 from tests.conftest import DEV, SEED, run_kg
 from tests.test_remote import canonical
@@ -219,6 +227,35 @@ def test_a_new_report_re_clusters_its_neighbours_not_the_places_history():
         derive(store)
         assert corpus_quads(store) == incremental
     assert sizes[0] == sizes[1] and sizes[0] <= 6, sizes
+
+
+def test_a_partnership_holds_its_claim_count_dates_and_latest_claims():
+    store = EmbeddedStore(None)
+    store_document(store, article("p1", "2024-01-10"),
+                   extraction(partnerships=[Partnership((NIGER, RUSSIA), "Active", "Allies.", "2024-01-09")]))
+    store_document(store, article("p2", "2024-03-02"),
+                   extraction(partnerships=[Partnership((NIGER, RUSSIA), "Active", "Still allies.", "2024-03-01")]))
+    query = f"""SELECT ?n ?first ?last ?doc WHERE {{ GRAPH <{PARTNERSHIPS_GRAPH}> {{ ?p ckg:partner <{iri(NIGER)}>,
+        <{iri(RUSSIA)}> ; ckg:claimCount ?n ; ckg:firstClaimDate ?first ; ckg:lastClaimDate ?last ;
+        ckg:latestClaim ?c }} ?c ckg:mentionedIn ?doc }}"""
+    assert rows(store, query) == [{"n": "2", "first": "2024-01-09", "last": "2024-03-01",
+                                   "doc": str(iri("document/p2"))}]
+    delete_documents(store, ["p2"])
+    assert rows(store, query) == [{"n": "1", "first": "2024-01-09", "last": "2024-01-09",
+                                   "doc": str(iri("document/p1"))}]
+
+
+def test_a_relation_stated_by_two_articles_is_one_stated_relation_with_two_statements():
+    store = EmbeddedStore(None)
+    for id_ in ("r1", "r2"):
+        store_document(store, article(id_), extraction(relations=GEOGRAPHY[:1]))
+    query = f"""SELECT ?n ?s WHERE {{ GRAPH <{RELATION_SOURCES_GRAPH}> {{ ?r a ckg:StatedRelation ;
+        ckg:relationSubject <{iri(TERA)}> ; ckg:relationObject ?o ; ckg:statementCount ?n ; ckg:mentionedIn ?s }} }}"""
+    assert rows(store, query) == [{"n": "2", "s": str(iri("document/r1"))}]
+    delete_documents(store, ["r1"])
+    assert rows(store, query) == [{"n": "1", "s": str(iri("document/r2"))}]
+    delete_documents(store, ["r2"])
+    assert not store.ask(f"ASK {{ GRAPH <{RELATION_SOURCES_GRAPH}> {{ ?s ?p ?o }} }}")
 
 
 def test_two_attacks_told_in_articles_written_here():
