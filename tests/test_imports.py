@@ -21,16 +21,9 @@ PACKAGES = ("kg", "api")
 #: querypool/sparql were broken apart by kg/backends.py, kg/gate.py and api/answers.py)
 KNOWN_CYCLE_EDGES: set[tuple[str, str]] = set()
 
-#: (module, private name it uses from another module) known today. The rules of one article's
-#: reading share DocEntities' helpers and the events' clause finder; making them public renames
-#: them in kg/extract/entities.py (14 lines) and events.py (11), kept for when the branches now
-#: editing those files are merged (issue 15, point 1)
-KNOWN_PRIVATE_USES: set[tuple[str, str]] = {
-    ("kg.extract.events", "_state_entity"),  # DocEntities._state_entity
-    ("kg.extract.relations", "_state_entity"),
-    ("kg.extract.relations", "_gaz_entity"),  # DocEntities._gaz_entity
-    ("kg.extract.relations", "_clause_verb"),  # from kg.extract.events import _clause_verb
-}
+#: (module, private name it uses from another module) known today: none (DocEntities'
+#: state_entity and gaz_entity and the events' clause_verb, shared by the rules, are public)
+KNOWN_PRIVATE_USES: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

@@ -187,22 +187,22 @@ class DocEntities:
         if any(i in self._by_token for i in range(start, end)):
             return None
         if key not in self.entities and key in self.gaz.entries:
-            self._gaz_entity(self.gaz.entries[key], how)  # every mention's entity is described
+            self.gaz_entity(self.gaz.entries[key], how)  # every mention's entity is described
         mention = Mention(start, end, key, type_, how, actor)
         self.mentions.append(mention)
         for i in range(start, end):
             self._by_token[i] = mention
         return mention
 
-    def _gaz_entity(self, entry: GazEntry, how: str = "gazetteer", surface: str | None = None) -> str:
+    def gaz_entity(self, entry: GazEntry, how: str = "gazetteer", surface: str | None = None) -> str:
         key = self._add_entity(entry.key, entry.type, entry.label, how, surface, entry)
         if entry.type != "State" and entry.country:
             self.states_of[key] = entry.country
         return key
 
-    def _state_entity(self, state_key: str) -> str | None:
+    def state_entity(self, state_key: str) -> str | None:
         entry = self.gaz.entries.get(state_key)
-        return self._gaz_entity(entry) if entry else None
+        return self.gaz_entity(entry) if entry else None
 
     def armed_forces(self, state_key: str, surface: str | None = None, how: str = "pattern") -> str:
         entry = self.gaz.entries[state_key]
@@ -213,7 +213,7 @@ class DocEntities:
         ent.aliases |= {f"{demonym} Armed Forces", f"{demonym} army", f"{entry.label} army",
                         f"{demonym} armed forces", f"{demonym} military", f"{entry.label} military"}
         self.states_of[key] = state_key
-        self._state_entity(state_key)
+        self.state_entity(state_key)
         return key
 
     def junta(self, state_key: str, surface: str | None = None, how: str = "pattern") -> str:
@@ -223,7 +223,7 @@ class DocEntities:
         self._add_entity(key, "MilitaryJunta", f"{entry.label} military junta", how, surface)
         self.entities[key].aliases |= {f"{entry.label} junta", f"{demonym} junta"}
         self.states_of[key] = state_key
-        self._state_entity(state_key)
+        self.state_entity(state_key)
         return key
 
     def _find(self) -> None:
@@ -252,11 +252,11 @@ class DocEntities:
                 continue
             if entry.type == "Settlement" and self._designated_region(span, entry):
                 continue  # "Masisi territory", "Kalehe district": the area named after the town
-            key = self._gaz_entity(entry, surface=surface)
+            key = self.gaz_entity(entry, surface=surface)
             actor = None
             capital_of = gaz.capital_of(entry.key)
             if entry.type == "Settlement" and capital_of and self._acts(span):
-                actor = self._state_entity(capital_of)
+                actor = self.state_entity(capital_of)
             self._mention(span.start, span.end, key, entry.type, "gazetteer", actor)
             if entry.type == "Person" and entry.surname:
                 self._surnames.setdefault(entry.surname, key)  # "Deby" after "Mahamat Idriss Deby"
@@ -548,7 +548,7 @@ class DocEntities:
                 # "Makenga said": the surname of Sultani Makenga, named in full elsewhere
                 full = full_names[ent.text]
                 known = self.gaz.best(full, "Person")
-                key = self._gaz_entity(known, surface=full) if known else \
+                key = self.gaz_entity(known, surface=full) if known else \
                     self._add_entity(entity_key("Person", full), "Person", full, "ner")
                 persons.setdefault(ent.text, key)
             if len(ent) == 1 and ent.text in persons and ent.label_ != "PERSON":
@@ -632,7 +632,7 @@ class DocEntities:
                 continue  # a town the main gazetteer leaves out, in the article's countries
             known = self.gaz.best(name, "Person") if type_ == "Person" else None
             if known is not None:  # "President Tinubu": a leader the gazetteer knows by surname
-                key = self._gaz_entity(known, surface=name)
+                key = self.gaz_entity(known, surface=name)
                 self._mention(ent.start, end, key, "Person", "gazetteer")
                 if known.surname:
                     persons.setdefault(known.surname, key)
@@ -815,7 +815,7 @@ class DocEntities:
         known = self.gaz.entries.get(key)
         end = span.end + width
         if known is not None and known.type == "Region" and known.country == town.country:
-            self._gaz_entity(known, surface=doc[span.start:end].text)
+            self.gaz_entity(known, surface=doc[span.start:end].text)
         else:
             if known is not None:
                 key = entity_key("Region", f"{label} {designator}")
@@ -853,7 +853,7 @@ class DocEntities:
         entry = self.gaz.minor_place(name, countries, region=region, anywhere=strong and not countries)
         if entry is None:
             return False
-        key = self._gaz_entity(entry, surface=name)
+        key = self.gaz_entity(entry, surface=name)
         return self._mention(start, end, key, "Settlement", "gazetteer") is not None
 
     def _container_after(self, end: int) -> tuple[str | None, list[str]]:
@@ -896,7 +896,7 @@ class DocEntities:
             return False  # "President Niger": not a name
         known = self.gaz.best(name, "Person")
         if known is not None:
-            key = self._gaz_entity(known, surface=name)
+            key = self.gaz_entity(known, surface=name)
         else:
             key = self._add_entity(entity_key("Person", name), "Person", name, "ner")
             self.entities[key].aliases.add(" ".join(t.text for t in tokens))
@@ -1101,7 +1101,7 @@ class DocEntities:
         entry = self.gaz.entries.get(state) if state else None
         if entry is None or not entry.capital or entry.capital not in self.gaz.entries:
             return False
-        key = self._gaz_entity(self.gaz.entries[entry.capital])
+        key = self.gaz_entity(self.gaz.entries[entry.capital])
         return self._mention(t.i, t.i + 1, key, "Settlement", "coref") is not None
 
     def led(self, person: str | None) -> list[str]:

@@ -462,7 +462,7 @@ def find_casualties(sent: Span, ents: DocEntities, last_category: str | None
 def _subset_numbers(head: Token, seen: set[int]) -> list[tuple[Token, Token | None]]:
     """Part of a figure, told after it: '20 villagers, including 12 children', 'among them 12
     children', '17 soldiers ..., fourteen of them Chadians': (the number, its noun if any)."""
-    verb = _clause_verb(head)
+    verb = clause_verb(head)
     scope = {head.i, verb.i} | {w.i for w in head.subtree}
     out: list[tuple[Token, Token | None]] = []
     for tok in head.sent:
@@ -510,7 +510,7 @@ def _span_phrase(prep: Token) -> bool:
 def _running_total(head: Token) -> bool:
     """The figure's clause counts over a span of time (a running total), not one event ('ruled
     since coups in 2020 and 2021' is a span after the coups, not coups over a span)."""
-    verb = _clause_verb(head)
+    verb = clause_verb(head)
     nodes = [verb] + ([verb.head] if verb.dep_ == "conj" else [])
     # the counted people themselves: "killed 2,500 people between 2014 and 2017"
     nodes += [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and
@@ -749,7 +749,7 @@ def _victims_group(noun: Token, ents: DocEntities) -> list[str]:
 def _subject_words(trigger: Token) -> list[Token]:
     """The head words of who does the trigger: the verb's (or its clause verb's) active subject or
     agent, a noun's 'by' phrase."""
-    verb = trigger if trigger.pos_ == "VERB" else _clause_verb(trigger)
+    verb = trigger if trigger.pos_ == "VERB" else clause_verb(trigger)
     out = [c for c in verb.children if c.dep_ == "nsubj"]
     out += [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
     if trigger.pos_ != "VERB":
@@ -821,7 +821,7 @@ def _demonym_actor(tokens: list[Token], ents: DocEntities) -> Mention | None:
     """The state of the first demonym among ``tokens`` ('French troops'), as a mention."""
     for tok in tokens:
         state = ents.demonym_state(tok)
-        key = ents._state_entity(state) if state else None
+        key = ents.state_entity(state) if state else None
         if key:
             return Mention(tok.i, tok.i + 1, key, "State", "pattern")
     return None
@@ -880,7 +880,7 @@ def _governs(trigger: Token, token: Token) -> bool:
     return trigger.i in {a.i for a in token.ancestors}
 
 
-def _clause_verb(token: Token) -> Token:
+def clause_verb(token: Token) -> Token:
     node = token
     for _ in range(8):
         if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
@@ -912,7 +912,7 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     17 wounded on Wednesday'), else of a clause it is the complement of; with ``alone`` (the
     sentence has one event and one date), that date. With ``reported`` (an attack: told after it
     happened), a date on the statement that tells it is not the event's."""
-    verb = _clause_verb(trigger)
+    verb = clause_verb(trigger)
     own = {verb.i} | {c.i for c in verb.conjuncts}
     if _nested(trigger, verb):
         return None  # "declared Friday a holiday for the anniversary of the overthrow": not its date
@@ -921,7 +921,7 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
     for span, value in dates:
         if _date_of_other_noun(span, trigger):
             continue  # "the withdrawal follows the March decision": the decision's date
-        date_verb = _clause_verb(span.root)
+        date_verb = clause_verb(span.root)
         if reported and span.root.head.i != trigger.i and _statement_date(span, date_verb, trigger):
             continue  # "two sources said on Sunday that nine soldiers were killed": when it was said
         if date_verb.i in own or span.root.head.i == trigger.i:
@@ -929,7 +929,7 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
         elif date_verb.i in ancestors:
             ranked.append((1, span, value))
     if not ranked and alone and len(dates) == 1 and not _date_of_other_noun(dates[0][0], trigger) \
-            and not (reported and _statement_date(dates[0][0], _clause_verb(dates[0][0].root), trigger)):
+            and not (reported and _statement_date(dates[0][0], clause_verb(dates[0][0].root), trigger)):
         ranked.append((2, *dates[0]))
     if not ranked:
         return None
@@ -1072,7 +1072,7 @@ def _told_as_another(trigger: Token) -> bool:
     if trigger.pos_ != "VERB" and not _counted_victims(trigger) and any(
             c.dep_ in {"amod", "det"} and c.lower_ in ANOTHER_WORDS - {"also"} for c in trigger.children):
         return True
-    verb = trigger if trigger.pos_ == "VERB" else _clause_verb(trigger)
+    verb = trigger if trigger.pos_ == "VERB" else clause_verb(trigger)
     if verb.lemma_.lower() in lx.SPEECH_VERBS:
         return False
     return any(c.dep_ == "advmod" and c.lower_ in {"also", "separately", "earlier", "elsewhere", "meanwhile"}
@@ -1274,10 +1274,10 @@ class EventReader:
         is a day or two old) are in the same month; else the story's year, no finer."""
         if self.published is None or not is_current_context(trigger):
             return None
-        if trigger.pos_ != "VERB" and any(n.lower_ in _TIME_PREPS for n in _below(trigger, _clause_verb(trigger), 8)):
+        if trigger.pos_ != "VERB" and any(n.lower_ in _TIME_PREPS for n in _below(trigger, clause_verb(trigger), 8)):
             return None  # "since the coup, the junta has ...": the event is the time of something else
         for span, value in self.sent_dates:
-            if len(value) == 10 and _statement_date(span, _clause_verb(span.root), trigger):
+            if len(value) == 10 and _statement_date(span, clause_verb(span.root), trigger):
                 day = dt.date.fromisoformat(value)
                 if (day - dt.timedelta(days=HOT_NEWS_DAYS)).month == day.month and day <= self.published:
                     return value[:7]
@@ -1323,7 +1323,7 @@ class EventReader:
                 continue  # "militants have ambushed military patrols": a pattern, not one event
             if trig.type == "Attack" and trig.token.lemma_.lower() in lx.WEAK_ATTACK_NOUNS | WEAK_ATTACK_VERBS \
                     and not casualties and not trig.definite:
-                if _clause_verb(trig.token).dep_ in {"relcl", "acl", "advcl", "xcomp"}:
+                if clause_verb(trig.token).dep_ in {"relcl", "acl", "advcl", "xcomp"}:
                     continue  # "Wagner, which has fought alongside the army since 2021": background
                 # "jets struck targets in Yemen": kept only if a later sentence tells more of it
                 trig = Trigger(trig.type, trig.token, trig.definite, tentative=True)
@@ -1370,7 +1370,7 @@ class EventReader:
             return []
 
         def clause(tok: Token) -> Token:
-            verb = _clause_verb(tok)
+            verb = clause_verb(tok)
             while verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG" and verb.head.i != verb.i:
                 verb = verb.head  # "attacked Tera, killing five soldiers": the attack's clause
             return verb
@@ -1412,14 +1412,14 @@ class EventReader:
         # ("they attacked the base"; not "the base ... is run by the army of the 2019 offensive")
         places = [m for m in places if not (m.type == "MilitaryBase" and m.how == "coref") or
                   _governs(trig.token, sent.doc[m.start:m.end].root) or
-                  _governs(_clause_verb(trig.token), sent.doc[m.start:m.end].root)]
+                  _governs(clause_verb(trig.token), sent.doc[m.start:m.end].root)]
         if type_ == "Withdrawal" and _leaves_organisation(trig.token, ents) and not any(
                 _governs(trig.token, sent.doc[m.start:m.end].root) for m in places):
             return  # "pulling its troops out of the force": leaving a mission, not a country
         if type_ == "Coup":
             # "accused Benin ... since the July 2023 coup": only a place said of the coup, else the
             # country whose junta the sentence names
-            verb = _clause_verb(trig.token)
+            verb = clause_verb(trig.token)
             places = [m for m in places if (_governs(trig.token, sent.doc[m.start:m.end].root) or
                       _in_locative(sent.doc[m.start:m.end].root, verb) and
                       _governs(verb, sent.doc[m.start:m.end].root)) and
@@ -1439,7 +1439,7 @@ class EventReader:
             place_key = next((_as_state(m.actor_key, ents) for m in _subject_actors(order, ents)
                               if ents.state_of(m.actor_key) and
                               _as_state(m.actor_key, ents) not in roles["participants"]), None)
-            place_key = ents._state_entity(place_key) or place_key if place_key else None
+            place_key = ents.state_entity(place_key) or place_key if place_key else None
         if type_ == "Attack" and place_key and (
                 any(c.category == "Soldiers" for c, _ in casualties) or
                 any(_military_site(n) for n in _attacked_sites(trig.token))):
@@ -1544,7 +1544,7 @@ class EventReader:
                 attackers = _subject_actors(t, ents, passive=False)
             if not attackers and t.pos_ != "VERB":
                 # "X fighters killed 12 soldiers in an attack": the subject of the clause
-                verb = _clause_verb(t)
+                verb = clause_verb(t)
                 if verb.i in self.claims:  # "ISSP admitted responsibility for the raid"
                     attackers = _subject_actors(verb, ents, {"ArmedGroup"}, passive=False)
                 elif verb.pos_ == "VERB" and verb.lemma_.lower() in lx.ATTACK_VERBS | CARRY_OUT_VERBS:
@@ -1706,7 +1706,7 @@ class EventReader:
             if found:
                 place = max(found, key=lambda m: (PLACE_RANK[m.type], m.start)).key
                 if draft.event.type == "Coup":
-                    return ents._state_entity(ents.state_of(place) or place) or place
+                    return ents.state_entity(ents.state_of(place) or place) or place
                 return place
         return None
 
@@ -1728,7 +1728,7 @@ class EventReader:
             if ev.type in {"Withdrawal", "Deployment", "Coup", "Attack"}:
                 hosts = [s for s in [ents.main_state] if s and s not in ev.participants]
                 if hosts:
-                    ev.place = ents._state_entity(hosts[0]) or hosts[0]  # described, if only implied
+                    ev.place = ents.state_entity(hosts[0]) or hosts[0]  # described, if only implied
                     if ev.type == "Attack":  # where it happened is only a guess (a coup or
                         ev.confidence = GUESSED_PLACE_CONF  # a withdrawal is the country's)
         elif ev.casualties:

@@ -18,7 +18,7 @@ from kg import geo
 from kg.extract import lexicon as lx
 from kg.extract.dates import dates_in_sentence, is_future_context, modified_noun
 from kg.extract.entities import PLACE_RANK, DocEntities, Mention
-from kg.extract.events import REFERENCE_DATED, _clause_verb, negated
+from kg.extract.events import REFERENCE_DATED, clause_verb, negated
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.wordlists import matched_tokens
 from kg.model import Event, Partnership, Relation
@@ -34,13 +34,13 @@ def _partner_key(m: Mention, ents: DocEntities) -> str | None:
         return ents.state_of(key)
     if etype == "Settlement":  # "ties with Moscow": a capital stands for its state
         capital_of = ents.gaz.capital_of(key)
-        return ents._state_entity(capital_of) if capital_of else None
+        return ents.state_entity(capital_of) if capital_of else None
     if etype in PARTNER_TYPES:
         return key
     if etype == "Person":  # "Tshisekedi leaned on Burundi": the state or group the leader leads
         for post in ents.led(key):
             if ents.gaz.entries[post].type in PARTNER_TYPES:
-                return ents._gaz_entity(ents.gaz.entries[post])
+                return ents.gaz_entity(ents.gaz.entries[post])
     return None
 
 
@@ -105,7 +105,7 @@ def _actor_of(token: Token, ents: DocEntities) -> str | None:
             return key
         state_key = ents.demonym_state(tok)
         if state_key:
-            return ents._state_entity(state_key)
+            return ents.state_entity(state_key)
     return None
 
 
@@ -266,7 +266,7 @@ def read_partnerships(doc: Doc, ents: DocEntities, events: list[Event]) -> list[
         for t in sent:
             state_key = ents.demonym_state(t)
             if state_key and not ents.at(t) and t.dep_ in {"amod", "compound", "nmod"}:
-                key = ents._state_entity(state_key)
+                key = ents.state_entity(state_key)
                 if key:
                     candidates.append((key, t))
         if not candidates:
@@ -340,7 +340,7 @@ def _in_clause_of(span: Span, token: Token | None) -> bool:
     to it ('broke with France in 2022, and has worked with Russia since 2021': 2021 is Russia's)."""
     if token is None:
         return True
-    mine, verb = _clause_verb(token), _clause_verb(span.root)
+    mine, verb = clause_verb(token), clause_verb(span.root)
     if verb.i == mine.i or verb.i in {a.i for a in mine.ancestors}:
         return True
     node = verb
@@ -367,7 +367,7 @@ def _partnership_dates(sent: Span, status: str, published: str | None,
         anchor = modified_noun(span) or span.root  # "since the 2021 coup": the coup's preposition
         first = span.doc[span.start - 1].lower_ if span.start > sent.start else ""
         words = {first, span[0].lower_} | ({anchor.head.lower_} if anchor.dep_ == "pobj" else set())
-        verb = _clause_verb(span.root).lemma_.lower()
+        verb = clause_verb(span.root).lemma_.lower()
         if words & _SINCE_WORDS or (verb in _START_VERBS and not words & _UNTIL_WORDS):
             since = since or value
         elif words & _UNTIL_WORDS and "since" not in words:
@@ -527,7 +527,7 @@ def _sentence_relations(sent: Span, ents: DocEntities, add) -> None:
                 state = ents.demonym_state(tok)
                 other = ents.at(tok)
                 if state:
-                    add(m.key, "operatedBy", ents._state_entity(state), text, 0.5)
+                    add(m.key, "operatedBy", ents.state_entity(state), text, 0.5)
                 elif other and other is not m and ents.entities[other.actor_key].type in {
                         "State", "InternationalOrganization", "ArmedForces", "ArmedGroup"}:
                     add(m.key, "operatedBy", other.actor_key, text, 0.5)
@@ -546,7 +546,7 @@ def _states_in(tokens: Iterable[Token], ents: DocEntities) -> list[str]:
         m = ents.at(tok)
         key = ents.state_of(m.actor_key) if m is not None and m.type in {"State", "ArmedForces"} else None
         if key is None and (demonym := ents.demonym_state(tok)):
-            key = ents._state_entity(demonym)
+            key = ents.state_entity(demonym)
         if key and key not in out:
             out.append(key)
     return out
@@ -631,7 +631,7 @@ def _leader(span: Span, m: Mention, ents: DocEntities, add, text: str) -> None:
         owner = ents.at(t)
         state = ents.demonym_state(t)
         if owner is None and state:
-            key = ents._state_entity(state)
+            key = ents.state_entity(state)
             owner = Mention(j, j + 1, key, "State", "pattern") if key else None
         break
     words = {t.lower_ for t in title_words}
@@ -693,7 +693,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
                     add(m.key, "affiliatedWith", other.key, text, 0.75)
     # where a group acts: a place in the group's own clause ("JNIM fighters attacked ... in Mopti"),
     # or the state that "grapples with threats from" it
-    verb = _clause_verb(root)
+    verb = clause_verb(root)
     for other in ents.in_span(sent):
         if other.type not in PLACE_RANK or other.type == "MilitaryBase" or other.key == m.key or other.actor:
             continue
@@ -704,7 +704,7 @@ def _group_facts(sent: Span, span: Span, m: Mention, ents: DocEntities, add, tex
         if _talks_venue(prep):
             continue  # "talks in Doha", "met in Algiers": where they negotiate, not where they fight
         if place.dep_ == "pobj" and prep.lower_ in {"in", "across", "throughout", "around", "near", "inside"} \
-                and (_clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
+                and (clause_verb(prep).i == verb.i or prep.head in list(root.subtree)):
             add(m.key, "activeIn", other.key, text, 0.55)
     words = {t.lemma_.lower() for t in sent}
     if words & {"threat", "insurgency", "grapple", "battle", "fight", "face", "combat"}:
