@@ -646,16 +646,18 @@ class Reader:
         """Per partnership: how many claims, their first and last date, and the claims of the last
         date (their evidence, statuses and documents)."""
         out: dict[str, dict] = {}
-        last: list[str] = []
+        latest: set[str] = set()
         for part in chunks(nodes):
             for r in self.select("claims_summary", blocks={"n": values("n", part)}):
-                out[r["n"]] = {"claims": int(r["claims"] or 0),
-                               "dates": sorted({d for d in (r["first"], r["last"]) if d}),
-                               "evidence": [], "documents": set(), "latest": []}
-                if r["last"]:
-                    last.append(r["n"])
-        for part in chunks(last):
-            for r in self.select("claims_latest", blocks={"n": values("n", part)}):
+                out.setdefault(r["n"], {"claims": int(r["claims"] or 0),
+                                        "dates": sorted({d for d in (r["first"], r["last"]) if d}),
+                                        "evidence": [], "documents": set(), "latest": []})
+                if r["c"]:
+                    latest.add(r["c"])
+        for part in chunks(sorted(latest)):
+            for r in self.select("claims_latest", blocks={"c": values("c", part)}):
+                if r["n"] not in out:
+                    continue
                 entry = out[r["n"]]
                 if r["evidence"] and r["evidence"] not in entry["evidence"]:
                     entry["evidence"].append(r["evidence"])
