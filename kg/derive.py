@@ -334,7 +334,10 @@ def refresh_entities(store: Store, entities: set[str],
     recomputing, at a cost that does not grow with the number of mentions."""
     if not entities:
         return
-    merge = {e for e in entities if e in added} if added is not None else set()
+    # a merge reads the stored description, so two writers merging at once would each write over
+    # the other's addition: with concurrent writers every description is recomputed from the
+    # mentions, which the retries of _settle make converge
+    merge = {e for e in entities if e in added} if added is not None and not store.concurrent_writers else set()
     full = entities - merge
 
     def desired() -> list[Triple]:
