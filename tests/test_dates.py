@@ -396,7 +396,7 @@ def test_timeline_entry_is_the_reference_of_its_own_line_only(blank):
 # --- a date said before another noun, and the tense of current news (model) ----------------------
 
 @pytest.mark.parametrize("text, date, noun", [
-    ("The withdrawal follows the March decision by regional leaders.", "March", "decision"),
+    ("The pullout comes after the March decision of the bloc's leaders.", "March", "decision"),
     ("Troops left under the 2018 peace deal.", "2018", "deal"),
     ("The pullout began after last year's election.", "last year's", "election"),
     ("Troops left the town in March.", "March", None),
@@ -413,10 +413,10 @@ def test_modified_noun(nlp, text, date, noun):
 
 
 @pytest.mark.parametrize("text, word, current", [
-    ("The regional force has commenced the withdrawal of its troops.", "withdrawal", True),
+    ("The regional mission has begun the withdrawal of its soldiers.", "withdrawal", True),
     ("Angola and Namibia are leaving the country.", "leaving", True),
     ("The last base has been handed over to the army.", "handed", True),
-    ("The withdrawal is being carried out under an agreement.", "withdrawal", True),
+    ("The withdrawal is being completed in stages.", "withdrawal", True),
     ("Botswana withdrew its forces from the province.", "withdrew", False),
     ("The town was retaken without resistance.", "retaken", False),
     ("The troops will leave the country.", "leave", False),
@@ -467,7 +467,7 @@ def test_relative_days_count_from_the_dateline(extractor):
 
 def test_a_date_of_another_noun_is_not_the_event_s(extractor):
     x = _events(extractor, "Tanzania has pulled its troops out of Mozambique. The withdrawal "
-                           "follows the March decision by regional leaders to end the mandate.",
+                           "comes after the March decision of the bloc's leaders to end the mission.",
                 "2025-04-30")
     withdrawals = [e for e in x.events if e.type == "Withdrawal"]
     assert withdrawals and all(e.date != "2025-03" for e in withdrawals)
@@ -475,7 +475,7 @@ def test_a_date_of_another_noun_is_not_the_event_s(extractor):
 
 @pytest.mark.parametrize("text, date", [
     # told as current news, with no date: the year of the story, no finer
-    ("Tanzania has commenced the withdrawal of its troops from Mozambique.", "2025"),
+    ("Tanzania has begun the withdrawal of its soldiers from Mozambique.", "2025"),
     ("Angola and Namibia are withdrawing their troops from Mozambique.", "2025"),
     # told in the past with no date: unknown
     ("Angola withdrew its troops from Mozambique.", None),
@@ -566,13 +566,13 @@ def test_anaphoric_dates_point_at_the_date_told_before(blank, text, expected):
 
 @pytest.mark.parametrize("text, published, date", [
     # current news told by a dated statement: the month of the statement
-    ("An attack on a village in Gezira has killed 40 people, an activist group said on Thursday.",
+    ("A raid on a farming village has killed 40 people in Gezira, activists said on Thursday.",
      "2024-06-14", "2024-06"),
     # the statement's day is at a month's start: the news may be last month's, so only the year
-    ("An attack on a village in Gezira has killed 40 people, an activist group said on Monday.",
+    ("A raid on a farming village has killed 40 people in Gezira, activists said on Monday.",
      "2024-07-02", "2024"),
     # no statement date: the year
-    ("An attack on a village in Gezira has killed 40 people, an activist group said.", "2024-06-14",
+    ("A raid on a farming village has killed 40 people in Gezira, activists said.", "2024-06-14",
      "2024"),
 ])
 def test_current_news_told_by_a_dated_statement(extractor, text, published, date):

@@ -579,8 +579,8 @@ def test_the_attacker_from_by_blame_and_claims(extractor, text):
 
 
 def test_a_carried_out_strike_names_its_attacker(extractor):
-    x = read(extractor, "US forces conducted an airstrike against al-Shabaab in Somalia on Sunday, "
-                        "killing five militants. The strike happened in the afternoon near Kismayo.")
+    x = read(extractor, "US forces carried out an airstrike on al-Shabaab on Sunday, killing five "
+                        "militants in Somalia. The strike took place in the evening near Kismayo.")
     attacks = [e for e in x.events if e.type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].perpetrators == ["armed-forces/united-states"]
@@ -714,7 +714,7 @@ def test_a_report_a_government_rejects_is_still_told(extractor):
 
 
 @pytest.mark.parametrize("second", [
-    "Officials said another 13 people were wounded.",
+    "Another 13 people were wounded, officials added.",
     "Two other soldiers died of their wounds, the army said.",
     "A further 13 villagers were injured, police said.",
 ])
@@ -742,8 +742,8 @@ def test_a_lede_at_the_country_is_placed_by_the_town_before_later_figures(extrac
 
 
 @pytest.mark.parametrize("text,count", [
-    ("Insurgents raided a village near Gao, in Mali, on Monday. Residents said more than 20 soldiers "
-     "may have been killed in the raid.", 20),
+    ("Insurgents raided a village near Gao, in Mali, on Monday. Residents said more than 20 troops "
+     "may have been killed when the raiders struck.", 20),
     ("Jihadists attacked an army post near Gao, in Mali, on Monday. Fourteen soldiers might have "
      "died, a source said.", 14),
 ])

@@ -206,7 +206,7 @@ def test_junk_names_are_not_entities(read, text, junk):
 @pytest.mark.parametrize("text, name, type_", [
     ("Five militants were killed in a fire exchange at Simba Airbase near Lamu.", "Simba Airbase", "MilitaryBase"),
     ("Drones destroyed two planes at the Manda Airstrip.", "Manda Airstrip", "MilitaryBase"),
-    ("Gunmen attacked the town of Kheret, located in Bora Wello Woreda of Ethiopia.", "Bora Wello Woreda", "Region"),
+    ("Militiamen raided Kheret, a town that lies in Bora Wello Woreda, Ethiopia.", "Bora Wello Woreda", "Region"),
     ("Fighting in Enarj Enawga Woreda killed 20 civilians.", "Enarj Enawga Woreda", "Region"),
 ])
 def test_names_typed_by_their_last_word(read, text, name, type_):
@@ -335,7 +335,7 @@ def test_a_quarter_lies_in_its_town_and_holds_the_event(read, text):
 
 @pytest.mark.parametrize("text", [
     # a base "in the town": the town last named
-    "Jihadists attacked Tera on Sunday. Fighters stormed a military post in the town, killing nine soldiers.",
+    "Jihadists struck Tera on Sunday. They overran a military post in that town and nine soldiers died.",
     # the base named after the town: one base, not a second one named "Tera military post"
     "Nine soldiers were killed in Tera on Sunday. The attackers set ablaze the Tera military post.",
     # "the military base": the town just named
@@ -378,8 +378,8 @@ def test_the_base_told_again_is_not_where_another_event_is(read):
 
 
 @pytest.mark.parametrize("text, place", [
-    ("Thousands of protesters marched in Omdurman on Monday. Security forces opened fire on the crowds, "
-     "and two protesters were killed, doctors said.", "settlement/omdurman"),
+    ("Thousands of protesters marched in Omdurman on Monday. Police shot into the march, "
+     "and two protesters were killed, medics reported.", "settlement/omdurman"),
     ("Thousands of protesters marched in Omdurman on Monday, chanting slogans. Police fired tear gas. "
      "Two protesters were killed, doctors said.", "settlement/omdurman"),
     # a place of another country the sentence before: not there, but the article's country
@@ -392,8 +392,8 @@ def test_an_attack_told_without_a_place_is_where_the_sentence_before_is(read, te
 
 def test_a_coup_told_without_a_place_is_in_the_country_the_sentence_before_names(read):
     ex = read("Religious leaders in Burkina Faso said the captain had accepted the president's resignation. "
-              "This is to avoid more violence after Friday's coup. French diplomats said France had not "
-              "sheltered him, and the French embassy was closed.")
+              "He agreed to quit to spare the country more bloodshed after Friday's coup. French officials "
+              "denied hiding him, and the French embassy stayed shut.")
     assert [ev.place for ev in ex.events if ev.type == "Coup"] == ["state/burkina-faso"]
 
 
@@ -468,7 +468,7 @@ def test_one_attack_with_several_figures_stays_one(read, text):
 
 def test_a_town_found_once_is_that_town_where_its_name_recurs(read):
     ex = read("Peacekeepers set up a foothold in Bunyakiri, 80 km from Bukavu, in 2004. Officials said "
-              "Bunyakiri becomes the first base to be handed over to the army.")
+              "Bunyakiri became the first base the mission gave back to the army.")
     assert [e.key for e in ex.entities.values() if e.type == "MilitaryBase"] == ["military-base/bunyakiri-base"]
     assert ("military-base/bunyakiri-base", "settlement/bunyakiri") in _located(ex)
 
@@ -513,15 +513,15 @@ def test_a_country_named_as_whose_government_is_not_where(read, text, place):
 
 
 @pytest.mark.parametrize("text", [
-    "The RSF attacked the village of Wad al-Noura in the state of Gezira. Residents around Wad al-Noura "
+    "Paramilitaries raided the village of Umm Hashim in the state of Gezira. People near Umm Hashim "
     "said the fighters left.",
-    "Residents said Wad al-Noura was quiet again. The RSF had attacked the village of Wad al-Noura in the "
+    "People said Umm Hashim was calm again. Paramilitaries had raided the village of Umm Hashim in the "
     "state of Gezira on Wednesday.",
 ])
 def test_a_village_named_by_the_syntax_is_one_place_throughout(read, text):
     ex = read(text)
-    assert [e.type for e in ex.entities.values() if e.label == "Wad al-Noura"] == ["Settlement"]
-    assert ("settlement/wad-al-noura", "region/gezira") in _located(ex)
+    assert [e.type for e in ex.entities.values() if e.label == "Umm Hashim"] == ["Settlement"]
+    assert ("settlement/umm-hashim", "region/gezira") in _located(ex)
 
 
 @pytest.mark.parametrize("text", [

@@ -432,7 +432,7 @@ class DocEntities:
                                 elif m and m.type in {"Region", "State"}:
                                     wider = m
             if place is None and not own_name and t.dep_ in {"attr", "appos"}:
-                # "Bunyakiri became the first base to be handed over", "Tera, an army base": the
+                # "X became the first base the mission gave back", "Tera, an army base": the
                 # town it is said of
                 subject = t.head if t.dep_ == "appos" else next(
                     (c for c in t.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -735,7 +735,7 @@ class DocEntities:
                     parent = region or (states[0] if states else None)
                     if parent is not None and parent != mention.key:
                         self.region_parents.setdefault(mention.key, parent)
-        # a town found once by the syntax is that town wherever its name recurs ("Bunyakiri
+        # a town found once by the syntax is that town wherever its name recurs ("X
         # became the first base"): the gazetteer's own names are matched everywhere already
         named: dict[tuple[str, ...], Mention] = {}
         for m in self.mentions:
@@ -750,7 +750,7 @@ class DocEntities:
                 other = self.at(i)
                 if other is not None and other.how == "ner" and other.type in {"Person", "Organization"} and \
                         (other.start, other.end) == (i, i + n):
-                    # "around Wad al-Noura" read as a person, the village named elsewhere: the village
+                    # "near X" read as a person, the village named elsewhere: the village
                     self._unmention(other)
                     if not any(x.key == other.key for x in self.mentions):
                         self.entities.pop(other.key, None)

@@ -923,7 +923,7 @@ def _date_for(trigger: Token, dates: list[tuple[Span, str]], published: dt.date 
             continue  # "the withdrawal follows the March decision": the decision's date
         date_verb = clause_verb(span.root)
         if reported and span.root.head.i != trigger.i and _statement_date(span, date_verb, trigger):
-            continue  # "two sources said on Sunday that nine soldiers were killed": when it was said
+            continue  # "officials said on Monday that six guards died": when it was said
         if date_verb.i in own or span.root.head.i == trigger.i:
             ranked.append((0, span, value))
         elif date_verb.i in ancestors:
