@@ -38,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.ids import stable_hash
 from kg.namespaces import (
     CKG,
     CKGR,
@@ -395,8 +396,6 @@ GROUP BY ?s ?p ?o
 
 
 def relation_source(s: str, p: str, o: str) -> ox.NamedNode:
-    from kg.ids import stable_hash
-
     return ox.NamedNode(str(CKGR) + "relation/" + stable_hash(s, p, o))
 
 
@@ -757,8 +756,6 @@ def _same_terms(rep: Report) -> list[ox.Literal]:
 
 
 def _match_key(*parts: str) -> ox.Literal:
-    from kg.ids import stable_hash
-
     return ox.Literal(stable_hash(*parts, length=20))
 
 
@@ -876,8 +873,6 @@ def cluster(reports: dict[str, Report], places: _Places) -> list[list[Report]]:
 
 def event_description(members: list[Report], places: _Places) -> list[Triple]:
     """One event of several reports: see docs/rdf-layout.md, "ckgg:events"."""
-    from kg.ids import stable_hash
-
     first = min(members, key=lambda r: r.iri)
     key = "event/" + first.iri.rsplit("/", 1)[-1]
     e = ox.NamedNode(str(CKGR) + key)
